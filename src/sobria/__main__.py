@@ -1,0 +1,3 @@
+from sobria.cli.app import main
+
+main()

@@ -1,0 +1,68 @@
+"""The ``sobria`` command: the root Typer app and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from sobria.cli import catalog_cmd, charter_cmd, estimate_cmd, pii_cmd, policy_cmd
+from sobria.cli.context import CliContext
+from sobria.errors import UserInputError
+from sobria.i18n import Translator
+from sobria.settings import Settings, build_settings
+
+app = typer.Typer(
+    name="sobria",
+    help="Sobria : mesurer, gouverner et réduire l'empreinte de l'IA générative.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("estimate")(estimate_cmd.estimate)
+app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(pii_cmd.app, name="pii", help="Détection de données personnelles dans les textes.")
+app.add_typer(policy_cmd.app, name="policy", help="La charte comme code : fichier de politique.")
+app.add_typer(charter_cmd.app, name="charter", help="Le document de charte lisible par tous.")
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    lang: Annotated[str | None, typer.Option("--lang", help="fr | en (défaut : SOBRIA_LANG ou fr)")] = None,
+) -> None:
+    """Sobria : mesurer, gouverner et réduire l'empreinte de l'IA générative."""
+    settings = build_settings(lang=lang)
+    ctx.obj = CliContext(settings=settings, t=Translator.for_lang(settings.lang))
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning user errors into exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except UserInputError as err:
+        lang = _lang_from_argv(sys.argv)
+        typer.echo(Translator.for_lang(lang).error(err), err=True)
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+
+
+def _lang_from_argv(argv: list[str]) -> str:
+    """The language to report an error in, read without trusting the rest of the line."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
+            return argv[i + 1]
+        if arg in ("--lang=fr", "--lang=en"):
+            return arg.split("=", 1)[1]
+    try:
+        return Settings().lang
+    except ValueError:
+        return "fr"

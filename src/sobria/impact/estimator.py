@@ -1,0 +1,88 @@
+"""The estimator: resolves models once, then estimates single requests or whole tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sobria.catalog import Catalog, resolve
+from sobria.catalog.reference import ElectricityMix
+from sobria.catalog.resolve import worst_status
+from sobria.impact.engine import Terms
+from sobria.impact.options import EstimateOptions
+from sobria.impact.terms import ModelTerms, model_terms
+from sobria.ranges import Range
+
+
+@dataclass
+class Estimator:
+    """Holds the catalogue, the options and a per-instance cache of per-model terms."""
+
+    catalog: Catalog
+    options: EstimateOptions = field(default_factory=EstimateOptions)
+    _terms: dict[tuple[str | None, str, str | None], ModelTerms] = field(default_factory=dict, repr=False)
+
+    def terms(self, provider: str | None, model: str, operation: str | None) -> ModelTerms:
+        key = (provider, model, operation)
+        found = self._terms.get(key)
+        if found is None:
+            found = model_terms(self.catalog, resolve(self.catalog, provider, model, operation))
+            self._terms[key] = found
+        return found
+
+    def prefill_ratio(self) -> Range:
+        """Output-token equivalents of one uncached input token (0 in EcoLogits parity)."""
+        if self.options.method == "ecologits":
+            return Range.point(0.0)
+        return self.catalog.constant("prefill_ratio")
+
+    def embedding_ratio(self) -> Range:
+        """Embeddings are a prefill-only pass, in both methods (EcoLogits has no embedding model)."""
+        return self.catalog.constant("prefill_ratio")
+
+    def mix_for(self, zone: str | None, terms: ModelTerms) -> tuple[ElectricityMix, str]:
+        """The electricity mix to use and the status it implies."""
+        wanted = (zone or terms.zone).strip().upper()
+        mix = self.catalog.mix(wanted)
+        if mix is None:
+            return self.catalog.mixes["WOR"], "zone-unknown"
+        return mix, "ok"
+
+    def row_status(self, terms: ModelTerms, zone_status: str) -> str:
+        status = worst_status(terms.resolution.status, zone_status)
+        if status == "ok" and self.options.method == "ecologits" and terms.kind != "llm":
+            return "outside-reference-method"
+        return status
+
+    def scenario_terms(self, terms: ModelTerms, mix: ElectricityMix, bound: str, image_factor: float) -> Terms:
+        """The per-unit inputs of one bound ('min' or 'max') for a model in a zone."""
+        def pick(r: Range) -> float:
+            return r.min if bound == "min" else r.max
+
+        market = self.options.carbon_basis == "market"
+        return Terms(
+            energy_per_token_kwh=pick(terms.energy_per_token_kwh),
+            latency_per_token_s=pick(terms.latency_per_token_s),
+            ttft_s=terms.ttft_s,
+            gpu_count=pick(terms.gpu_count),
+            image_it_kwh=image_factor * pick(terms.image_it_kwh),
+            image_s=image_factor * pick(terms.image_s),
+            pue=pick(terms.pue),
+            datacenter_wue=pick(terms.datacenter_wue),
+            gwp_per_kwh=pick(terms.market_gwp) if market else mix.gwp_kgco2e_per_kwh,
+            adpe_per_kwh=mix.adpe_kgsbeq_per_kwh,
+            pe_per_kwh=mix.pe_mj_per_kwh,
+            mix_wue=mix.wue_l_per_kwh,
+        )
+
+    def token_weights(self, terms: ModelTerms, bound: str) -> tuple[float, float, float]:
+        """Equivalent output tokens per (output, uncached input, cached input) token."""
+        if terms.kind == "image":
+            return 0.0, 0.0, 0.0
+        if terms.kind == "embedding":
+            embedding = self.embedding_ratio()
+            value = embedding.min if bound == "min" else embedding.max
+            return 0.0, value, value
+        prefill = self.prefill_ratio()
+        cached = self.catalog.constant("cached_input_fraction")
+        ratio = prefill.min if bound == "min" else prefill.max
+        return 1.0, ratio, ratio * (cached.min if bound == "min" else cached.max)

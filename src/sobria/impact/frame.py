@@ -1,0 +1,134 @@
+"""Vectorised estimation over a table of usage events (Polars in, Polars out).
+
+Rows are grouped by their distinct (provider, model, operation, zone, image size, image quality);
+each group is resolved once, its per-unit coefficients computed once, and the formulas applied to
+the group's rows as NumPy arrays. Results are scattered back to the original row order.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from sobria.errors import Location, UserInputError
+from sobria.impact.engine import apply, coefficients
+from sobria.impact.estimator import Estimator
+from sobria.impact.pricing import image_price_usd, price_entry
+from sobria.impact.terms import ModelTerms, pixel_factor, quality_factor
+
+Array = npt.NDArray[np.float64]
+KEY_COLUMNS = ("provider", "model", "operation", "zone", "image_size", "image_quality")
+COUNT_COLUMNS = ("input_tokens", "output_tokens", "cached_input_tokens", "images")
+OUTPUTS = ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj")
+RESULT_COLUMNS = (*(f"{o}_{b}" for o in OUTPUTS for b in ("min", "max")), "cost_eur", "status", "kind",
+                  "resolved_model")
+PER_MTOK = 1_000_000
+
+
+def estimate_frame(estimator: Estimator, events: pl.DataFrame) -> pl.DataFrame:
+    """Add impact columns (``*_min``/``*_max``), ``cost_eur``, ``status``, ``kind`` and
+    ``resolved_model`` to a table of events (columns read: see docs/methodology.md)."""
+    frame = _normalised(events)
+    n = frame.height
+    groups = frame.select(KEY_COLUMNS).with_row_index("row").group_by(KEY_COLUMNS).agg(pl.col("row"))
+    lengths = groups["row"].list.len().to_numpy()
+    perm = groups["row"].explode().to_numpy()
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    count = frame["request_count"].to_numpy()[perm]
+    per = {c: frame[c].to_numpy()[perm] / count for c in COUNT_COLUMNS}
+    latency = frame["latency_ms"].to_numpy()[perm] / 1000
+    latency = np.where(np.isnan(latency), math.inf, latency)
+    sorted_out = {name: np.empty(n) for name in RESULT_COLUMNS[:11]}
+    labels: dict[str, list[str]] = {"status": [], "kind": [], "resolved_model": []}
+    for g, key in enumerate(groups.select(KEY_COLUMNS).iter_rows(named=True)):
+        seg = slice(int(bounds[g]), int(bounds[g + 1]))
+        terms = estimator.terms(key["provider"], key["model"] or "", key["operation"])
+        _group(estimator, terms, key, {c: v[seg] for c, v in per.items()}, latency[seg], count[seg],
+               {name: arr[seg] for name, arr in sorted_out.items()}, labels)
+    result: list[pl.Series] = []
+    for name, arr in sorted_out.items():
+        unsorted = np.empty(n)
+        unsorted[perm] = arr
+        result.append(pl.Series(name, unsorted, nan_to_null=name == "cost_eur"))
+    group_of_row = np.empty(n, dtype=np.int64)
+    group_of_row[perm] = np.repeat(np.arange(len(lengths)), lengths)
+    for name, values in labels.items():
+        result.append(pl.Series(name, values, dtype=pl.Utf8).gather(group_of_row))
+    return events.with_columns(result)
+
+
+def _group(est: Estimator, terms: ModelTerms, key: dict[str, str | None], per: dict[str, Array],
+           latency: Array, count: Array, out: dict[str, Array], labels: dict[str, list[str]]) -> None:
+    """Estimate one group of rows in place (``out`` holds views into the sorted result arrays)."""
+    mix, zone_status = est.mix_for(key["zone"], terms)
+    pixels = pixel_factor(key["image_size"])
+    if pixels is None:
+        raise UserInputError("impact.bad_image_size", {"value": key["image_size"]}, Location(field="image_size"))
+    image_factor = pixels * quality_factor(terms, key["image_quality"])
+    images = per["images"] if terms.kind == "image" else np.zeros_like(per["images"])
+    uncached = per["input_tokens"] - per["cached_input_tokens"]
+    for bound in ("min", "max"):
+        out_w, in_w, cached_w = est.token_weights(terms, bound)
+        tokens = out_w * per["output_tokens"] + in_w * uncached + cached_w * per["cached_input_tokens"]
+        coef = coefficients(est.catalog.hardware, est.scenario_terms(terms, mix, bound, image_factor))
+        scenario = apply(coef, tokens, images, latency)
+        for name in OUTPUTS:
+            out[f"{name}_{bound}"][:] = getattr(scenario, name) * count
+    eur_in, eur_cached, eur_out, eur_image = _unit_prices(est, terms, key)
+    out["cost_eur"][:] = count * (uncached * eur_in + per["cached_input_tokens"] * eur_cached
+                                  + per["output_tokens"] * eur_out + per["images"] * eur_image)
+    labels["status"].append(est.row_status(terms, zone_status))
+    labels["kind"].append(terms.kind)
+    labels["resolved_model"].append(terms.resolution.model)
+
+
+def _unit_prices(est: Estimator, terms: ModelTerms, key: dict[str, str | None]) -> tuple[float, ...]:
+    """EUR per uncached input token, cached input token, output token and image (NaN if unknown)."""
+    nan = math.nan
+    entry = price_entry(est.catalog, terms)
+    if entry is None:
+        return nan, nan, nan, nan
+    rate = est.catalog.constant("usd_to_eur").central
+    if terms.kind == "image":
+        image = image_price_usd(entry, key["image_quality"], key["image_size"])
+        return 0.0, 0.0, 0.0, nan if image is None else image * rate
+
+    def per_token(price: float | None) -> float:
+        return nan if price is None else price * rate / PER_MTOK
+
+    cached = entry.cached_input_usd_per_mtok or entry.input_usd_per_mtok
+    out = per_token(entry.output_usd_per_mtok) if terms.kind == "llm" else 0.0
+    return per_token(entry.input_usd_per_mtok), per_token(cached), out, 0.0
+
+
+def _normalised(events: pl.DataFrame) -> pl.DataFrame:
+    """The columns the estimation reads, with defaults for optional ones, validated."""
+    for required in ("model", "output_tokens"):
+        if required not in events.columns:
+            raise UserInputError("impact.missing_column", {"column": required}, Location(field=required))
+    exprs: list[pl.Expr] = []
+    for name in KEY_COLUMNS:
+        exprs.append(pl.col(name).cast(pl.Utf8) if name in events.columns else pl.lit(None, pl.Utf8).alias(name))
+    for name in (*COUNT_COLUMNS, "request_count"):
+        default = 1 if name == "request_count" else 0
+        col = pl.col(name).fill_null(default) if name in events.columns else pl.lit(default).alias(name)
+        exprs.append(col.cast(pl.Float64))
+    latency = pl.col("latency_ms").cast(pl.Float64) if "latency_ms" in events.columns else pl.lit(None, pl.Float64)
+    exprs.append(latency.fill_null(math.nan).alias("latency_ms"))
+    frame = events.select(exprs)
+    _check_counts(frame)
+    return frame
+
+
+def _check_counts(frame: pl.DataFrame) -> None:
+    checks = [(c, pl.col(c) < 0) for c in COUNT_COLUMNS] + [("request_count", pl.col("request_count") < 1),
+                                                           ("latency_ms", pl.col("latency_ms") <= 0)]
+    flags = frame.select([expr.any().alias(name) for name, expr in checks]).row(0, named=True)
+    for name, bad_expr in checks:
+        if flags[name]:
+            row = frame.with_row_index().filter(bad_expr)["index"][0]
+            raise UserInputError("impact.bad_column_value", {"value": frame[name][row], "column": name},
+                                 Location(line=int(row) + 1, field=name))

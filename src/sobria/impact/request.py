@@ -1,0 +1,116 @@
+"""Estimating one request, with the full breakdown (usage / embodied) and ranges."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sobria.errors import Location, UserInputError
+from sobria.impact.engine import Scenario, apply, coefficients
+from sobria.impact.estimator import Estimator
+from sobria.impact.pricing import request_cost_eur
+from sobria.impact.terms import pixel_factor, quality_factor
+from sobria.ranges import Range
+
+OPERATIONS = ("chat", "completion", "embedding", "image", "audio")
+MAX_IMAGES = 1000
+
+
+@dataclass(frozen=True)
+class Request:
+    """One AI request as the estimator sees it. Token counts are per request."""
+
+    provider: str | None
+    model: str
+    output_tokens: int = 0
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    images: int = 0
+    image_size: str | None = None
+    image_quality: str | None = None
+    latency_s: float | None = None
+    zone: str | None = None
+    operation: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("output_tokens", "input_tokens", "cached_input_tokens", "images"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UserInputError("impact.bad_count", {"value": value}, Location(parameter=name))
+        if self.cached_input_tokens > self.input_tokens:
+            raise UserInputError("impact.cached_over_input", {"cached": self.cached_input_tokens,
+                                                               "input": self.input_tokens},
+                                 Location(parameter="cached_input_tokens"))
+        if self.images > MAX_IMAGES:
+            raise UserInputError("impact.too_many_images", {"value": self.images, "max": MAX_IMAGES},
+                                 Location(parameter="images"))
+        if pixel_factor(self.image_size) is None:
+            raise UserInputError("impact.bad_image_size", {"value": self.image_size},
+                                 Location(parameter="image_size"))
+        if self.latency_s is not None and not (self.latency_s > 0 and math.isfinite(self.latency_s)):
+            raise UserInputError("impact.bad_latency", {"value": self.latency_s}, Location(parameter="latency_s"))
+        if self.operation is not None and self.operation not in OPERATIONS:
+            raise UserInputError("impact.bad_operation", {"value": self.operation,
+                                                          "expected": ", ".join(OPERATIONS)},
+                                 Location(parameter="operation"))
+
+    @property
+    def effective_operation(self) -> str | None:
+        if self.operation is None and self.images > 0:
+            return "image"
+        return self.operation
+
+
+@dataclass(frozen=True)
+class Impacts:
+    """The footprint of one request: every figure a min–max range."""
+
+    energy_kwh: Range
+    gwp_kgco2e: Range
+    gwp_usage_kgco2e: Range
+    gwp_embodied_kgco2e: Range
+    adpe_kgsbeq: Range
+    pe_mj: Range
+    water_l: Range
+    cost_eur: float | None
+    status: str
+    kind: str
+    provider: str
+    model: str
+    zone: str
+    warnings: tuple[str, ...]
+
+
+def estimate_request(estimator: Estimator, req: Request) -> Impacts:
+    terms = estimator.terms(req.provider, req.model, req.effective_operation)
+    mix, zone_status = estimator.mix_for(req.zone, terms)
+    image_factor = (pixel_factor(req.image_size) or 1.0) * quality_factor(terms, req.image_quality)
+    images = float(req.images) if terms.kind == "image" else 0.0
+    latency = req.latency_s if req.latency_s is not None else math.inf
+    bounds: list[Scenario] = []
+    for bound in ("min", "max"):
+        out_w, in_w, cached_w = estimator.token_weights(terms, bound)
+        tokens = (out_w * req.output_tokens + in_w * (req.input_tokens - req.cached_input_tokens)
+                  + cached_w * req.cached_input_tokens)
+        coef = coefficients(estimator.catalog.hardware, estimator.scenario_terms(terms, mix, bound, image_factor))
+        result = apply(coef, float(tokens), images, latency)
+        bounds.append(Scenario(*(float(getattr(result, n)) for n in Scenario.__dataclass_fields__)))
+    low, high = bounds
+    res = terms.resolution
+    return Impacts(
+        energy_kwh=Range(low.energy_kwh, high.energy_kwh),
+        gwp_kgco2e=Range(low.gwp_kgco2e, high.gwp_kgco2e),
+        gwp_usage_kgco2e=Range(low.gwp_usage_kgco2e, high.gwp_usage_kgco2e),
+        gwp_embodied_kgco2e=Range(low.gwp_embodied_kgco2e, high.gwp_embodied_kgco2e),
+        adpe_kgsbeq=Range(low.adpe_kgsbeq, high.adpe_kgsbeq),
+        pe_mj=Range(low.pe_mj, high.pe_mj),
+        water_l=Range(low.water_l, high.water_l),
+        cost_eur=request_cost_eur(estimator.catalog, terms, req.input_tokens, req.cached_input_tokens,
+                                  req.output_tokens, req.images, req.image_quality, req.image_size),
+        status=estimator.row_status(terms, zone_status),
+        kind=res.kind,
+        provider=res.provider,
+        model=res.model,
+        zone=mix.zone,
+        warnings=tuple(sorted(set(mix.warnings) | set(res.llm.warnings if res.llm else ()))),
+    )

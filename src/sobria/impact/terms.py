@@ -1,0 +1,96 @@
+"""Per-model terms of the estimation, computed once per distinct model (not per request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sobria.catalog import Catalog, Resolution
+from sobria.catalog.reference import HardwareConstants
+from sobria.impact import formulas as f
+from sobria.ranges import Range
+
+KIND_CODES = {"llm": 0, "embedding": 1, "image": 2}
+
+
+@dataclass(frozen=True)
+class ModelTerms:
+    """Everything per model that the per-request formulas need, for the min and max scenarios."""
+
+    resolution: Resolution
+    energy_per_token_kwh: Range
+    latency_per_token_s: Range
+    ttft_s: float
+    gpu_count: Range
+    image_it_kwh: Range
+    image_s: Range
+    zone: str
+    pue: Range
+    datacenter_wue: Range
+    market_gwp: Range
+
+    @property
+    def kind(self) -> str:
+        return self.resolution.kind
+
+
+def gpu_count_for(total_params_b: float, hw: HardwareConstants) -> int:
+    memory = f.model_required_memory_gb(total_params_b, hw.quantization_bits)
+    return f.gpu_required_count(memory, hw.gpu_memory_gb)
+
+
+def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
+    hw = catalog.hardware
+    provider = catalog.providers.get(res.provider) or catalog.providers["openai"]
+    dc = provider.datacenter
+    site = (dc.zone, dc.pue, dc.wue_l_per_kwh, provider.market_gwp_kgco2e_per_kwh)
+    if res.image is not None:
+        gpus = float(res.image.gpus)
+        return ModelTerms(res, Range.point(0.0), Range.point(0.0), 0.0, Range.point(gpus),
+                          res.image.energy_wh_per_image.to_range().scale(1 / 1000),
+                          res.image.generation_s_per_image.to_range(), *site)
+    if res.embedding is not None:
+        active = total = res.embedding.params_b.to_range()
+        tps = ttft = None
+    else:
+        assert res.llm is not None
+        active, total = res.llm.active_params_b, res.llm.total_params_b
+        tps, ttft = res.llm.tps, res.llm.ttft_s
+
+    def per_token_energy(p: float) -> float:
+        return float(f.gpu_energy_per_token_kwh(p, hw.batch_size, hw.gpu_energy_alpha, hw.gpu_energy_beta,
+                                                hw.gpu_energy_gamma))
+
+    def per_token_latency(p: float) -> float:
+        if tps is not None:
+            return 1 / tps
+        return float(f.latency_per_token_s(p, hw.batch_size, hw.latency_alpha, hw.latency_beta, hw.latency_gamma))
+
+    return ModelTerms(
+        res,
+        Range(per_token_energy(active.min), per_token_energy(active.max)),
+        Range(per_token_latency(active.min), per_token_latency(active.max)),
+        ttft or 0.0,
+        Range(gpu_count_for(total.min, hw), gpu_count_for(total.max, hw)),
+        Range.point(0.0), Range.point(0.0), *site,
+    )
+
+
+def pixel_factor(size: str | None) -> float | None:
+    """Pixels relative to 1024x1024 for a 'WxH' size; 1.0 when absent; None when unreadable."""
+    if size is None or size in {"", "auto"}:
+        return 1.0
+    parts = size.lower().replace(" ", "").split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    width, height = int(parts[0]), int(parts[1])
+    if not (64 <= width <= 8192 and 64 <= height <= 8192):
+        return None
+    return width * height / (1024 * 1024)
+
+
+def quality_factor(terms: ModelTerms, quality: str | None) -> float:
+    if terms.resolution.image is None:
+        return 1.0
+    factors = terms.resolution.image.quality_factors
+    key = (quality or "standard").lower()
+    return factors.get(key, max(factors.values()))  # unknown quality: the most intensive one

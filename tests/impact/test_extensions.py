@@ -1,0 +1,132 @@
+"""Golden values of Sobria's extensions (worked examples of docs/methodology.md)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sobria.catalog import Catalog
+from sobria.impact import EstimateOptions, Estimator, Request, estimate_request
+from sobria.impact.equivalences import equivalences
+from sobria.impact.spend import spend_based_gwp_kgco2e, spend_check
+from sobria.ranges import Range
+
+
+def est(catalog: Catalog, **options: str) -> Estimator:
+    return Estimator(catalog, EstimateOptions(**options))  # type: ignore[arg-type]
+
+
+def test_prefill_counts_input_tokens_as_output_token_equivalents(catalog: Catalog) -> None:
+    e = est(catalog)
+    with_input = estimate_request(e, Request("openai", "gpt-4o", output_tokens=0, input_tokens=1000))
+    # prefill ratio 0.05 (min) .. 0.5 (max): 1,000 input tokens weigh 50 .. 500 output tokens
+    low = estimate_request(e, Request("openai", "gpt-4o", output_tokens=50))
+    high = estimate_request(e, Request("openai", "gpt-4o", output_tokens=500))
+    assert with_input.energy_kwh.min == pytest.approx(low.energy_kwh.min, rel=1e-12)
+    assert with_input.energy_kwh.max == pytest.approx(high.energy_kwh.max, rel=1e-12)
+
+
+def test_cached_input_tokens_weigh_a_fraction_of_fresh_ones(catalog: Catalog) -> None:
+    e = est(catalog)
+    cached = estimate_request(e, Request("openai", "gpt-4o", input_tokens=1000, cached_input_tokens=1000))
+    # 1,000 cached tokens: 0.05 * 0.02 = 0.001 (min) .. 0.5 * 0.5 = 0.25 (max) output-token equivalents each
+    low = estimate_request(e, Request("openai", "gpt-4o", output_tokens=1))
+    high = estimate_request(e, Request("openai", "gpt-4o", output_tokens=250))
+    assert cached.energy_kwh.min == pytest.approx(low.energy_kwh.min, rel=1e-12)
+    assert cached.energy_kwh.max == pytest.approx(high.energy_kwh.max, rel=1e-12)
+
+
+def test_parity_method_ignores_input_tokens(catalog: Catalog) -> None:
+    e = est(catalog, method="ecologits")
+    a = estimate_request(e, Request("openai", "gpt-4o", output_tokens=400, input_tokens=5000))
+    b = estimate_request(e, Request("openai", "gpt-4o", output_tokens=400))
+    assert a.energy_kwh == b.energy_kwh
+
+
+def test_image_energy_per_image_resolution_and_quality(catalog: Catalog) -> None:
+    e = est(catalog)
+    one = estimate_request(e, Request("openai", "dall-e-3", images=1, image_size="1024x1024"))
+    # DALL-E 3: 0.56 .. 11.5 Wh of IT energy per 1024x1024 image, OpenAI PUE 1.2
+    assert one.energy_kwh.min == pytest.approx(0.56e-3 * 1.2)
+    assert one.energy_kwh.max == pytest.approx(11.5e-3 * 1.2)
+    hd_tall = estimate_request(e, Request("openai", "dall-e-3", images=3, image_size="1024x1792", image_quality="hd"))
+    # 3 images x 1.75 (pixels) x 2 (hd)
+    assert hd_tall.energy_kwh.min == pytest.approx(0.56e-3 * 1.2 * 3 * 1.75 * 2)
+    assert one.kind == "image" and one.status == "ok"
+
+
+def test_image_carbon_and_water(catalog: Catalog) -> None:
+    one = estimate_request(est(catalog), Request("openai", "dall-e-3", images=1))
+    usa = catalog.mixes["USA"]
+    assert one.gwp_usage_kgco2e.min == pytest.approx(0.56e-3 * 1.2 * usa.gwp_kgco2e_per_kwh)
+    assert one.water_l.min == pytest.approx(0.56e-3 * (0.569 + 1.2 * usa.wue_l_per_kwh))
+    # one image holds 1 GPU (of an 8-GPU server) for 5 .. 20 s, unbatched
+    lifetime = 3 * 365 * 24 * 3600
+    per_s = (1 / 8 * 5700 + 1 * 273) / lifetime
+    assert one.gwp_embodied_kgco2e.min == pytest.approx(5 * per_s)
+    assert one.gwp_embodied_kgco2e.max == pytest.approx(20 * per_s)
+
+
+def test_gpt_image_quality_levels_follow_image_tokens(catalog: Catalog) -> None:
+    e = est(catalog)
+    low = estimate_request(e, Request("openai", "gpt-image-1", images=1, image_quality="low"))
+    high = estimate_request(e, Request("openai", "gpt-image-1", images=1, image_quality="high"))
+    assert high.energy_kwh.min / low.energy_kwh.min == pytest.approx(3.94 / 0.26)
+
+
+def test_embedding_is_a_prefill_only_pass(catalog: Catalog) -> None:
+    emb = estimate_request(est(catalog), Request("openai", "text-embedding-3-small", input_tokens=1000))
+    assert emb.kind == "embedding"
+    # 0.1B params, 1 GPU, ratio 0.05: 50 equivalent tokens
+    hw = catalog.hardware
+    per_token = (hw.gpu_energy_alpha * math.exp(hw.gpu_energy_beta * 64) * 0.1 + hw.gpu_energy_gamma) / 1000
+    latency = 50 * (hw.latency_alpha * 0.1 + hw.latency_beta * 64 + hw.latency_gamma)
+    server = latency / 3600 * 1.2 * (1 / 8) / 64
+    assert emb.energy_kwh.min == pytest.approx(1.2 * (server + 50 * per_token), rel=1e-9)
+
+
+def test_market_based_carbon_uses_the_provider_factor(catalog: Catalog) -> None:
+    market = estimate_request(est(catalog, carbon_basis="market"), Request("openai", "gpt-4o", output_tokens=400))
+    location = estimate_request(est(catalog), Request("openai", "gpt-4o", output_tokens=400))
+    assert market.energy_kwh == location.energy_kwh
+    assert market.gwp_usage_kgco2e.min == pytest.approx(location.energy_kwh.min * 0.005)
+    assert market.gwp_usage_kgco2e.max == pytest.approx(location.energy_kwh.max * 0.05)
+
+
+def test_zone_of_the_event_overrides_the_provider_default(catalog: Catalog) -> None:
+    e = est(catalog)
+    fra = estimate_request(e, Request("openai", "gpt-4o", output_tokens=400, zone="FRA"))
+    usa = estimate_request(e, Request("openai", "gpt-4o", output_tokens=400))
+    assert (fra.zone, usa.zone) == ("FRA", "USA")
+    ratio = catalog.mixes["FRA"].gwp_kgco2e_per_kwh / catalog.mixes["USA"].gwp_kgco2e_per_kwh
+    assert fra.gwp_usage_kgco2e.min == pytest.approx(usa.gwp_usage_kgco2e.min * ratio)
+
+
+def test_unknown_model_gets_a_fallback_and_a_status_never_zero(catalog: Catalog) -> None:
+    imp = estimate_request(est(catalog), Request("openai", "totally-new-model", output_tokens=400))
+    assert imp.status == "model-not-in-catalog"
+    assert imp.model == "class:medium"
+    assert imp.energy_kwh.min > 0
+    assert imp.cost_eur is None
+
+
+def test_cost_at_list_price(catalog: Catalog) -> None:
+    imp = estimate_request(est(catalog), Request("openai", "gpt-4o", output_tokens=400, input_tokens=1000,
+                                                 cached_input_tokens=200))
+    usd = (800 * 2.5 + 200 * 1.25 + 400 * 10.0) / 1e6
+    assert imp.cost_eur == pytest.approx(usd * 0.8887)
+
+
+def test_spend_based_check(catalog: Catalog) -> None:
+    spent = spend_based_gwp_kgco2e(10.0, Range(109, 167))
+    assert (spent.min, spent.max) == (pytest.approx(1.09), pytest.approx(1.67))
+    check = spend_check(catalog, 10.0, Range(0.1, 0.3))
+    assert check.gwp_kgco2e.min == pytest.approx(1.09)
+    assert check.ratio_central == pytest.approx(1.38 / 0.2)
+
+
+def test_equivalences(catalog: Catalog) -> None:
+    eq = equivalences(catalog, 0.1423, 0.010)
+    assert eq.car_m == pytest.approx(1000.0)
+    assert eq.led_minutes == pytest.approx(60.0)
