@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages some tests need: Pango for WeasyPrint (PDF charter) and fonts.
+# Debian packages the tests need: Pango and HarfBuzz for WeasyPrint (PDF), fonts, and a real
+# PostgreSQL server (the store tests start their own instance; this only installs the binaries).
 set -euo pipefail
 missing=()
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql util-linux; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,1 @@
+"""Policy services: the charter as code, decisions and personal-data detection."""
