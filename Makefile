@@ -7,11 +7,9 @@ PIP := $(PYTHON) -m pip
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
 
-# The main job on embedded data (until the demo company lands: worked estimates).
+# The main job on the embedded demo company (generated, imported into ./sobria.db).
 demo: install
-	sobria estimate --provider openai --model gpt-4o --input-tokens 1000 --output-tokens 400
-	sobria estimate --provider mistral --model mistral-large-latest --output-tokens 400 --zone FRA
-	sobria estimate --provider openai --model dall-e-3 --images 4 --size 1024x1024
+	sobria demo
 
 test: install
 	$(PYTHON) -m pytest

@@ -28,6 +28,7 @@ class UserInputError(Exception):
     key: str
     params: dict[str, Any] = field(default_factory=dict)
     where: Location = field(default_factory=Location)
+    details: tuple[UserInputError, ...] = ()
 
     def __post_init__(self) -> None:
         super().__init__(self.key, self.params)

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
         "sobria", description="Impact method: Sobria's extended method or EcoLogits parity.")
     carbon_basis: Literal["location", "market"] = Field(
         "location", description="Carbon accounting basis: location-based (default) or market-based.")
+    secret_file: str = Field(".sobria/secret.key", description="File holding the pseudonymisation secret.")
+    keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
+    keep_names: bool = Field(False, description="Keep people's names and e-mails (off: pseudonyms only).")
 
 
 def build_settings(**overrides: object) -> Settings:

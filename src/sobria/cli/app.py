@@ -8,12 +8,13 @@ from typing import Annotated
 import click
 import typer
 
-from sobria.cli import catalog_cmd, charter_cmd, estimate_cmd, pii_cmd, policy_cmd
+from sobria.cli import catalog_cmd, charter_cmd, demo_cmd, estimate_cmd, pii_cmd, policy_cmd, store_cmd
 from sobria.cli.context import CliContext
 from sobria.errors import UserInputError
 from sobria.i18n import Translator
 from sobria.settings import Settings, build_settings
 
+MAX_DETAILS = 50
 app = typer.Typer(
     name="sobria",
     help="Sobria : mesurer, gouverner et réduire l'empreinte de l'IA générative.",
@@ -22,6 +23,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("estimate")(estimate_cmd.estimate)
+app.command("init")(store_cmd.init)
+app.command("import")(store_cmd.import_)
+app.command("demo")(demo_cmd.demo)
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(pii_cmd.app, name="pii", help="Détection de données personnelles dans les textes.")
 app.add_typer(policy_cmd.app, name="policy", help="La charte comme code : fichier de politique.")
@@ -44,7 +48,12 @@ def main() -> None:
         app(standalone_mode=False)
     except UserInputError as err:
         lang = _lang_from_argv(sys.argv)
-        typer.echo(Translator.for_lang(lang).error(err), err=True)
+        t = Translator.for_lang(lang)
+        typer.echo(t.error(err), err=True)
+        for detail in err.details[:MAX_DETAILS]:
+            typer.echo("  " + t.error(detail), err=True)
+        if len(err.details) > MAX_DETAILS:
+            typer.echo("  " + t("error.more_details", count=len(err.details) - MAX_DETAILS), err=True)
         sys.exit(2)
     except typer.Exit as done:
         sys.exit(done.exit_code)

@@ -1,0 +1,94 @@
+"""`sobria init` and `sobria import`: the store and getting usage data into it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from sobria.catalog import load_catalog
+from sobria.cli.context import CliContext, cli_context
+from sobria.errors import Location, UserInputError
+from sobria.ingest.parsed import ParseOptions
+from sobria.ingest.pipeline import ImportOptions, ImportSummary, run_import
+from sobria.ingest.pseudonym import create_secret, key_fingerprint, read_secret
+from sobria.ingest.registry import KINDS
+from sobria.store import Store, open_store
+
+
+def open_initialised(c: CliContext) -> tuple[Store, bytes]:
+    store = open_store(c.settings.db)
+    store.migrate()
+    return store, read_secret(Path(c.settings.secret_file))
+
+
+def init(
+    ctx: typer.Context,
+    organisation: Annotated[str, typer.Option("--organisation", help="nom de l'organisation")] = "Mon organisation",
+) -> None:
+    """Crée le magasin de données et le secret de pseudonymisation."""
+    c = cli_context(ctx)
+    console = Console(highlight=False)
+    path = Path(c.settings.secret_file)
+    secret = read_secret(path) if path.exists() else create_secret(path)
+    store = open_store(c.settings.db)
+    store.migrate()
+    org = store.organisation()
+    if org is not None and org["key_fingerprint"] != key_fingerprint(secret):
+        raise UserInputError("pipeline.secret_mismatch", {}, Location(parameter="SOBRIA_SECRET_FILE"))
+    if org is None:
+        store.init_organisation(organisation, key_fingerprint(secret))
+    console.print(c.t("init.done", db=c.settings.db, secret=str(path)))
+
+
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=f"type de source : {', '.join(KINDS)}")],
+    files: Annotated[list[Path], typer.Argument(help="fichiers à importer")],
+    people: Annotated[Path | None, typer.Option("--people", help="CSV identifier,team[,role,display_name]")] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="écrire les lignes valides, rejeter les autres")]
+    = False,
+    reject_file: Annotated[Path | None, typer.Option("--reject-file", help="où écrire les lignes rejetées")] = None,
+    keep_text: Annotated[bool, typer.Option("--keep-text", help="conserver le texte des prompts")] = False,
+    survey_month: Annotated[str | None, typer.Option("--survey-month", help="mois décrit (AAAA-MM)")] = None,
+) -> None:
+    """Importe des exports d'usage (ligne à ligne validés, tout ou rien par défaut)."""
+    c = cli_context(ctx)
+    store, secret = open_initialised(c)
+    options = ImportOptions(kind=kind, files=tuple(files), people_file=people, skip_invalid=skip_invalid,
+                            reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
+                            keep_names=c.settings.keep_names, parse=ParseOptions(survey_month=survey_month))
+    summary = run_with_progress(c, store, secret, options)
+    print_summary(c, summary)
+
+
+def run_with_progress(c: CliContext, store: Store, secret: bytes, options: ImportOptions) -> ImportSummary:
+    console = Console(stderr=True, highlight=False)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(c.t(f"import.stage.{stage}"), total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        return run_import(store, load_catalog(), secret, options, report)
+
+
+def print_summary(c: CliContext, s: ImportSummary) -> None:
+    console = Console(highlight=False)
+    t = c.t
+    console.print(t("import.summary.rows", read=s.rows_read, inserted=s.inserted, already=s.already_stored,
+                    rejected=s.rejected))
+    if s.period:
+        console.print(t("import.summary.period", start=s.period[0], end=s.period[1]))
+    console.print(t("import.summary.people", people=s.people, teams=", ".join(s.teams) or "—"))
+    console.print(t("import.summary.tiers", tiers=", ".join(f"{k} {v}" for k, v in s.tiers.items()) or "—"))
+    if s.unknown_models:
+        console.print(t("import.summary.unknown", models=", ".join(f"{k} ({v})" for k, v in s.unknown_models.items())))
+    if s.reject_file:
+        console.print(t("import.summary.rejects", path=str(s.reject_file)))

@@ -1,0 +1,1 @@
+"""Ingest: every source converted to canonical usage events at the edge, validated, pseudonymised."""

@@ -1,0 +1,1 @@
+"""One module per source format; each exposes ``parse(path, options) -> Parsed``."""

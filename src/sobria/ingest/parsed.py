@@ -1,0 +1,50 @@
+"""What a format parser returns: canonical rows plus the errors found, each with its location.
+
+Contract for every parser in ``sobria.ingest.formats``:
+
+* ``parse(path: Path, options: ParseOptions) -> Parsed``; pure apart from reading ``path``.
+* ``Parsed.frame`` has the canonical columns (``sobria.events.schema.conform``) plus ``_line``
+  (the 1-based line, or record number for JSON, in the source file) so that later validation can
+  point at the source. ``person`` holds the RAW identifier as the source gives it (an e-mail, a
+  user id): the pipeline maps it to a team and pseudonymises it. ``prompt_text`` holds raw prompt
+  text when the source has some: the pipeline fingerprints it and drops it unless keeping text is
+  enabled. ``event_id`` may be null: the pipeline then derives a stable hash of the row.
+* A row that cannot be read is NOT in ``frame``: it is in ``errors`` with file, line, field and a
+  message key (``ingest.*`` in the locale catalogues) with its parameters. A file that cannot be
+  read at all (missing, wrong encoding, truncated JSON, missing required column) raises
+  ``UserInputError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    field: str | None
+    key: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """Options a parser may need. Defaults are documented in docs/events.md."""
+
+    tool: str | None = None
+    tokens_per_message_in: int = 400     # chatgpt-enterprise: documented assumption
+    tokens_per_message_out: int = 350
+    working_days_per_month: int = 21     # survey: uses per day -> events per month
+    survey_month: str | None = None      # survey: the month the answers describe, YYYY-MM
+
+
+@dataclass
+class Parsed:
+    frame: pl.DataFrame
+    errors: list[RowError] = dataclasses.field(default_factory=list)

@@ -1,0 +1,320 @@
+"""Shared reading for the format parsers: files, CSV and JSON, and typed columns with per-row errors.
+
+Every parser reads its source into a table of *text* columns plus ``_line`` (the source line, or
+the record number for JSON), then converts each column with :class:`TableReader`, which collects
+one :class:`RowError` per bad value instead of failing the whole file. A file that cannot be read
+at all raises :class:`UserInputError` naming the file (and the line or byte when known).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from sobria.errors import Location, UserInputError
+from sobria.events.schema import EVENT_COLUMNS, conform
+from sobria.ingest.parsed import Parsed, RowError
+
+LINE = "_line"
+Record = tuple[int, Mapping[str, Any]]
+_TRUE = frozenset({"true", "1", "yes", "y", "oui", "vrai"})
+_FALSE = frozenset({"false", "0", "no", "n", "non", "faux"})
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is allowed); missing, non-UTF-8 and empty files are user errors."""
+    name = str(path)
+    if not path.is_file():
+        raise UserInputError("ingest.file_missing", {"file": name}, Location(file=name))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise UserInputError("ingest.bad_encoding", {"file": name, "offset": err.start, "line": line},
+                             Location(file=name, line=line)) from None
+    if not text.strip():
+        raise UserInputError("ingest.empty_file", {"file": name}, Location(file=name))
+    return text
+
+
+def read_csv_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
+    """All columns as text plus ``_line`` (header = line 1); rows with a wrong field count are errors.
+
+    The separator is the most frequent of ``,``, ``;`` and tab in the header line (French
+    spreadsheets write ``;``). Quoted fields may span lines: ``_line`` is where the row starts.
+    """
+    name, text = str(path), read_text(path)
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=first.count),
+                        strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    errors: list[RowError] = []
+    try:
+        # a spreadsheet may add empty trailing columns (";;;"): name them so they are not duplicates
+        header = [h.strip() or f"_empty_{i}" for i, h in enumerate(next(reader))]
+        duplicates = sorted({h for h in header if header.count(h) > 1})
+        if duplicates:
+            raise UserInputError("ingest.duplicate_column", {"column": duplicates[0]},
+                                 Location(file=name, line=1, field=duplicates[0]))
+        while True:
+            start = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != len(header):
+                errors.append(RowError(name, start, None, "ingest.bad_field_count",
+                                       {"expected": len(header), "found": len(row)}))
+                continue
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as err:
+        raise UserInputError("ingest.csv_malformed", {"reason": str(err)},
+                             Location(file=name, line=reader.line_num)) from None
+    data: dict[str, list[Any]] = {h: [row[i] for row in rows] for i, h in enumerate(header)}
+    table = pl.DataFrame(data, schema={h: pl.Utf8() for h in header}).with_columns(
+        pl.Series(LINE, lines, dtype=pl.Int64()))
+    return table, errors
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Decode a whole JSON document; invalid or truncated JSON names the file, line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
+        raise UserInputError("ingest.truncated_json" if truncated else "ingest.bad_json",
+                             {"line": err.lineno, "column": err.colno, "reason": err.msg},
+                             Location(file=name, line=err.lineno)) from None
+
+
+def load_json(path: Path) -> Any:
+    return parse_json(read_text(path), str(path))
+
+
+def json_lines(text: str, name: str) -> tuple[list[Record], list[RowError]]:
+    """JSON Lines: one object per line; a bad line is a row error (a truncated last line included)."""
+    records: list[Record] = []
+    errors: list[RowError] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as err:
+            errors.append(RowError(name, number, None, "ingest.bad_json_line", {"reason": err.msg}))
+            continue
+        if not isinstance(value, dict):
+            errors.append(RowError(name, number, None, "ingest.not_an_object", {}))
+            continue
+        records.append((number, value))
+    return records, errors
+
+
+def json_records(text: str, name: str) -> tuple[list[Record], list[RowError]]:
+    """Row objects from a JSON array (record number = position) or from JSON Lines (line number)."""
+    if not text.lstrip().startswith("["):
+        return json_lines(text, name)
+    records: list[Record] = []
+    errors: list[RowError] = []
+    for number, value in enumerate(parse_json(text, name), start=1):
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append(RowError(name, number, None, "ingest.not_an_object", {}))
+    return records, errors
+
+
+def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
+    """One JSON document, or JSON Lines (as OTLP file exporters write): ``(line, document)`` pairs."""
+    name, text = str(path), read_text(path)
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError as err:
+        if err.msg != "Extra data":
+            parse_json(text, name)  # raises with the file, line and column
+        return json_lines(text, name)
+    if not isinstance(whole, dict):
+        raise UserInputError("ingest.bad_structure", {"expected": "{...}"}, Location(file=name))
+    return [(1, whole)], []
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def table_from_records(records: list[Record], columns: list[str]) -> pl.DataFrame:
+    """A text table from JSON records (nested values as JSON text), like :func:`read_csv_table`."""
+    data: dict[str, list[Any]] = {c: [_as_text(rec.get(c)) for _, rec in records] for c in columns}
+    data[LINE] = [line for line, _ in records]
+    return pl.DataFrame(data, schema={**{c: pl.Utf8() for c in columns}, LINE: pl.Int64()})
+
+
+def parse_timestamp(text: str, *, epoch: bool = False) -> datetime | None:
+    """ISO 8601 with or without zone (no zone = UTC), or epoch seconds when ``epoch``; None if invalid."""
+    value = text.strip()
+    try:
+        if epoch and value.replace(".", "", 1).isdigit():
+            return datetime.fromtimestamp(float(value), UTC)
+        parsed = datetime.fromisoformat(value)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def message_text(value: Any) -> str | None:
+    """Prompt text from a string or chat messages (OpenAI/LiteLLM ``content``, OTel GenAI ``parts``).
+
+    When messages carry roles, only the user's messages are kept: a system prompt repeated on
+    every request would make all requests look alike to near-duplicate detection.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in ("[", "{"):
+            try:
+                return message_text(json.loads(text))
+            except json.JSONDecodeError:
+                return text
+        return text or None
+    if isinstance(value, list):
+        items = value
+        if any(isinstance(v, dict) and v.get("role") == "user" for v in value):
+            items = [v for v in value if isinstance(v, dict) and v.get("role") == "user"]
+        texts = [t for t in (message_text(v) for v in items) if t]
+        return "\n".join(texts) or None
+    if isinstance(value, dict):
+        for key in ("content", "text", "parts"):
+            if key in value:
+                return message_text(value[key])
+    return None
+
+
+def stable_id(*parts: object) -> str:
+    """A stable event id from the identity of an aggregated row (same input, same id)."""
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+class TableReader:
+    """Converts the text columns of one source table, one row error per bad value."""
+
+    def __init__(self, file: str, table: pl.DataFrame, errors: list[RowError] | None = None) -> None:
+        self.file = file
+        self.table = table
+        self.lines: list[int] = table[LINE].to_list()
+        self.errors: list[RowError] = list(errors or [])
+        self._bad: set[int] = set()
+
+    def has(self, column: str) -> bool:
+        return column in self.table.columns
+
+    def require(self, *columns: str) -> None:
+        """Raise for the first absent column, naming the file and the columns found."""
+        for column in columns:
+            if column not in self.table.columns:
+                found = ", ".join(c for c in self.table.columns if c != LINE)
+                raise UserInputError("ingest.missing_column", {"column": column, "found": found},
+                                     Location(file=self.file, field=column))
+
+    def fail(self, index: int, field: str | None, key: str, **params: Any) -> None:
+        """Record an error on row ``index``: the row is left out of the result."""
+        self._bad.add(index)
+        self.errors.append(RowError(self.file, self.lines[index], field, key, params))
+
+    def text(self, column: str, *, required: bool = False) -> pl.Series:
+        """Stripped text, empty as null; a missing required value is an error."""
+        if column not in self.table.columns:
+            values = pl.Series(column, [None] * self.table.height, dtype=pl.Utf8())
+        else:
+            stripped = self.table[column].str.strip_chars()
+            values = pl.select(pl.when(stripped == "").then(None).otherwise(stripped)).to_series().alias(column)
+        if required:
+            for i in values.is_null().arg_true().to_list():
+                self.fail(i, column, "ingest.missing_value")
+        return values
+
+    def integer(self, column: str, *, required: bool = False) -> pl.Series:
+        """A non-negative integer (``12`` or ``12.0``); anything else is an error."""
+        raw = self.text(column, required=required)
+        num = raw.cast(pl.Float64(), strict=False)
+        integral = (num.is_finite() & (num == num.floor())).fill_null(False)
+        for i in (raw.is_not_null() & ~integral).arg_true().to_list():
+            self.fail(i, column, "ingest.not_integer", value=raw[i])
+        for i in (integral & (num < 0)).arg_true().to_list():
+            self.fail(i, column, "ingest.negative", value=raw[i])
+        return pl.select(pl.when(integral).then(num).otherwise(None)).to_series().cast(pl.Int64()).alias(column)
+
+    def number(self, column: str, *, required: bool = False, decimal_comma: bool = False) -> pl.Series:
+        """A non-negative decimal number (``2,5`` too when ``decimal_comma``)."""
+        raw = self.text(column, required=required)
+        source = raw.str.replace(",", ".", literal=True) if decimal_comma else raw
+        num = source.cast(pl.Float64(), strict=False)
+        finite = num.is_finite().fill_null(False)
+        for i in (raw.is_not_null() & ~finite).arg_true().to_list():
+            self.fail(i, column, "ingest.not_number", value=raw[i])
+        for i in (finite & (num < 0)).arg_true().to_list():
+            self.fail(i, column, "ingest.negative", value=raw[i])
+        return pl.select(pl.when(finite).then(num).otherwise(None)).to_series().alias(column)
+
+    def timestamp(self, column: str, *, required: bool = True, epoch: bool = False) -> pl.Series:
+        """A UTC timestamp from ISO 8601 (or epoch seconds when ``epoch``)."""
+        values: list[datetime | None] = []
+        for i, raw in enumerate(self.text(column, required=required).to_list()):
+            parsed = None if raw is None else parse_timestamp(raw, epoch=epoch)
+            if raw is not None and parsed is None:
+                self.fail(i, column, "ingest.bad_timestamp", value=raw)
+            values.append(parsed)
+        return pl.Series(column, values, dtype=pl.Datetime("us", "UTC"))
+
+    def boolean(self, column: str) -> pl.Series:
+        values: list[bool | None] = []
+        for i, raw in enumerate(self.text(column).to_list()):
+            word = None if raw is None else raw.lower()
+            if word is not None and word not in _TRUE | _FALSE:
+                self.fail(i, column, "ingest.bad_boolean", value=raw)
+            values.append(True if word in _TRUE else False if word in _FALSE else None)
+        return pl.Series(column, values, dtype=pl.Boolean())
+
+    def skip(self, index: int) -> None:
+        """Leave row ``index`` out without an error (an empty bucket, a row with no usage)."""
+        self._bad.add(index)
+
+    def result(self, columns: Mapping[str, pl.Series | Any], rows: list[int] | None = None) -> Parsed:
+        """The canonical frame (``_line`` and ``_``-prefixed extras kept) without the failed rows.
+
+        ``rows`` maps each output row to its source row when a parser expands a source row into
+        several (one per model, say); by default output row ``i`` is source row ``i``.
+        """
+        index = list(range(self.table.height)) if rows is None else rows
+        data = [value.alias(name) if isinstance(value, pl.Series)
+                else pl.repeat(value, len(index), eager=True).alias(name) for name, value in columns.items()]
+        frame = pl.DataFrame(data, height=len(index)).with_columns(
+            pl.Series(LINE, [self.lines[i] for i in index], dtype=pl.Int64()))
+        frame = frame.filter(pl.Series([i not in self._bad for i in index], dtype=pl.Boolean()))
+        extras = [c for c in frame.columns if c.startswith("_") and c != LINE]
+        missing = [c.name for c in EVENT_COLUMNS if c.name not in frame.columns]
+        frame = frame.with_columns(pl.lit(None).alias(name) for name in missing)  # keeps the height
+        canonical = conform(frame).with_columns(frame[LINE], *(frame[c] for c in extras))
+        errors = sorted(self.errors, key=lambda e: (e.line, e.field or ""))
+        return Parsed(canonical, errors)

@@ -1,0 +1,145 @@
+"""The store: one interface over SQLite (default) and PostgreSQL (same code, a URL setting)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from sobria.errors import Location, UserInputError
+from sobria.store import bulk
+from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    id: str
+    kind: str
+    files: str
+    started_us: int
+    rows_read: int
+    rows_rejected: int
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: str
+    team: str | None
+    role: str | None = None
+    display_name: str | None = None
+    email: str | None = None
+
+
+def open_store(url: str) -> Store:
+    """Open (without creating tables) the store at ``url``; see :meth:`Store.migrate`."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        folder = Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise UserInputError("store.no_folder", {"folder": str(folder)}, Location(parameter="SOBRIA_DB"))
+    try:
+        engine = sa.create_engine(url, future=True)
+    except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+        raise UserInputError("store.bad_url", {"url": url, "reason": str(exc)},
+                             Location(parameter="SOBRIA_DB")) from None
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name != "postgresql":
+        raise UserInputError("store.bad_url", {"url": url, "reason": engine.dialect.name},
+                             Location(parameter="SOBRIA_DB"))
+    return Store(engine)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: large imports keep the indexes in memory
+    cursor.close()
+
+
+@dataclass
+class Store:
+    engine: Engine
+
+    @property
+    def dialect(self) -> str:
+        return str(self.engine.dialect.name)
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest revision (Alembic)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("sobria.store") / "migrations"))
+        with self.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def organisation(self) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(organisation)).mappings().first()
+        return dict(row) if row else None
+
+    def init_organisation(self, name: str, key_fingerprint: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(organisation))
+            conn.execute(sa.insert(organisation).values(id=1, name=name, key_fingerprint=key_fingerprint,
+                                                        created_us=time.time_ns() // 1000))
+
+    def teams(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(teams.c.name))}
+
+    def people(self) -> pl.DataFrame:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(people)).mappings().all()
+        return pl.DataFrame([dict(r) for r in rows], schema={c.name: pl.Utf8 for c in people.c})
+
+    def count_events(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+
+    def batches(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(import_batches)).mappings()]
+
+    def write_batch(self, batch: BatchRecord, frame: pl.DataFrame, team_names: Iterable[str],
+                    persons: Sequence[PersonRow]) -> int:
+        """Write a whole batch in one transaction; return the events actually inserted.
+
+        Events already in the store (same ``event_id``) are skipped, so a re-import adds nothing.
+        Either everything is written or nothing is (a crash mid-way leaves the store unchanged).
+        """
+        with self.engine.begin() as conn:
+            bulk.insert_ignore(conn, teams, [{"name": n} for n in sorted(set(team_names))], ["name"])
+            bulk.upsert(conn, people, [p.__dict__ for p in persons], ["person"])
+            inserted = bulk.insert_events(conn, frame.select(event_column_names()))
+            conn.execute(sa.insert(import_batches).values(
+                id=batch.id, kind=batch.kind, files=batch.files, started_us=batch.started_us,
+                finished_us=time.time_ns() // 1000, rows_read=batch.rows_read, rows_inserted=inserted,
+                rows_rejected=batch.rows_rejected))
+        return inserted
+
+    def read_events(self, start: int | None = None, end: int | None = None, team: str | None = None) -> pl.DataFrame:
+        """Events (with impacts) whose ``ts`` is in [start, end) microseconds, optionally one team."""
+        query = sa.select(events)
+        if start is not None:
+            query = query.where(events.c.ts_us >= start)
+        if end is not None:
+            query = query.where(events.c.ts_us < end)
+        if team is not None:
+            query = query.where(events.c.team == team)
+        with self.engine.connect() as conn:
+            return bulk.read_frame(conn, query.order_by(events.c.ts_us, events.c.event_id))
+
+    def connect(self) -> Connection:
+        return self.engine.connect()

@@ -1,0 +1,28 @@
+"""`sobria demo` on a fresh directory: the demo company generated and imported like real data."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_generates_and_imports_then_reimports_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {"COLUMNS": "200"}
+    run = [sys.executable, "-m", "sobria", "demo"]
+    first = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "45 personnes, 5 équipes, 31872 requêtes IA du 2025-01-02 au 2025-07-31" in first.stdout
+    assert "31872 lignes lues : 31872 importées, 0 déjà présentes, 0 rejetées." in first.stdout
+    assert (tmp_path / ".sobria" / "secret.key").stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(tmp_path / "sobria.db") as conn:
+        assert conn.execute("SELECT count(*), count(prompt_text), count(prompt_fingerprint) FROM events"
+                            ).fetchone() == (31872, 0, 31872)
+        persons = [r[0] for r in conn.execute("SELECT DISTINCT person FROM events WHERE person IS NOT NULL")]
+        assert persons and all(p.startswith("p_") and "@" not in p for p in persons)
+        assert conn.execute("SELECT count(*) FROM events WHERE impact_status != 'ok'").fetchone() == (0,)
+    second = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "31872 lignes lues : 0 importées, 31872 déjà présentes, 0 rejetées." in second.stdout
