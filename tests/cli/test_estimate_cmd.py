@@ -102,3 +102,9 @@ def test_catalog_list_and_show() -> None:
     assert "Luccioni" in data["source"]["ref"]
     human = run("catalog", "show", "gpt-4o")
     assert human.returncode == 0 and "au catalogue" in human.stdout
+
+
+def test_missing_option_is_a_usage_error_without_traceback() -> None:
+    out = run("estimate", "--model", "gpt-4o")
+    assert out.returncode == 2
+    assert "--provider" in out.stderr and "Traceback" not in out.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
 
 from sobria.cli import catalog_cmd, charter_cmd, demo_cmd, estimate_cmd, pii_cmd, policy_cmd, store_cmd
@@ -59,9 +58,11 @@ def main() -> None:
         sys.exit(done.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
+    except typer.TyperException as err:  # usage errors (missing option...), Click's vendored in Typer
+        show = getattr(err, "show", None)
+        if show is not None:
+            show()
+        sys.exit(getattr(err, "exit_code", 2))
 
 
 def _lang_from_argv(argv: list[str]) -> str:

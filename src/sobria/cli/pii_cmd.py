@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from sobria.cli.context import CliContext, cli_context
@@ -79,7 +79,7 @@ def _scanner(clients: Path | None, column: str | None) -> Scanner:
 
 def _read(source: str) -> str:
     if source == STDIN:
-        return decode_utf8(click.get_binary_stream("stdin").read(), STDIN)
+        return decode_utf8(sys.stdin.buffer.read(), STDIN)
     return read_utf8(Path(source))
 
 
