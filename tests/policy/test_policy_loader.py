@@ -273,3 +273,15 @@ def test_labels_can_be_given_per_language() -> None:
     assert label_text({"fr": "Synthèse"}, "en") == "Synthèse"
     assert label_text({"en": "Summary"}, "fr") == "Summary"
     assert label_text("Aide à la programmation", "en") == "Aide à la programmation"
+
+
+def test_impossible_date_is_an_error_with_its_line() -> None:
+    from sobria.policy.loader import read_policy_text
+
+    text = (Path(__file__).parents[1] / "data" / "policy" / "valid.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("date:"))
+    lines[index] = lines[index].split("date:")[0] + "date: 2025-02-30"
+    report = read_policy_text("\n".join(lines) + "\n")
+    assert report.policy is None
+    assert [(issue.line, issue.path) for issue in report.issues] == [(index + 1, "charter.date")]

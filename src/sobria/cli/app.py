@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from sobria.cli import catalog_cmd, charter_cmd, demo_cmd, estimate_cmd, pii_cmd, policy_cmd, store_cmd
+from sobria.cli import (
+    audit_cmd,
+    catalog_cmd,
+    charter_cmd,
+    demo_cmd,
+    estimate_cmd,
+    pii_cmd,
+    policy_cmd,
+    store_cmd,
+)
 from sobria.cli.context import CliContext
 from sobria.errors import UserInputError
 from sobria.i18n import Translator
@@ -25,6 +34,9 @@ app.command("estimate")(estimate_cmd.estimate)
 app.command("init")(store_cmd.init)
 app.command("import")(store_cmd.import_)
 app.command("demo")(demo_cmd.demo)
+app.command("audit")(audit_cmd.audit)
+app.command("waste")(audit_cmd.waste)
+app.command("report")(audit_cmd.report)
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(pii_cmd.app, name="pii", help="Détection de données personnelles dans les textes.")
 app.add_typer(policy_cmd.app, name="policy", help="La charte comme code : fichier de politique.")
@@ -44,7 +56,7 @@ def root(
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of `raise typer.Exit(n)` in this mode
     except UserInputError as err:
         lang = _lang_from_argv(sys.argv)
         t = Translator.for_lang(lang)
@@ -63,6 +75,7 @@ def main() -> None:
         if show is not None:
             show()
         sys.exit(getattr(err, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _lang_from_argv(argv: list[str]) -> str:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from sobria.audit.run import AuditOptions, run_audit
+from sobria.catalog import load_catalog
+from sobria.cli.audit_cmd import write_report
 from sobria.cli.context import cli_context
 from sobria.cli.store_cmd import init, print_summary, run_with_progress
 from sobria.demo import DEFAULT_SEED, generate_demo, summarise, write_demo
 from sobria.ingest.parsed import ParseOptions
 from sobria.ingest.pipeline import ImportOptions
 from sobria.ingest.pseudonym import read_secret
+from sobria.report.format import percent
 from sobria.store import open_store
 
-
-def pct(share: float) -> str:
-    return f"{share:.0%}"
+CHARTER_DAY = dt.date(2025, 3, 17)
+CASE_STUDY_CLAIM_T = 2.4  # the case study's "2,4 t CO2/an", confronted with the measurement in the report
 
 
 def demo(
@@ -31,6 +35,7 @@ def demo(
     """Génère l'entreprise de démonstration TechVert et l'importe dans le magasin."""
     c = cli_context(ctx)
     console = Console(highlight=False)
+    lang = c.settings.lang
     data = generate_demo(seed)
     paths = write_demo(data, directory, c.settings.lang)
     init(ctx, organisation="TechVert (démo)")
@@ -44,11 +49,16 @@ def demo(
     first, last = data.events["ts"].min(), data.events["ts"].max()
     console.print(c.t("demo.created", people=data.people.height, teams=data.people["team"].n_unique(),
                       events=data.events.height, first=str(first)[:10], last=str(last)[:10]))
-    console.print(c.t("demo.charter_effect", charter="2025-03-17",
-                      waste_before=pct(info.before.waste_share), waste_after=pct(info.after.waste_share),
-                      heavy_before=pct(info.before.heavy_share), heavy_after=pct(info.after.heavy_share)))
+    console.print(c.t("demo.charter_effect", charter=str(CHARTER_DAY),
+                      waste_before=percent(info.before.waste_share, lang),
+                      waste_after=percent(info.after.waste_share, lang),
+                      heavy_before=percent(info.before.heavy_share, lang),
+                      heavy_after=percent(info.after.heavy_share, lang)))
     for month, count in info.events_per_month.items():
         console.print(c.t("demo.month", month=month, events=count))
     print_summary(c, summary)
     for name, path in paths.items():
         console.print(c.t("demo.file", name=name, path=str(path)))
+    result = run_audit(store, load_catalog(), AuditOptions(split=CHARTER_DAY), dt.datetime.now(dt.UTC))
+    report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T)
+    console.print(c.t("demo.report", path=str(report)))

@@ -103,10 +103,21 @@ def _order(issue: PolicyIssue) -> tuple[int, str]:
     return (issue.line or 0, issue.path)
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Dates stay text, so that an impossible date (2025-02-30) is a schema error with its line,
+    not a crash inside the YAML parser."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse(text: str) -> tuple[Any, Positions, list[PolicyIssue]] | PolicyIssue:
     if not text.strip():
         return PolicyIssue(1, "", "policy.error.empty", {}, "policy.suggest.init")
-    loader = yaml.SafeLoader(text)
+    loader = _DatesAsText(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,187 @@
+"""Evaluate the waste detector's chains at pair level, on real conversations and on the demo.
+
+Run from the repository root: ``python benchmarks/eval_waste.py [--timing N]``.
+
+Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
+(the chain's first request included). Precision is the share of predicted pairs that are true
+pairs, recall the share of true pairs found. Real sample: user turns of ShareGPT conversations,
+labelled by hand (tests/data/waste/README.md); demo: the generator's ground truth.
+``--timing N`` also times ``detect_waste`` on N events (the demo's people copied until N).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_DIR = ROOT / "tests" / "data" / "waste"
+CHAIN_REASONS = ("reformulation", "regeneration")
+TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")
+
+
+@dataclass(frozen=True)
+class Scores:
+    truth_pairs: int
+    predicted_pairs: int
+    true_pairs: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_pairs / self.truth_pairs if self.truth_pairs else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def line(self, name: str) -> str:
+        return (f"{name}: precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}  "
+                f"({self.true_pairs} of {self.predicted_pairs} predicted pairs true, {self.truth_pairs} true pairs)")
+
+
+def co_chain_pairs(chains: pl.DataFrame) -> set[tuple[str, str]]:
+    """Unordered pairs of events sharing a chain id (columns event_id, chain_id)."""
+    pairs: set[tuple[str, str]] = set()
+    grouped = chains.drop_nulls("chain_id").unique().group_by("chain_id").agg(pl.col("event_id"))
+    for ids in grouped["event_id"].to_list():
+        pairs.update(itertools.combinations(sorted(set(ids)), 2))
+    return pairs
+
+
+def predicted_chains(flagged: pl.DataFrame) -> pl.DataFrame:
+    """Flagged chain members plus each chain's first request (its id is the chain id)."""
+    members = flagged.filter(pl.col("reason").is_in(CHAIN_REASONS)).select("event_id", "chain_id")
+    roots = members.select(pl.col("chain_id").alias("event_id"), "chain_id")
+    return pl.concat([members, roots]).unique()
+
+
+def score(truth: pl.DataFrame, flagged: pl.DataFrame) -> Scores:
+    expected, found = co_chain_pairs(truth), co_chain_pairs(predicted_chains(flagged))
+    return Scores(len(expected), len(found), len(expected & found))
+
+
+def repeat_scores(expected: set[str], flagged: pl.DataFrame) -> Scores:
+    """Event level: requests flagged as a repeat (any chain member but its first request)."""
+    found = set(flagged.filter(pl.col("reason").is_in(CHAIN_REASONS))["event_id"])
+    return Scores(len(expected), len(found), len(expected & found))
+
+
+def real_sample(directory: Path = REAL_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Events (one per user turn, one minute apart, one person per conversation) with fingerprints,
+    and the labelled chains (event_id, chain_id)."""
+    from sobria.events.fingerprint import fingerprint
+    from sobria.events.schema import conform
+
+    rows = []
+    start = dt.datetime(2023, 3, 1, 9, tzinfo=dt.UTC)
+    lines = (directory / "sharegpt_user_turns.jsonl").read_text(encoding="utf-8").splitlines()
+    for day, line in enumerate(lines):
+        conv = json.loads(line)
+        for turn, text in enumerate(conv["turns"]):
+            rows.append({
+                "event_id": f"{conv['conversation']}#{turn}", "person": f"sg-{conv['conversation']}",
+                "conversation_id": conv["conversation"],
+                "ts": start + dt.timedelta(days=day, minutes=turn),
+                "provider": "openai", "model": "gpt-3.5-turbo", "operation": "chat",
+                "input_tokens": max(1, len(text) // 4), "output_tokens": 300,
+                "prompt_fingerprint": fingerprint(text), "source": "sharegpt-sample", "tier": "token-level",
+                "request_count": 1,
+            })
+    events = conform(pl.DataFrame(rows))
+    return events, labelled_chains(pl.read_csv(directory / "sharegpt_labels.csv"))
+
+
+def labelled_chains(labels: pl.DataFrame) -> pl.DataFrame:
+    """Chains from the parent links of the labels file: chain id = the first turn's event id."""
+    parent = {(c, t): p for c, t, p in labels.select("conversation", "turn", "parent_turn").iter_rows()}
+
+    def root(conv: str, turn: int) -> int:
+        while (conv, turn) in parent:
+            turn = parent[(conv, turn)]
+        return turn
+
+    rows = []
+    for conv, turn in parent:
+        chain = f"{conv}#{root(conv, turn)}"
+        rows += [(f"{conv}#{turn}", chain), (chain, chain)]
+    return pl.DataFrame(rows, schema={"event_id": pl.Utf8, "chain_id": pl.Utf8}, orient="row").unique()
+
+
+def demo_sample(seed: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The demo's events with fingerprints (text dropped), its chains and its full ground truth."""
+    from sobria.demo import DEFAULT_SEED, generate_demo
+    from sobria.demo.frames import PROMPT_COLUMN
+    from sobria.events.fingerprint import fingerprint
+
+    data = generate_demo(DEFAULT_SEED if seed is None else seed)
+    prints = pl.Series("prompt_fingerprint", [fingerprint(p) for p in data.events[PROMPT_COLUMN]])
+    events = data.events.with_columns(prints).drop(PROMPT_COLUMN)
+    chains = data.truth.filter(pl.col("reason").is_in(TRUTH_CHAIN_REASONS)).select("event_id", "chain_id")
+    return events, chains, data.truth
+
+
+def event_scores(truth: pl.DataFrame, flagged: pl.DataFrame, reason: str) -> Scores:
+    expected = set(truth.filter(pl.col("reason") == reason)["event_id"])
+    found = set(flagged.filter(pl.col("reason") == reason)["event_id"])
+    return Scores(len(expected), len(found), len(expected & found))
+
+
+def scaled(events: pl.DataFrame, size: int) -> pl.DataFrame:
+    """The demo's events copied (other people, other ids) until ``size`` rows."""
+    copies = []
+    for i in range(size // events.height + 1):
+        copies.append(events.with_columns(pl.col("event_id") + f"-{i}", pl.col("person") + f"-{i}",
+                                          pl.col("conversation_id") + f"-{i}"))
+    return pl.concat(copies).head(size)
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    from sobria.audit.waste import detect_waste
+    from sobria.catalog import load_catalog
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
+    args = parser.parse_args()
+    catalog = load_catalog()
+    events, chains = real_sample()
+    real_flagged = detect_waste(events, catalog)
+    print(score(chains, real_flagged).line(
+        f"real sample ({events.height} user turns, {events['conversation_id'].n_unique()} conversations)"))
+    repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
+    print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
+    demo, demo_chains, truth = demo_sample()
+    flagged = detect_waste(demo, catalog)
+    print(score(demo_chains, flagged).line(f"demo ({demo.height} events)"))
+    demo_repeats = set(truth.filter(pl.col("reason").is_in(CHAIN_REASONS))["event_id"])
+    print("  " + repeat_scores(demo_repeats, flagged).line("repeats (events)"))
+    for reason in ("unused-image", "internal-image", "heavy-model-trivial"):
+        print("  " + event_scores(truth, flagged, reason).line(f"{reason} (events)"))
+    if args.timing:
+        big = scaled(demo, args.timing)
+        walls, cpus = [], []
+        for _ in range(3):
+            start, cpu = time.perf_counter(), time.process_time()
+            found = detect_waste(big, catalog)
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
+        print(f"detect_waste on {big.height:,} events: best of 3 {min(walls):.2f} s wall, "
+              f"{min(cpus):.2f} s CPU (all threads); {found.height:,} rows flagged")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Audits: KPIs, waste, adoption, scenarios and the report's figures."""

@@ -1,0 +1,239 @@
+"""Reformulation and regeneration chains, found from prompt fingerprints alone (vectorised).
+
+Events of one person are sorted by time and cut into sessions (a gap longer than the session gap
+starts a new one). Two kinds of links join a request to an earlier one of the same session:
+
+* a *retry*: a short prompt whose cue is "another try" (``r``) links to the request before it in the
+  same conversation ("une autre version", "plus court"); a "continue" prompt (``c``) never links;
+* a *content* link between a request and one of the ``lookback`` previous content requests:
+  identical fingerprints (a regeneration), nearly identical text with no change of subject (a
+  changed constraint), or the same specific words in other phrasing (a paraphrase). The same
+  template filled for another client or subject is told apart by its content words: each of the two
+  prompts has salient words the other lacks.
+
+Links form a forest (each request points at one earlier request); a chain is a tree, identified by
+its first request. See docs/waste.md for the rules, thresholds and their evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from sobria.events.fingerprint import MINHASH_HEX, NUM_HASHES, SALIENT_BIT
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+CHUNK = 250_000
+LOW_BITS = SALIENT_BIT - 1
+
+
+@dataclass(frozen=True)
+class ChainRules:
+    session_gap_minutes: float = 15.0
+    lookback: int = 4                 # content requests compared with each new one
+    duplicate_similarity: float = 0.85   # above: the same text give or take a few characters
+    near_similarity: float = 0.5         # above: the same text with a changed constraint
+    paraphrase_words: float = 0.3        # shared content words (Jaccard) of a paraphrase
+    paraphrase_min_shared: int = 2
+    extension_min_shared: int = 4      # every word of the earlier prompt, and more: an extension
+    extension_similarity: float = 0.3
+    template_share: float = 0.08     # a salient word in this share of a person's requests is usual
+    template_min_count: int = 5
+
+
+@dataclass(frozen=True)
+class Links:
+    """Each linked request (``child``), the earlier one it repeats, the kind and the confidence."""
+
+    child: IntArray
+    parent: IntArray
+    regeneration: BoolArray
+    confidence: FloatArray
+
+
+def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
+    """Text requests with a valid fingerprint, sorted by person and time, with a row number, a
+    session number, the cue, the MinHash payload and the content-word hashes (hexadecimal)."""
+    fp = pl.col("prompt_fingerprint")
+    old = fp.str.slice(0, 4) == "mh1:"
+    new = (fp.str.slice(0, 4) == "mh2:") & (fp.str.slice(5, 1) == ":") & (fp.str.slice(6 + MINHASH_HEX, 1) == ":")
+    payload = pl.when(old).then(fp.str.slice(4)).otherwise(fp.str.slice(6, MINHASH_HEX))
+    words = pl.when(old).then(pl.lit("")).otherwise(fp.str.slice(7 + MINHASH_HEX))
+    frame = (
+        events.lazy()
+        .filter(pl.col("person").is_not_null() & fp.is_not_null()
+                & pl.col("operation").is_in(["chat", "completion"]) & pl.col("ts").is_not_null())
+        .select("event_id", "person", "ts", "conversation_id",
+                pl.when(old).then(pl.lit("n")).otherwise(fp.str.slice(4, 1)).alias("cue"),
+                payload.alias("minhash"), words.alias("words"), (old | new).alias("valid"))
+        .filter(pl.col("valid") & (pl.col("minhash").str.len_bytes() == MINHASH_HEX)
+                & (pl.col("words").str.len_bytes() % 4 == 0))
+        .sort([pl.col("person").hash(), "person", "ts", "event_id"])   # the hash groups people fast
+        .with_columns(_session(gap_minutes).alias("session"))
+        .with_row_index("row")
+    )
+    return frame.collect()
+
+
+def minhash_matrix(frame: pl.DataFrame) -> npt.NDArray[np.uint32]:
+    """The (rows x 32) MinHash values of a ``prepared`` frame."""
+    if frame.height == 0:
+        return np.empty((0, NUM_HASHES), dtype=np.uint32)
+    joined = frame.select(pl.col("minhash").str.join("")).item()
+    try:
+        raw = bytes.fromhex(joined)
+    except ValueError:   # some value is not hexadecimal: those rows get a signature that never matches
+        bad = ~frame["minhash"].str.contains("^[0-9a-f]+$")
+        raw = bytes.fromhex("".join(f"{i:08x}" * NUM_HASHES if b else v
+                                    for i, (v, b) in enumerate(zip(frame["minhash"], bad, strict=True))))
+    return np.frombuffer(raw, dtype=">u4").reshape(-1, NUM_HASHES).astype(np.uint32)
+
+
+def _session(gap_minutes: float) -> pl.Expr:
+    gap = pl.duration(seconds=int(gap_minutes * 60))
+    new = ((pl.col("person") != pl.col("person").shift(1)) | (pl.col("ts") - pl.col("ts").shift(1) > gap))
+    return new.fill_null(True).cum_sum()
+
+
+def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
+    """Retry prompts and the previous request of their conversation in the same session."""
+    ordered = (frame.select("row", "session", "conversation_id", "cue")
+               .filter(pl.col("conversation_id").is_not_null())
+               .sort(["session", "conversation_id", "row"]))
+    same = ((pl.col("session") == pl.col("session").shift(1))
+            & (pl.col("conversation_id") == pl.col("conversation_id").shift(1)))
+    hits = ordered.with_columns(pl.col("row").shift(1).alias("prev"), same.alias("same")).filter(
+        (pl.col("cue") == "r") & pl.col("same").fill_null(False))
+    return hits["row"].to_numpy().astype(np.int64), hits["prev"].to_numpy().astype(np.int64)
+
+
+def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
+    """Links between content requests (cue ``n``) and the previous few of the same session (only
+    sessions with two content requests or more are looked at)."""
+    content = (frame.filter(pl.col("cue") == "n")
+               .filter(pl.len().over("session") >= 2)
+               .with_columns(pl.col("words").str.extract_all("[0-9a-f]{4}")
+                             .list.eval(pl.element().str.to_integer(base=16).cast(pl.Int64))))
+    rows = content["row"].to_numpy().astype(np.int64)
+    session = content["session"].to_numpy()
+    minhash = minhash_matrix(content)
+    words = word_lists(content, rules)
+    conversation = content["conversation_id"].fill_null("").to_numpy()
+    found: list[tuple[IntArray, IntArray, BoolArray, FloatArray]] = []
+    for k in range(1, rules.lookback + 1):
+        if len(rows) <= k:
+            break
+        cur = np.arange(k, len(rows))
+        prev = cur - k
+        keep = session[cur] == session[prev]
+        cur, prev = cur[keep], prev[keep]
+        if len(cur) == 0:
+            continue
+        sim = _similarity(minhash, prev, cur)
+        same_conversation = (conversation[cur] == conversation[prev]) & (conversation[cur] != "")
+        regen, linked, conf = _decide(sim, _word_stats(words, prev, cur), same_conversation, rules)
+        found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))
+    if not found:
+        empty = np.empty(0, dtype=np.int64)
+        return Links(empty, empty, np.empty(0, dtype=bool), np.empty(0))
+    child, parent, regen_all, conf_all = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return Links(child, parent, regen_all.astype(bool), conf_all)
+
+
+def _similarity(minhash: npt.NDArray[np.uint32], prev: IntArray, cur: IntArray) -> FloatArray:
+    out = np.empty(len(cur))
+    for start in range(0, len(cur), CHUNK):
+        part = slice(start, start + CHUNK)
+        out[part] = (minhash[prev[part]] == minhash[cur[part]]).mean(axis=1)
+    return out
+
+
+def word_lists(content: pl.DataFrame, rules: ChainRules) -> pl.DataFrame:
+    """Per content request: its words (15-bit hashes) and its *subject* words, the salient ones
+    that are not part of the person's usual vocabulary (a salient word found in at least
+    ``template_share`` of the person's requests compared here, and in ``template_min_count`` of
+    them, belongs to
+    their templates: the company's name, "LinkedIn", a fixed "Lyon, CDI")."""
+    low = pl.element() & LOW_BITS
+    base = content.select(
+        "row", "person",
+        pl.col("words").list.eval(low).alias("all"),
+        pl.col("words").list.eval(pl.element().filter(pl.element() >= SALIENT_BIT) & LOW_BITS).alias("salient"))
+    sizes = base.group_by("person").len("requests")
+    usual = (
+        base.select("person", pl.col("salient").alias("word")).explode("word").drop_nulls()
+        .group_by("person", "word").len("uses").join(sizes, on="person")
+        .filter((pl.col("uses") >= rules.template_min_count)
+                & (pl.col("uses") >= rules.template_share * pl.col("requests")))
+        .group_by("person").agg(pl.col("word").alias("usual"))
+    )
+    return (base.join(usual, on="person", how="left", maintain_order="left")
+            .select("row", "all", pl.col("salient").list.set_difference(
+                pl.col("usual").fill_null(pl.lit([], pl.List(pl.Int64)))).alias("subject")))
+
+
+@dataclass(frozen=True)
+class WordStats:
+    shared: IntArray
+    only_prev: IntArray
+    only_cur: IntArray
+    salient_only_prev: IntArray
+    salient_only_cur: IntArray
+    salient_shared: IntArray
+
+
+def _word_stats(words: pl.DataFrame, prev: IntArray, cur: IntArray) -> WordStats:
+    pairs = pl.DataFrame({
+        "a": words["all"].gather(prev), "b": words["all"].gather(cur),
+        "sa": words["subject"].gather(prev), "sb": words["subject"].gather(cur),
+    }).lazy()
+    a, b, sa, sb = pl.col("a"), pl.col("b"), pl.col("sa"), pl.col("sb")
+    shared = a.list.set_intersection(b).list.len()   # the lists hold distinct words
+    stats = pairs.select(
+        shared.alias("shared"),
+        (a.list.len() - shared).alias("only_prev"),
+        (b.list.len() - shared).alias("only_cur"),
+        sa.list.set_difference(b).list.len().alias("salient_only_prev"),
+        sb.list.set_difference(a).list.len().alias("salient_only_cur"),
+        sa.list.set_intersection(sb).list.len().alias("salient_shared"),
+    ).collect()
+    return WordStats(*(stats[name].to_numpy().astype(np.int64) for name in stats.columns))
+
+
+def _decide(sim: FloatArray, w: WordStats, same_conversation: BoolArray,
+            rules: ChainRules) -> tuple[BoolArray, BoolArray, FloatArray]:
+    """Per pair: is it a regeneration, is it linked at all, and how confident the link is. Within
+    one conversation a prompt on the same topic is a follow-up, not a paraphrase: only a (near)
+    copy links there."""
+    union = np.maximum(w.shared + w.only_prev + w.only_cur, 1)
+    word_jaccard = w.shared / union
+    same_words = (w.only_prev == 0) & (w.only_cur == 0)
+    regeneration = (sim >= 1.0) & same_words
+    other_subject = (w.salient_only_prev > 0) & (w.salient_only_cur > 0)
+    substitution = (w.only_prev > 0) & (w.only_cur > 0)
+    duplicate = (sim >= rules.duplicate_similarity) & ~other_subject
+    near = (sim >= rules.near_similarity) & ~substitution
+    same_subject = (w.salient_shared >= rules.paraphrase_min_shared) & ~other_subject
+    same_template = substitution & (sim >= rules.near_similarity) & ~same_subject
+    paraphrase = ((((word_jaccard >= rules.paraphrase_words) & (w.shared >= rules.paraphrase_min_shared))
+                   | same_subject) & ~same_template & ~other_subject & ~same_conversation)
+    extension = (w.only_prev == 0) & (w.shared >= rules.extension_min_shared) & (sim >= rules.extension_similarity)
+    linked = regeneration | duplicate | near | extension | paraphrase
+    confidence = np.where(regeneration, 0.95, np.clip(0.5 + 0.5 * np.maximum(sim, word_jaccard), 0.0, 0.9))
+    return regeneration, linked, confidence
+
+
+def chain_roots(size: int, child: IntArray, parent: IntArray) -> IntArray:
+    """Root (first request) of every row's chain; a row without a link is its own root."""
+    up = np.arange(size, dtype=np.int64)
+    up[child] = parent
+    while True:
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            return up
+        up = nxt

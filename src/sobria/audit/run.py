@@ -1,0 +1,110 @@
+"""Running the audit: read the period from the store, compute every figure, assemble the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from sobria.audit.adoption import compute_adoption
+from sobria.audit.kpis import MIN_GROUP, compute_kpis
+from sobria.audit.period import Period, resolve_period
+from sobria.audit.result import AuditResult, Headline, WasteFigures
+from sobria.audit.scenarios import ScenarioRules, apply_charter, compare_periods, rules_from_policy
+from sobria.audit.waste import detect_waste, waste_summary
+from sobria.catalog import Catalog
+from sobria.errors import Location, UserInputError
+from sobria.store import Store
+
+CHARTER_SPLIT_DEFAULT = None
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    start: dt.date | None = None
+    end: dt.date | None = None          # inclusive
+    team: str | None = None
+    policy_file: Path | None = None
+    split: dt.date | None = None        # compare before / after this day (e.g. the charter's adoption)
+
+
+def load_events(store: Store, options: AuditOptions) -> tuple[pl.DataFrame, Period | None]:
+    first, last = _data_span(store)
+    period = resolve_period(options.start, options.end, first, last)
+    if period is None:
+        return store.read_events(start=0, end=0), None
+    events = store.read_events(start=period.start_us(), end=period.end_us(), team=options.team)
+    if options.team is not None:
+        size = events["person"].n_unique()
+        if size < MIN_GROUP:
+            raise UserInputError("audit.team_too_small", {"team": options.team, "min": MIN_GROUP},
+                                 Location(parameter="--team"))
+    return events, period
+
+
+def _data_span(store: Store) -> tuple[dt.date | None, dt.date | None]:
+    import sqlalchemy as sa
+
+    from sobria.store.tables import events
+
+    with store.connect() as conn:
+        low, high = conn.execute(sa.select(sa.func.min(events.c.ts_us), sa.func.max(events.c.ts_us))).one()
+    if low is None:
+        return None, None
+    return _day_of(int(low)), _day_of(int(high))
+
+
+def _day_of(us: int) -> dt.date:
+    return dt.datetime.fromtimestamp(us / 1e6, tz=dt.UTC).date()
+
+
+def waste_figures(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteFigures:
+    summary = waste_summary(events, flagged)
+    return WasteFigures(
+        requests=summary.requests, share_of_requests=summary.share_of_requests,
+        gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
+        by_reason={k: v for k, v in summary.by_reason.items() if v},
+        heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
+    )
+
+
+def scenario_rules(options: AuditOptions, catalog: Catalog) -> ScenarioRules:
+    if options.policy_file is None:
+        return ScenarioRules()
+    from sobria.policy.loader import load_policy
+
+    policy = load_policy(options.policy_file, known_model=catalog.knows_model, candidates=catalog.model_names())
+    return rules_from_policy(policy, str(options.policy_file))
+
+
+def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
+    """The whole audit of a period; None when the store holds no event at all."""
+    events, period = load_events(store, options)
+    if period is None:
+        return None
+    flagged = detect_waste(events, catalog)
+    kpis = compute_kpis(events, catalog, period)
+    waste = waste_figures(events, flagged)
+    scenario = apply_charter(events, flagged, catalog, scenario_rules(options, catalog))
+    comparison = compare_periods(events, period, options.split) if options.split else None
+    org = store.organisation()
+    return AuditResult(
+        organisation=str(org["name"]) if org else "",
+        generated_at=now.isoformat(timespec="seconds"),
+        team=options.team,
+        kpis=kpis,
+        waste=waste,
+        adoption=compute_adoption(events, store.people() if options.team is None else store.people().filter(
+            pl.col("team") == options.team), period),
+        scenario=scenario,
+        comparison=comparison,
+        headline=Headline(
+            t_co2e_per_year=kpis.annual_gwp_t.central,
+            non_essential_share=waste.share_of_requests,
+            policy_formalised=options.policy_file is not None,
+            reduction_potential_share=scenario.gwp_reduction_share,
+        ),
+        reference=f"ecologits {catalog.reference_version}",
+    )

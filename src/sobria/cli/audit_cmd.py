@@ -1,0 +1,163 @@
+"""`sobria audit`, `sobria waste`, `sobria report`: the audit of the store's usage events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sobria.audit.period import parse_day
+from sobria.audit.result import AuditResult
+from sobria.audit.run import AuditOptions, load_events, run_audit
+from sobria.audit.totals import Totals
+from sobria.audit.waste import detect_waste
+from sobria.catalog import load_catalog
+from sobria.cli.context import CliContext, cli_context
+from sobria.cli.parse import parse_positive
+from sobria.cli.render import number, quantity
+from sobria.errors import Location, UserInputError
+from sobria.report.format import integer, percent, signed_percent
+from sobria.store import open_store
+
+Opt = typer.Option
+FromOpt = Annotated[str | None, Opt("--from", help="premier jour (AAAA-MM-JJ)")]
+ToOpt = Annotated[str | None, Opt("--to", help="dernier jour inclus (AAAA-MM-JJ)")]
+TeamOpt = Annotated[str | None, Opt("--team", help="une équipe (5 personnes au moins)")]
+PolicyOpt = Annotated[Path | None, Opt("--policy", help="fichier de politique (la charte) à rejouer")]
+SplitOpt = Annotated[str | None, Opt("--split", help="comparer avant / après ce jour (AAAA-MM-JJ)")]
+
+
+def _options(start: str | None, end: str | None, team: str | None, policy: Path | None,
+             split: str | None) -> AuditOptions:
+    return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"))
+
+
+def _run(c: CliContext, options: AuditOptions) -> AuditResult | None:
+    store = open_store(c.settings.db)
+    store.migrate()
+    return run_audit(store, load_catalog(), options, dt.datetime.now(dt.UTC))
+
+
+def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
+          policy: PolicyOpt = None, split: SplitOpt = None,
+          as_json: Annotated[bool, Opt("--json", help="sortie JSON (schéma sobria.audit/1)")] = False) -> None:
+    """Audit de l'usage : empreinte, gaspillage, adoption, scénario de charte."""
+    c = cli_context(ctx)
+    result = _run(c, _options(start, end, team, policy, split))
+    if as_json:
+        typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False)
+    if result is None:
+        console.print(c.t("audit.no_data"))
+        return
+    _print_audit(c, console, result)
+
+
+def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
+    t, lang, k = c.t, c.settings.lang, r.kpis
+    console.print(t("audit.title", org=r.organisation, start=str(k.period.start),
+                    end=str(k.period.end - dt.timedelta(days=1)), days=k.period.days))
+    cards = Table(show_header=False, box=None)
+    h = r.headline
+    cards.add_row(t("audit.card.t_per_year"), number(h.t_co2e_per_year, lang) + " t CO2e",
+                  t("audit.card.range", low=number(k.annual_gwp_t.min, lang), high=number(k.annual_gwp_t.max, lang)))
+    cards.add_row(t("audit.card.non_essential"), percent(h.non_essential_share, lang), "")
+    cards.add_row(t("audit.card.policy"), t("audit.yes") if h.policy_formalised else t("audit.no"), "")
+    cards.add_row(t("audit.card.reduction"), percent(h.reduction_potential_share, lang), "")
+    console.print(cards)
+    console.print(_table(c, t("audit.by.team"), k.by_team))
+    console.print(_table(c, t("audit.by.model"), k.by_model))
+    console.print(_table(c, t("audit.by.month"), k.by_month))
+    console.print(_table(c, t("audit.by.tier"), k.by_tier))
+    if k.statuses.keys() - {"ok"}:
+        console.print(t("audit.statuses", statuses=", ".join(f"{s} {n}" for s, n in k.statuses.items())))
+    w = r.waste
+    console.print(t("audit.waste", requests=integer(w.requests, lang), share=percent(w.share_of_requests, lang),
+                    gwp=percent(w.share_of_gwp, lang),
+                    reasons=", ".join(f"{k_} {integer(v, lang)}" for k_, v in w.by_reason.items())))
+    a = r.adoption
+    console.print(t("audit.adoption", people=a.people, **a.bands))
+    s = r.scenario
+    console.print(t("audit.scenario", kept=percent(s.usages_kept_share, lang),
+                    reduction=percent(s.gwp_reduction_share, lang), rerouted=integer(s.rerouted, lang),
+                    dropped=integer(s.dropped_regenerations, lang), images=integer(s.dropped_images, lang)))
+    if k.reconciliation is not None:
+        rec = k.reconciliation
+        console.print(t("audit.reconciliation", spend=number(rec.spend_eur, lang),
+                        gwp=quantity(rec.gwp_kgco2e, "kgco2e", lang), ratio=number(rec.ratio_central or 0, lang, 2)))
+    if r.comparison is not None:
+        cmp_ = r.comparison
+        console.print(t("audit.comparison", split=str(cmp_.after.start),
+                        gwp=signed_percent(cmp_.gwp_change_share or 0, lang),
+                        requests=signed_percent(cmp_.requests_change_share or 0, lang)))
+
+
+def _table(c: CliContext, title: str, rows: list[tuple[str, Totals]]) -> Table:
+    t, lang = c.t, c.settings.lang
+    table = Table(title=title, title_justify="left")
+    for col, justify in (("key", "left"), ("requests", "right"), ("energy", "right"), ("gwp", "right"),
+                         ("water", "right")):
+        table.add_column(t(f"audit.col.{col}"), justify=justify)  # type: ignore[arg-type]
+    for key, tot in rows:
+        table.add_row(key, integer(tot.requests, lang), quantity(tot.energy_kwh, "kwh", lang),
+                      quantity(tot.gwp_kgco2e, "kgco2e", lang), quantity(tot.water_l, "l", lang))
+    return table
+
+
+def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
+          as_json: Annotated[bool, Opt("--json", help="sortie JSON")] = False) -> None:
+    """Les requêtes non essentielles : event_id, motif, chaîne, confiance."""
+    c = cli_context(ctx)
+    store = open_store(c.settings.db)
+    store.migrate()
+    events, _ = load_events(store, _options(start, end, team, None, None))
+    flagged = detect_waste(events, load_catalog()).select("event_id", "reason", "chain_id", "confidence")
+    if as_json:
+        typer.echo(json.dumps(flagged.to_dicts(), ensure_ascii=False, indent=1))
+        return
+    table = Table(title=c.t("audit.waste_list.title", count=flagged.height))
+    for col in ("event_id", "reason", "chain_id", "confidence"):
+        table.add_column(c.t(f"audit.waste_list.col.{col}"))
+    for row in flagged.iter_rows():
+        table.add_row(row[0], row[1], row[2] or "", f"{row[3]:.2f}")
+    Console(highlight=False).print(table)
+
+
+def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
+                 claimed: float | None) -> Path:
+    """Render the report of ``result`` (an empty report when None is impossible: callers check)."""
+    from sobria.report import render_html, render_pdf
+
+    if result is None:
+        raise UserInputError("audit.report_no_data", {}, Location(parameter="SOBRIA_DB"))
+    html = render_html(result, c.t, c.settings.lang, claimed, load_catalog())
+    if fmt == "pdf":
+        out.write_bytes(render_pdf(html))
+    else:
+        out.write_text(html, encoding="utf-8")
+    return out
+
+
+def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
+           policy: PolicyOpt = None, split: SplitOpt = None,
+           out: Annotated[Path | None, Opt("--out", help="fichier à écrire (.html ou .pdf)")] = None,
+           fmt: Annotated[str | None, Opt("--format", help="html (défaut) ou pdf")] = None,
+           claimed: Annotated[str | None, Opt("--claimed-t-per-year",
+                                              help="chiffre annoncé à confronter (t CO2e/an)")] = None) -> None:
+    """Écrit le rapport d'empreinte IA (HTML autonome, ou PDF)."""
+    c = cli_context(ctx)
+    chosen = fmt or (out.suffix.lstrip(".").lower() if out is not None and out.suffix else "html")
+    if chosen not in ("html", "pdf"):
+        raise UserInputError("cli.bad_choice", {"value": chosen, "expected": "html, pdf"},
+                             Location(parameter="--format"))
+    target = out or Path(f"rapport-ia.{chosen}")
+    claim = parse_positive(claimed, "--claimed-t-per-year")
+    result = _run(c, _options(start, end, team, policy, split))
+    path = write_report(c, result, target, chosen, claim)
+    Console(highlight=False).print(c.t("audit.report_written", path=str(path)))

@@ -1,0 +1,182 @@
+"""The report's analysis sections: data quality, waste, adoption, scenario, reconciliation, claim, method."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from sobria.audit.adoption import BANDS
+from sobria.audit.result import AuditResult
+from sobria.i18n import Translator
+from sobria.ranges import Range
+from sobria.report import format as fmt
+from sobria.report.charts import Bar, Part, hbar_chart, share_bar
+from sobria.report.claim import check_claim
+from sobria.report.format import WIDE_SCALES
+from sobria.report.recommendations import recommend
+from sobria.report.view import Block, Recommendation, Section, Table, kg, label, tonnes
+
+METHOD_PARAGRAPHS = ("boundary", "formulas", "extensions", "uncertainty", "unknown", "privacy")
+SOURCES = ("ecologits", "ghg", "ademe", "epa", "iea")
+
+
+def quality(result: AuditResult, t: Translator, lang: str) -> Section:
+    k = result.kpis
+    total = k.totals.gwp_kgco2e.central
+    parts = [Part(label(t, "report.tier", tier), share, fmt.percent(share, lang, 1))
+             for tier, tot in k.by_tier for share in [tot.gwp_kgco2e.central / total if total > 0 else 0.0]]
+    rows = tuple((label(t, "report.status", status), fmt.integer(n, lang)) for status, n in k.statuses.items())
+    uncertain = sum(n for status, n in k.statuses.items() if status != "ok")
+    warning = t("report.quality.warning", rows=fmt.integer(uncertain, lang)) if uncertain else None
+    return Section("quality", t("report.quality.title"), (
+        Block(t("report.quality.tiers"), (t("report.quality.tiers_intro"),),
+              chart=Markup(share_bar("chart-tier", t("report.quality.tiers"), parts))),
+        Block(t("report.quality.statuses"), (t("report.quality.statuses_intro"),),
+              table=Table((t("report.quality.status"), t("report.quality.rows")), rows), warning=warning),
+    ))
+
+
+def waste(result: AuditResult, t: Translator, lang: str) -> Section:
+    w = result.waste
+    reasons = sorted(w.by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = result.kpis.totals.requests
+    bars = [Bar(label(t, "report.reason", r), Range.point(n),
+                t("report.waste.bar", requests=fmt.integer(n, lang), share=fmt.percent(n / total if total else 0.0,
+                                                                                         lang, 1)))
+            for r, n in reasons]
+    paragraphs = [t("report.waste.summary", requests=fmt.integer(w.requests, lang),
+                    share=fmt.percent(w.share_of_requests, lang),
+                    carbon=kg(Range.point(w.gwp_kgco2e_central), lang), carbon_share=fmt.percent(w.share_of_gwp, lang)),
+                  t("report.waste.definition")]
+    if w.heavy_trivial_saving_gwp_kgco2e > 0:
+        paragraphs.append(t("report.waste.heavy_trivial", carbon=kg(Range.point(w.heavy_trivial_saving_gwp_kgco2e),
+                                                                    lang)))
+    blocks = [Block(paragraphs=tuple(paragraphs))]
+    if bars:
+        blocks.append(Block(t("report.waste.by_reason"),
+                            chart=Markup(hbar_chart("chart-waste", t("report.waste.by_reason"), bars))))
+    return Section("waste", t("report.waste.title"), tuple(blocks))
+
+
+def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
+    a = result.adoption
+    bands = tuple((t(f"report.band.{b}"), fmt.integer(a.bands.get(b, 0), lang),
+                   fmt.percent(a.bands.get(b, 0) / a.people if a.people else 0.0, lang)) for b in BANDS)
+    teams = tuple((tm.team, fmt.integer(tm.people, lang),
+                   *((fmt.integer(tm.bands[b], lang) for b in BANDS) if tm.bands is not None else ("—",) * len(BANDS)))
+                  for tm in a.by_team)
+    paragraphs = [t("report.adoption.intro", people=fmt.integer(a.people, lang))]
+    if a.gini is not None and a.top20_share is not None:
+        paragraphs.append(t("report.adoption.concentration", gini=fmt.number(a.gini, lang, 2),
+                            top20=fmt.percent(a.top20_share, lang)))
+    band_heads = tuple(t(f"report.band.{b}") for b in BANDS)
+    return Section("adoption", t("report.adoption.title"), (
+        Block(paragraphs=tuple(paragraphs),
+              table=Table((t("report.adoption.band"), t("report.adoption.people"), t("report.adoption.share")), bands)),
+        Block(t("report.adoption.by_team"), (t("report.adoption.small_teams"),),
+              table=Table((t("report.adoption.team"), t("report.adoption.people"), *band_heads), teams)),
+    ))
+
+
+def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
+    s = result.scenario
+    source = t("report.scenario.builtin") if s.rules.source == "built-in" else s.rules.source
+    rows = (
+        (t("report.scenario.requests"), fmt.integer(s.actual.requests, lang), fmt.integer(s.projected.requests, lang)),
+        (t("report.indicator.gwp_kgco2e"), kg(s.actual.gwp_kgco2e, lang), kg(s.projected.gwp_kgco2e, lang)),
+        (t("report.indicator.energy_kwh"), fmt.quantity(s.actual.energy_kwh, "kwh", lang, WIDE_SCALES),
+         fmt.quantity(s.projected.energy_kwh, "kwh", lang, WIDE_SCALES)),
+    )
+    return Section("scenario", t("report.scenario.title"), (Block(
+        paragraphs=(t("report.scenario.intro", source=source),
+                    t("report.scenario.result", reduction=fmt.percent(s.gwp_reduction_share, lang),
+                      kept=fmt.percent(s.usages_kept_share, lang)),
+                    t("report.scenario.changes", rerouted=fmt.integer(s.rerouted, lang),
+                      regenerations=fmt.integer(s.dropped_regenerations, lang),
+                      images=fmt.integer(s.dropped_images, lang))),
+        table=Table((t("report.scenario.figure"), t("report.scenario.actual"), t("report.scenario.projected")), rows)),
+    ))
+
+
+def comparison(result: AuditResult, t: Translator, lang: str) -> Section | None:
+    c = result.comparison
+    if c is None:
+        return None
+    before_req, before_gwp = c.per_working_day(c.before_totals, c.before)
+    after_req, after_gwp = c.per_working_day(c.after_totals, c.after)
+
+    def change(share: float | None) -> str:
+        return "—" if share is None else fmt.signed_percent(share, lang)
+
+    rows = (
+        (t("report.comparison.requests"), fmt.number(before_req, lang), fmt.number(after_req, lang),
+         change(c.requests_change_share)),
+        (t("report.comparison.gwp"), kg(Range.point(before_gwp), lang), kg(Range.point(after_gwp), lang),
+         change(c.gwp_change_share)),
+    )
+    head = (t("report.comparison.figure"),
+            t("report.comparison.before", split=fmt.long_date(c.after.start, lang)),
+            t("report.comparison.after", split=fmt.long_date(c.after.start, lang)), t("report.comparison.change"))
+    return Section("comparison", t("report.comparison.title"),
+                   (Block(paragraphs=(t("report.comparison.intro"),), table=Table(head, rows)),))
+
+
+def reconciliation(result: AuditResult, t: Translator, lang: str) -> Section:
+    r = result.kpis.reconciliation
+    if r is None:
+        return Section("reconciliation", t("report.recon.title"), (Block(paragraphs=(t("report.recon.none"),)),))
+    source = t(f"report.recon.source.{result.kpis.spend_source}")
+    rows = ((t("report.recon.physical"), kg(r.physical_gwp_kgco2e, lang)),
+            (t("report.recon.spend_based"), kg(r.gwp_kgco2e, lang)))
+    paragraphs = [t("report.recon.intro", spend=fmt.number(r.spend_eur, lang), source=source, factor=r.factor_key)]
+    if r.ratio_central is not None:
+        paragraphs.append(t("report.recon.ratio", ratio=fmt.number(r.ratio_central, lang, 2)))
+    paragraphs.append(t("report.recon.why"))
+    return Section("reconciliation", t("report.recon.title"), (
+        Block(paragraphs=tuple(paragraphs),
+              table=Table((t("report.recon.method"), t("report.footprint.range")), rows)),))
+
+
+def claim(result: AuditResult, t: Translator, lang: str, claimed: float | None) -> Section | None:
+    if claimed is None:
+        return None
+    c = check_claim(claimed, result.kpis)
+    title = t("report.claim.title", claimed=tonnes(claimed, lang))
+    if c is None:
+        return Section("claim", title, (Block(paragraphs=(t("report.claim.nothing"),)),))
+    n = fmt.number
+    rows = (
+        (t("report.claim.g_per_request"), f"{n(c.g_per_request.min, lang)} – {n(c.g_per_request.max, lang)} g",
+         f"{n(c.needed_g_per_request, lang)} g"),
+        (t("report.claim.requests_per_day"), n(c.requests_per_working_day, lang),
+         f"{n(c.needed_requests_per_working_day.min, lang)} – {n(c.needed_requests_per_working_day.max, lang)}"),
+    )
+    paragraphs = [t("report.claim.measured", claimed=tonnes(claimed, lang), min=n(c.measured_t.min, lang, 2),
+                    max=n(c.measured_t.max, lang, 2), ratio=n(c.ratio, lang, 2))]
+    if c.verdict == "too-high":
+        if c.heaviest_model is not None:
+            paragraphs.append(t("report.claim.heaviest", model=c.heaviest_model, g=n(c.heaviest_g_per_request, lang),
+                                tonnes=tonnes(c.heaviest_t_per_year, lang)))
+        paragraphs.append(t("report.claim.hint"))
+    return Section("claim", title, (
+        Block(paragraphs=tuple(paragraphs), warning=t(f"report.claim.verdict.{c.verdict}"),
+              table=Table((t("report.claim.figure"), t("report.claim.measured_col"), t("report.claim.needed_col")),
+                          rows)),))
+
+
+def methodology(result: AuditResult, t: Translator) -> Section:
+    paragraphs = tuple(t(f"report.method.{p}") for p in METHOD_PARAGRAPHS)
+    sources = tuple(t(f"report.source.{s}") for s in SOURCES)
+    return Section("methodology", t("report.method.title"), (
+        Block(paragraphs=(*paragraphs, t("report.method.reference", reference=result.reference))),
+        Block(t("report.method.sources"), sources),
+    ))
+
+
+def recommendations(result: AuditResult, t: Translator, lang: str) -> tuple[Recommendation, ...]:
+    out = []
+    for r in recommend(result):
+        value = (fmt.percent(r.figure, lang) if r.kind == "share" else fmt.integer(r.figure, lang)
+                 if r.kind == "count" else "")
+        out.append(Recommendation(t(f"report.reco.{r.key}.title"), t(f"report.reco.{r.key}.text"),
+                                  t(f"report.reco.{r.key}.trigger", value=value)))
+    return tuple(out)

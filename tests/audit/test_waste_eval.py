@@ -1,0 +1,59 @@
+"""The figures of docs/waste.md: pair-level scores on the real sample and on the demo (golden).
+
+If a change of the detector or of the demo moves them, update docs/waste.md with the new figures.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from benchmarks.eval_waste import (
+    Scores,
+    co_chain_pairs,
+    demo_sample,
+    event_scores,
+    labelled_chains,
+    real_sample,
+    score,
+)
+
+from sobria.audit.waste import detect_waste
+from sobria.catalog import Catalog
+
+
+def test_pairs_and_scores_on_a_tiny_case() -> None:
+    truth = pl.DataFrame({"event_id": ["a", "b", "c", "x"], "chain_id": ["a", "a", "a", None]})
+    assert co_chain_pairs(truth) == {("a", "b"), ("a", "c"), ("b", "c")}
+    flagged = pl.DataFrame({"event_id": ["b"], "reason": ["regeneration"], "chain_id": ["a"]})
+    scores = score(truth, flagged)
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (3, 1, 1)
+    assert (scores.precision, scores.recall, scores.f1) == pytest.approx((1.0, 1 / 3, 0.5))
+    assert Scores(0, 0, 0).f1 == 1.0
+
+
+def test_labels_become_chains() -> None:
+    labels = pl.DataFrame({"conversation": ["c", "c", "d"], "turn": [1, 2, 3], "parent_turn": [0, 1, 1]})
+    chains = labelled_chains(labels).sort("event_id")
+    assert chains.rows() == [("c#0", "c#0"), ("c#1", "c#0"), ("c#2", "c#0"), ("d#1", "d#1"), ("d#3", "d#1")]
+
+
+def test_real_sample_scores(catalog: Catalog) -> None:
+    events, chains = real_sample()
+    assert (events.height, events["conversation_id"].n_unique()) == (301, 60)
+    scores = score(chains, detect_waste(events, catalog))
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (95, 30, 26)
+    assert scores.f1 == pytest.approx(0.416, abs=5e-4)
+
+
+@pytest.mark.slow
+def test_demo_scores(catalog: Catalog) -> None:
+    events, chains, truth = demo_sample()
+    assert "prompt" not in events.columns
+    flagged = detect_waste(events, catalog)
+    scores = score(chains, flagged)
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (13288, 12962, 12503)
+    assert scores.f1 == pytest.approx(0.953, abs=5e-4)
+    images = event_scores(truth, flagged, "unused-image")
+    assert (images.truth_pairs, images.predicted_pairs, images.true_pairs) == (1230, 1230, 1230)
+    heavy = event_scores(truth, flagged, "heavy-model-trivial")
+    assert (heavy.truth_pairs, heavy.predicted_pairs, heavy.true_pairs) == (1657, 1668, 1639)

@@ -1,0 +1,85 @@
+"""Prompt fingerprints (mh2): layout, cues, salient words, old mh1 values, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from sobria.events.fingerprint import (
+    MINHASH_HEX,
+    SALIENT_BIT,
+    cue_of,
+    fingerprint,
+    minhash_hex,
+    normalise_text,
+    parse,
+    similarity,
+)
+
+MAIL = "Rédige un e-mail à Boulangeries Martin pour relancer notre proposition sur la sobriété numérique."
+# The same text fingerprinted by version mh1 (before mh2 existed).
+MAIL_MH1 = ("mh1:00cb6e2d006c833e0153097803958bf1000b4d160003309d00276336000475ca02ecc53b0c1dd17901c0e91c05e7e103"
+            "01a3c12b023219d502e49836005773f805bf752600d51a7d0000797c005b7a7603a8ddc2004fdf6d0001ea7902c65d0e"
+            "006275ff02ad6ccf01c7178400deedbb00508169008f8286008b9d4f02795874")
+
+
+def test_layout_and_identity() -> None:
+    fp = fingerprint(MAIL)
+    version, cue, minhash, words = fp.split(":")
+    assert (version, cue, len(minhash), len(words) % 4) == ("mh2", "n", MINHASH_HEX, 0)
+    assert fp == fingerprint(MAIL)
+    assert similarity(fp, fingerprint("  rédige UN e-mail à boulangeries martin pour relancer notre proposition "
+                                      "sur la sobriete numerique.")) == 1.0
+
+
+def test_salient_words_are_marked() -> None:
+    salient = {w & (SALIENT_BIT - 1) for w in parse(fingerprint(MAIL)).words if w & SALIENT_BIT}
+    plain = parse(fingerprint(MAIL.replace("Boulangeries Martin", "boulangeries martin"))).words
+    assert len(salient) == 2
+    assert salient <= plain
+    assert len(parse(fingerprint(MAIL)).words) == 7
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Plus court.", "r"), ("Une autre version, s'il te plaît.", "r"),
+    ("Non, recommence avec un ton plus dynamique.", "r"),
+    ("Try again but keep the numbers.", "r"), ("Write the same story but in the style of Borges", "r"),
+    ("Continue.", "c"), ("La suite, s'il te plaît.", "c"), ("Please continue", "c"), ("correct, next", "c"),
+    (MAIL, "n"),
+    ("Rewrite the following paragraph in plain English for our new clients: our offer now covers three sites.", "n"),
+])
+def test_cues(text: str, cue: str) -> None:
+    assert cue_of(normalise_text(text)) == cue
+    assert fingerprint(text)[4] == cue
+
+
+def test_old_mh1_values_still_compare() -> None:
+    assert "mh1:" + minhash_hex(normalise_text(MAIL)) == MAIL_MH1
+    assert similarity(MAIL_MH1, fingerprint(MAIL)) == 1.0
+    assert parse(MAIL_MH1).cue == "n"
+    assert parse(MAIL_MH1).words == frozenset()
+
+
+@pytest.mark.parametrize("bad", ["mh3:abc", "mh1:zz", "mh2:n:" + "0" * MINHASH_HEX + ":abc", "garbage"])
+def test_bad_values_raise(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a mh2 fingerprint"):
+        parse(bad)
+
+
+def test_empty_text() -> None:
+    assert parse(fingerprint("")).words == frozenset()
+    assert similarity(fingerprint(""), fingerprint("")) == 1.0
+
+
+def test_fast_enough_for_imports() -> None:
+    """Well under 0.2 ms per prompt of the demo's length: the best of five batches (the machine is
+    shared and noisy)."""
+    texts = [f"{MAIL} Version {i}." for i in range(200)]
+    batches = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for text in texts:
+            fingerprint(text)
+        batches.append((time.perf_counter() - start) / len(texts))
+    assert min(batches) < 0.0002

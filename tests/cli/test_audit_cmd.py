@@ -1,0 +1,86 @@
+"""`sobria audit`, `sobria waste` and `sobria report` on the demo company, and on an empty store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {"COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "sobria", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=False, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo")
+    out = _run(path, "demo")
+    assert out.returncode == 0, out.stderr
+    assert "sobria-demo/rapport-ia.html" in out.stdout
+    return path
+
+
+def test_audit_json_follows_the_documented_schema(demo_dir: Path) -> None:
+    out = _run(demo_dir, "audit", "--json", "--split", "2025-03-17")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["schema"] == "sobria.audit/1"
+    assert data["period"] == {"start": "2025-01-02", "end_exclusive": "2025-08-01", "days": 211,
+                              "working_days": 151}
+    assert data["totals"]["requests"] == 31872
+    t = data["totals"]["gwp_kgco2e"]
+    assert t["min"] <= t["central"] <= t["max"]
+    assert data["headline"]["policy_formalised"] is False
+    assert 0 < data["headline"]["non_essential_share"] < 1
+    assert sum(data["adoption"]["bands"].values()) == 45
+    assert [row["key"] for row in data["by_month"]] == [f"2025-0{m}" for m in range(1, 8)]
+    assert data["comparison"]["gwp_per_working_day_change"] < 0  # the charter lowered the footprint
+    assert all(len(team["key"]) for team in data["by_team"])
+    assert data["scenario"]["projected"]["gwp_kgco2e"]["max"] <= data["scenario"]["actual"]["gwp_kgco2e"]["max"]
+
+
+def test_audit_terminal_summary_and_period_filter(demo_dir: Path) -> None:
+    out = _run(demo_dir, "audit", "--from", "2025-04-01", "--to", "2025-04-30")
+    assert out.returncode == 0, out.stderr
+    assert "du 2025-04-01 au 2025-04-30 (30 jours)" in out.stdout
+    assert "t CO2e/an liées à l'IA" in out.stdout
+
+
+def test_small_team_is_refused(demo_dir: Path) -> None:
+    out = _run(demo_dir, "audit", "--team", "rh")
+    assert out.returncode == 2
+    assert "moins de 5 personnes" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_date_is_a_user_error(demo_dir: Path) -> None:
+    out = _run(demo_dir, "audit", "--from", "1er avril")
+    assert out.returncode == 2 and "paramètre --from" in out.stderr
+
+
+def test_waste_lists_flagged_events(demo_dir: Path) -> None:
+    out = _run(demo_dir, "waste", "--json", "--from", "2025-01-06", "--to", "2025-01-06")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert rows and set(rows[0]) == {"event_id", "reason", "chain_id", "confidence"}
+    assert {r["reason"] for r in rows} <= {"reformulation", "regeneration", "unused-image", "internal-image",
+                                           "heavy-model-trivial"}
+
+
+def test_report_pdf(demo_dir: Path) -> None:
+    out = _run(demo_dir, "report", "--out", "r.pdf", "--from", "2025-01-01", "--to", "2025-01-31")
+    assert out.returncode == 0, out.stderr
+    assert (demo_dir / "r.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    out = _run(tmp_path, "audit")
+    assert out.returncode == 0 and "Aucun événement" in out.stdout
+    assert json.loads(_run(tmp_path, "audit", "--json").stdout) is None
+    report = _run(tmp_path, "report")
+    assert report.returncode == 2 and "rien à rapporter" in report.stderr
