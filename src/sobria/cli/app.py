@@ -8,14 +8,19 @@ from typing import Annotated
 import typer
 
 from sobria.cli import (
+    aiact_cmd,
     audit_cmd,
     catalog_cmd,
     charter_cmd,
+    committee_cmd,
     demo_cmd,
     estimate_cmd,
+    maturity_cmd,
     pii_cmd,
     policy_cmd,
     store_cmd,
+    tools_cmd,
+    training_cmd,
 )
 from sobria.cli.context import CliContext
 from sobria.errors import UserInputError
@@ -41,6 +46,12 @@ app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(pii_cmd.app, name="pii", help="Détection de données personnelles dans les textes.")
 app.add_typer(policy_cmd.app, name="policy", help="La charte comme code : fichier de politique.")
 app.add_typer(charter_cmd.app, name="charter", help="Le document de charte lisible par tous.")
+app.add_typer(aiact_cmd.app, name="aiact", help="Règlement européen sur l'IA : inventaire, classes et obligations.")
+app.add_typer(tools_cmd.app, name="tools", help="Registre des outils d'IA : contrats, données, entraînement.")
+app.add_typer(training_cmd.app, name="training", help="Formation et maîtrise de l'IA (article 4).")
+app.command("maturity")(maturity_cmd.maturity)
+app.add_typer(committee_cmd.app, name="committee", help="Le comité éthique : registre et dossier mensuel.")
+policy_cmd.app.command("violations")(committee_cmd.violations)
 
 
 @app.callback()

@@ -78,3 +78,7 @@ events = Table(
 Index("events_ts", events.c.ts_us)
 Index("events_team_ts", events.c.team, events.c.ts_us)
 Index("events_person_ts", events.c.person, events.c.ts_us)
+
+
+# Tables of the other features share this metadata (imported for their side effect of registering).
+from sobria.store import governance_tables  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Governance: AI Act inventory, tools registry, training, maturity, ethics committee."""

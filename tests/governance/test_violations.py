@@ -1,0 +1,70 @@
+"""The charter replayed over a month of events: requests per rule and team, never per person."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from sobria.governance.violations import ViolationRow, quantised_spent, replay, replay_columns
+from sobria.policy.decision import Rules
+from tests.governance.helpers import events, policy
+
+MK = {"team": "marketing", "purpose": "email"}
+
+
+def _month() -> pl.DataFrame:
+    return events([
+        {**MK, "person": "m0", "gwp": 5.0},                                          # allowed
+        {**MK, "person": "m1", "tool": "midjourney", "model": "midjourney-v6", "operation": "image",
+         "purpose": "communication_externe"},                                         # forbidden tool
+        {**MK, "person": "m2", "model": "gpt-4o", "gwp": 3.0},                       # 62 % of budget; heavy
+        {**MK, "person": "m3", "model": "gpt-4o", "purpose": "analyse_strategique"},  # budget reached: route
+        {**MK, "person": "m4", "model": "gpt-image-1", "operation": "image", "purpose": "document_interne"},
+        *({**MK, "person": "m0", "conversation_id": "c1", "prompt_fingerprint": "f1"} for _ in range(5)),
+        {"team": "rh", "person": "r0", "purpose": "recrutement"},
+        {"team": "rh", "person": "r1", "purpose": "recrutement", "tool": "chatgpt-gratuit", "request_count": 3},
+    ])
+
+
+def test_replay_counts_rules_and_merges_small_teams() -> None:
+    rules = Rules.from_policy(policy())
+    result = replay(_month(), rules)
+    assert result.requests == 14
+    assert result.by_action == {"allow": 1, "block": 5, "route": 2, "warn": 6}
+    assert result.by_rule == {
+        ("budgets.alert_thresholds_percent", "warn"): 1,
+        ("budgets.on_exceeded", "route"): 1,
+        ("budgets.on_exceeded", "warn"): 5,
+        ("data.purposes.recrutement", "block"): 3,
+        ("data.purposes.recrutement", "warn"): 1,
+        ("images.forbidden_purposes", "block"): 1,
+        ("models.heavy.purposes", "route"): 1,
+        ("regenerations.max_per_request", "warn"): 1,
+        ("tools.allowed", "block"): 1,
+    }
+    # rh has two people: shown in the totals above, never as a row of its own
+    assert {row.group for row in result.rows} == {"marketing"}
+    assert result.rows[:3] == (ViolationRow("marketing", "budgets.alert_thresholds_percent", "warn", 1),
+                               ViolationRow("marketing", "budgets.on_exceeded", "route", 1),
+                               ViolationRow("marketing", "budgets.on_exceeded", "warn", 5))
+    assert result.escalations() == {
+        ("budgets.on_exceeded", "route"): 1, ("budgets.on_exceeded", "warn"): 5,
+        ("data.purposes.recrutement", "block"): 3, ("images.forbidden_purposes", "block"): 1,
+        ("tools.allowed", "block"): 1}
+
+
+def test_regenerations_and_spend_are_counted_in_time_order() -> None:
+    frame = replay_columns(_month())
+    assert frame["_regeneration"].to_list() == [0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0]
+    assert frame["_spent"].to_list() == [0.0, 5.0, 5.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 0.0, 0.0]
+
+
+def test_spend_is_quantised_to_the_last_alert_level() -> None:
+    rules = Rules.from_policy(policy())  # marketing: 8 kgCO2e, alerts at 50, 80, 100 %
+    assert [quantised_spent(rules, "marketing", s) for s in (0.0, 3.9, 4.0, 6.5, 7.9, 8.0, 30.0)] == [
+        0.0, 0.0, 4.0, 6.4, 6.4, 8.0, 8.0]
+    assert quantised_spent(rules, None, 30.0) == 0.0
+
+
+def test_no_events_no_violation() -> None:
+    result = replay(events([]), Rules.from_policy(policy()))
+    assert (result.requests, result.by_rule, result.rows) == (0, {}, ())
