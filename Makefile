@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 
-.PHONY: install demo test lint typecheck check bench
+.PHONY: install demo test lint typecheck check bench bench-all
 
 install:
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
@@ -24,3 +24,12 @@ check: lint typecheck test
 
 bench: install
 	$(PYTHON) benchmarks/bench_impact.py
+
+# Every benchmark; bench_gateway compares with LiteLLM when a `litellm` binary is given (docs/gateway.md).
+bench-all: install
+	$(PYTHON) benchmarks/bench_impact.py
+	$(PYTHON) benchmarks/bench_ingest.py
+	$(PYTHON) benchmarks/bench_audit.py
+	$(PYTHON) benchmarks/bench_pii.py
+	$(PYTHON) benchmarks/eval_waste.py
+	$(PYTHON) benchmarks/bench_gateway.py

@@ -15,6 +15,8 @@ from sobria.cli import (
     committee_cmd,
     demo_cmd,
     estimate_cmd,
+    gateway_cmd,
+    keys_cmd,
     maturity_cmd,
     pii_cmd,
     policy_cmd,
@@ -52,6 +54,8 @@ app.add_typer(training_cmd.app, name="training", help="Formation et maîtrise de
 app.command("maturity")(maturity_cmd.maturity)
 app.add_typer(committee_cmd.app, name="committee", help="Le comité éthique : registre et dossier mensuel.")
 policy_cmd.app.command("violations")(committee_cmd.violations)
+app.add_typer(gateway_cmd.app, name="gateway", help="Passerelle compatible OpenAI qui applique la charte.")
+app.add_typer(keys_cmd.app, name="keys", help="Clés virtuelles de la passerelle.")
 
 
 @app.callback()

@@ -22,8 +22,8 @@ import polars as pl
 from sobria.errors import Location, UserInputError
 from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.ingest.parsed import Parsed, RowError
+from sobria.ingest.plain_csv import LINE, csv_header, is_plain_csv, plain_csv_table
 
-LINE = "_line"
 Record = tuple[int, Mapping[str, Any]]
 _TRUE = frozenset({"true", "1", "yes", "y", "oui", "vrai"})
 _FALSE = frozenset({"false", "0", "no", "n", "non", "faux"})
@@ -41,7 +41,7 @@ def read_text(path: Path) -> str:
         line = data[: err.start].count(b"\n") + 1
         raise UserInputError("ingest.bad_encoding", {"file": name, "offset": err.start, "line": line},
                              Location(file=name, line=line)) from None
-    if not text.strip():
+    if not text or text.isspace():  # as ``not text.strip()``, without copying the text
         raise UserInputError("ingest.empty_file", {"file": name}, Location(file=name))
     return text
 
@@ -51,21 +51,27 @@ def read_csv_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
 
     The separator is the most frequent of ``,``, ``;`` and tab in the header line (French
     spreadsheets write ``;``). Quoted fields may span lines: ``_line`` is where the row starts.
+    A file without any quote character is read by :func:`~sobria.ingest.plain_csv.plain_csv_table`
+    (vectorised, same result).
     """
     name, text = str(path), read_text(path)
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=first.count),
-                        strict=True)
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    if is_plain_csv(text, first, delimiter):
+        plain = plain_csv_table(name, text, delimiter)
+        if plain is not None:
+            return plain
+    return _quoted_csv_table(name, text, delimiter)
+
+
+def _quoted_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFrame, list[RowError]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     errors: list[RowError] = []
     try:
-        # a spreadsheet may add empty trailing columns (";;;"): name them so they are not duplicates
-        header = [h.strip() or f"_empty_{i}" for i, h in enumerate(next(reader))]
-        duplicates = sorted({h for h in header if header.count(h) > 1})
-        if duplicates:
-            raise UserInputError("ingest.duplicate_column", {"column": duplicates[0]},
-                                 Location(file=name, line=1, field=duplicates[0]))
+        header = csv_header(name, next(reader))
         while True:
             start = reader.line_num + 1
             row = next(reader, None)
@@ -183,6 +189,42 @@ def parse_timestamp(text: str, *, epoch: bool = False) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+# ISO 8601 values that datetime.fromisoformat and Polars read alike (when the date exists): years
+# 1000-8999 so that no UTC conversion leaves the datetime range, seconds 00-59, 1 to 6 decimals.
+_ISO = (r"^([1-8]\d{3}-\d{2}-\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?"
+        r"(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$")
+
+
+# The most common shape (what Polars and most tools write): read by one strptime, several times faster.
+_ISO_ZONED = r"^[1-8]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$"
+
+
+def iso_timestamps(values: pl.Series) -> pl.Series:
+    """UTC datetimes for the values of the usual ISO 8601 shapes, null for every other value.
+
+    Gives the same instant as :func:`parse_timestamp` wherever it is not null (no zone = UTC).
+    """
+    zoned = values.str.contains(_ISO_ZONED).fill_null(False)
+    result = pl.select(pl.when(zoned).then(values)).to_series().str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False)
+    if zoned.all():
+        return result.alias(values.name)
+    others = pl.select(pl.when(~zoned).then(values)).to_series()
+    return result.fill_null(_iso_any(others)).alias(values.name)
+
+
+def _iso_any(values: pl.Series) -> pl.Series:
+    parts = values.str.extract_groups(_ISO).struct.unnest()
+    date, hour, minute, second, fraction, zone = (parts.get_column(c) for c in parts.columns)
+    offset = zone.str.replace("Z", "+00:00", literal=True).str.replace(r"^([+-]\d{2})(\d{2})$", "${1}:${2}")
+    text = pl.select(pl.concat_str([
+        date, pl.lit("T"), hour.fill_null("00"), pl.lit(":"), minute.fill_null("00"), pl.lit(":"),
+        second.fill_null("00"), pl.lit("."), fraction.fill_null("").str.pad_end(6, "0"),
+        offset.fill_null("+00:00")])).to_series()
+    return text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.6f%:z", time_unit="us", time_zone="UTC", strict=False,
+                                exact=True)
+
+
 def message_text(value: Any) -> str | None:
     """Prompt text from a string or chat messages (OpenAI/LiteLLM ``content``, OTel GenAI ``parts``).
 
@@ -222,7 +264,7 @@ class TableReader:
     def __init__(self, file: str, table: pl.DataFrame, errors: list[RowError] | None = None) -> None:
         self.file = file
         self.table = table
-        self.lines: list[int] = table[LINE].to_list()
+        self.lines: pl.Series = table[LINE]
         self.errors: list[RowError] = list(errors or [])
         self._bad: set[int] = set()
 
@@ -240,7 +282,7 @@ class TableReader:
     def fail(self, index: int, field: str | None, key: str, **params: Any) -> None:
         """Record an error on row ``index``: the row is left out of the result."""
         self._bad.add(index)
-        self.errors.append(RowError(self.file, self.lines[index], field, key, params))
+        self.errors.append(RowError(self.file, int(self.lines[index]), field, key, params))
 
     def text(self, column: str, *, required: bool = False) -> pl.Series:
         """Stripped text, empty as null; a missing required value is an error."""
@@ -278,23 +320,31 @@ class TableReader:
         return pl.select(pl.when(finite).then(num).otherwise(None)).to_series().alias(column)
 
     def timestamp(self, column: str, *, required: bool = True, epoch: bool = False) -> pl.Series:
-        """A UTC timestamp from ISO 8601 (or epoch seconds when ``epoch``)."""
-        values: list[datetime | None] = []
-        for i, raw in enumerate(self.text(column, required=required).to_list()):
-            parsed = None if raw is None else parse_timestamp(raw, epoch=epoch)
-            if raw is not None and parsed is None:
-                self.fail(i, column, "ingest.bad_timestamp", value=raw)
-            values.append(parsed)
-        return pl.Series(column, values, dtype=pl.Datetime("us", "UTC"))
+        """A UTC timestamp from ISO 8601 (or epoch seconds when ``epoch``).
+
+        Values of the usual ISO shape are converted by :func:`iso_timestamps` (vectorised); any
+        other value by :func:`parse_timestamp`, which decides whether it is valid.
+        """
+        raw = self.text(column, required=required)
+        dtype = pl.Datetime("us", "UTC")
+        fast = pl.Series(column, [None] * raw.len(), dtype=dtype) if epoch else iso_timestamps(raw)
+        slow = (raw.is_not_null() & fast.is_null()).arg_true().to_list()
+        if not slow:
+            return fast
+        parsed: list[datetime | None] = []
+        for i, text in zip(slow, raw.gather(slow).to_list(), strict=True):
+            parsed.append(parse_timestamp(text, epoch=epoch))
+            if parsed[-1] is None:
+                self.fail(i, column, "ingest.bad_timestamp", value=text)
+        return fast.clone().scatter(slow, pl.Series(parsed, dtype=dtype))
 
     def boolean(self, column: str) -> pl.Series:
-        values: list[bool | None] = []
-        for i, raw in enumerate(self.text(column).to_list()):
-            word = None if raw is None else raw.lower()
-            if word is not None and word not in _TRUE | _FALSE:
-                self.fail(i, column, "ingest.bad_boolean", value=raw)
-            values.append(True if word in _TRUE else False if word in _FALSE else None)
-        return pl.Series(column, values, dtype=pl.Boolean())
+        raw = self.text(column)
+        word = raw.str.to_lowercase()
+        true, false = word.is_in(sorted(_TRUE)), word.is_in(sorted(_FALSE))
+        for i in (raw.is_not_null() & ~true & ~false).arg_true().to_list():
+            self.fail(i, column, "ingest.bad_boolean", value=raw[i])
+        return pl.select(pl.when(true).then(True).when(false).then(False).otherwise(None)).to_series().alias(column)
 
     def skip(self, index: int) -> None:
         """Leave row ``index`` out without an error (an empty bucket, a row with no usage)."""
@@ -306,12 +356,11 @@ class TableReader:
         ``rows`` maps each output row to its source row when a parser expands a source row into
         several (one per model, say); by default output row ``i`` is source row ``i``.
         """
-        index = list(range(self.table.height)) if rows is None else rows
+        index = pl.int_range(self.table.height, eager=True) if rows is None else pl.Series(rows, dtype=pl.Int64())
         data = [value.alias(name) if isinstance(value, pl.Series)
                 else pl.repeat(value, len(index), eager=True).alias(name) for name, value in columns.items()]
-        frame = pl.DataFrame(data, height=len(index)).with_columns(
-            pl.Series(LINE, [self.lines[i] for i in index], dtype=pl.Int64()))
-        frame = frame.filter(pl.Series([i not in self._bad for i in index], dtype=pl.Boolean()))
+        frame = pl.DataFrame(data, height=len(index)).with_columns(self.table[LINE].gather(index).alias(LINE))
+        frame = frame.filter(~index.is_in(sorted(self._bad)))
         extras = [c for c in frame.columns if c.startswith("_") and c != LINE]
         missing = [c.name for c in EVENT_COLUMNS if c.name not in frame.columns]
         frame = frame.with_columns(pl.lit(None).alias(name) for name in missing)  # keeps the height

@@ -38,19 +38,23 @@ def _checks(frame: pl.DataFrame, known_teams: Collection[str]) -> list[tuple[str
 def validate(frame: pl.DataFrame, known_teams: Collection[str]) -> tuple[pl.DataFrame, list[RowError]]:
     """Split canonical rows (with ``_file`` and ``_line``) into valid rows and errors."""
     errors: list[RowError] = []
-    bad = pl.lit(False)
-    for field, key, expr in _checks(frame, known_teams):
-        flagged = frame.filter(expr.fill_null(False))
-        for row in flagged.select("_file", "_line", field).iter_rows():
+    checks = _checks(frame, known_teams)
+    flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr) in enumerate(checks))
+    for (field, key, _), flagged in zip(checks, flags.iter_columns(), strict=True):
+        rows = flagged.arg_true()
+        for row in frame.select("_file", "_line", field)[rows].iter_rows():
             errors.append(RowError(row[0], row[1], field, key, {"value": row[2]}))
-        bad = bad | expr.fill_null(False)
-    dup = pl.col("event_id").is_duplicated() & (pl.int_range(pl.len()).over("event_id") > 0)
-    first_line = pl.col("_line").first().over("event_id")
-    first_file = pl.col("_file").first().over("event_id")
-    dups = frame.with_columns(first_line.alias("_first"), first_file.alias("_first_file")).filter(dup)
-    for row in dups.select("_file", "_line", "_first", "_first_file", "event_id").iter_rows():
-        errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
-                               {"value": row[4], "first_line": row[2], "first_file": row[3]}))
+    bad = flags.select(pl.any_horizontal(pl.all()) if checks else pl.repeat(False, frame.height)).to_series()
+    dup = pl.Series([False] * frame.height, dtype=pl.Boolean())
+    if frame["event_id"].is_duplicated().any():
+        dup = frame.select(pl.col("event_id").is_duplicated()
+                           & (pl.int_range(pl.len()).over("event_id") > 0)).to_series()
+        first_line = pl.col("_line").first().over("event_id")
+        first_file = pl.col("_file").first().over("event_id")
+        dups = frame.with_columns(first_line.alias("_first"), first_file.alias("_first_file")).filter(dup)
+        for row in dups.select("_file", "_line", "_first", "_first_file", "event_id").iter_rows():
+            errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
+                                   {"value": row[4], "first_line": row[2], "first_file": row[3]}))
     valid = frame.filter(~(bad | dup))
     errors.sort(key=lambda e: (e.file, e.line, e.field or ""))
     return valid, errors

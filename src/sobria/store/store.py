@@ -119,10 +119,11 @@ class Store:
         Events already in the store (same ``event_id``) are skipped, so a re-import adds nothing.
         Either everything is written or nothing is (a crash mid-way leaves the store unchanged).
         """
-        with self.engine.begin() as conn:
+        selected = frame.select(event_column_names())
+        with bulk.event_stage(self.dialect, selected) as stage, bulk.transaction(self.engine, stage) as conn:
             bulk.insert_ignore(conn, teams, [{"name": n} for n in sorted(set(team_names))], ["name"])
             bulk.upsert(conn, people, [p.__dict__ for p in persons], ["person"])
-            inserted = bulk.insert_events(conn, frame.select(event_column_names()))
+            inserted = bulk.insert_events(conn, selected, stage)
             conn.execute(sa.insert(import_batches).values(
                 id=batch.id, kind=batch.kind, files=batch.files, started_us=batch.started_us,
                 finished_us=time.time_ns() // 1000, rows_read=batch.rows_read, rows_inserted=inserted,

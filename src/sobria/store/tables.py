@@ -81,4 +81,4 @@ Index("events_person_ts", events.c.person, events.c.ts_us)
 
 
 # Tables of the other features share this metadata (imported for their side effect of registering).
-from sobria.store import governance_tables  # noqa: E402, F401
+from sobria.store import gateway_tables, governance_tables  # noqa: E402, F401

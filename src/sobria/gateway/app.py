@@ -1,0 +1,131 @@
+"""The gateway as a raw ASGI application: routing, authentication, and the one place where
+errors become HTTP answers (OpenAI error format, never a 500 for a client's mistake)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import os
+import time
+
+from sobria.gateway.admin import handle_admin
+from sobria.gateway.charter import apply_charter
+from sobria.gateway.drain_process import RESTART_BYTES
+from sobria.gateway.forward import forward
+from sobria.gateway.http import (
+    BodyTooLargeError,
+    GatewayError,
+    Receive,
+    Scope,
+    Send,
+    header,
+    read_body,
+    send_bytes,
+    send_error,
+    send_json,
+)
+from sobria.gateway.inbound import OPERATIONS, parse_inbound
+from sobria.gateway.keys import KeyRecord
+from sobria.gateway.runtime import Gateway
+
+log = logging.getLogger("sobria.gateway")
+
+
+class GatewayApp:
+    """ASGI entry point; ``gateway`` is built once at start-up (see :func:`build_gateway`)."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gw = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            await self._route(scope, receive, send)
+        except GatewayError as err:
+            await send_error(send, err)
+        except BodyTooLargeError:
+            limit = self.gw.config.max_body_bytes
+            await send_error(send, GatewayError(413, "body_too_large", self.gw.t("gateway.error.too_large",
+                                                                                 limit=limit)))
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path, method, gw = scope["path"], scope["method"], self.gw
+        if path in OPERATIONS:
+            if method != "POST":
+                raise GatewayError(405, "method_not_allowed", gw.t("gateway.error.method", method=method))
+            await self._api(scope, receive, send, path)
+        elif path == "/v1/models" and method == "GET":
+            await self._authenticate(scope)
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "sobria"} for m in gw.upstreams.models()]
+            await send_json(send, 200, {"object": "list", "data": data})
+        elif path == "/healthz":
+            await send_json(send, 200, {"status": "ok", "pid": os.getpid(), "journal_lag_bytes": gw.lag_bytes()})
+        elif path == "/metrics":
+            gauges = {"sobria_gateway_journal_lag_bytes": float(gw.lag_bytes()),
+                      "sobria_gateway_events_stored": float(gw.drain.stored.value)}
+            await send_bytes(send, 200, gw.metrics.render(gauges).encode(),
+                             [(b"content-type", b"text/plain; version=0.0.4")])
+        elif path.startswith("/admin/"):
+            await handle_admin(gw, scope, receive, send)
+        else:
+            raise GatewayError(404, "not_found", gw.t("gateway.error.not_found", path=path))
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        started = time.perf_counter()
+        gw = self.gw
+        key = await self._authenticate(scope)
+        body = await read_body(receive, gw.config.max_body_bytes)
+        images = gw.rules.image_models[0] if gw.rules.image_models else None
+        inbound = parse_inbound(path, body, gw.t, images)
+        call = await apply_charter(gw, scope, key, inbound, started)
+        await forward(gw, call, body, send, path.removeprefix("/v1"))
+
+    async def _authenticate(self, scope: Scope) -> KeyRecord:
+        gw = self.gw
+        given = header(scope, b"authorization") or ""
+        token = given[7:].strip() if given[:7].lower() == "bearer " else ""
+        if not token:
+            raise GatewayError(401, "missing_api_key", gw.t("gateway.error.missing_key"), kind="authentication_error")
+        record = await gw.keys.lookup(token)
+        if record is None:
+            raise GatewayError(401, "invalid_api_key", gw.t("gateway.error.invalid_key"), kind="authentication_error")
+        if not record.active:
+            raise GatewayError(401, "key_revoked", gw.t("gateway.error.revoked_key", prefix=record.prefix),
+                               kind="authentication_error")
+        return record
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.gw.drain.start()
+                gc.freeze()  # start-up objects (catalogue, policy, scanner) leave the collector's scans
+                self.gw.tasks = [asyncio.create_task(self._restart_loop()), asyncio.create_task(self._key_loop())]
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                for task in self.gw.tasks:
+                    task.cancel()
+                await asyncio.gather(*self.gw.tasks, return_exceptions=True)
+                await self.gw.upstreams.close()
+                await asyncio.to_thread(self.gw.drain.finish)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _restart_loop(self) -> None:
+        """Empty the slot once it is large and fully drained (here: the only place that appends)."""
+        gw = self.gw
+        while True:
+            await asyncio.sleep(gw.config.drain_interval_s)
+            drained = gw.drain.offset()
+            if drained >= RESTART_BYTES and drained == gw.journal.size():
+                gw.journal.restart()
+
+    async def _key_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.gw.config.key_refresh_s)
+            await asyncio.to_thread(self.gw.keys.refresh)

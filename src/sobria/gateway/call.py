@@ -1,0 +1,131 @@
+"""One request in flight, and how it ends: its usage event, its footprint, its response headers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from sobria.gateway.budgets import month_of
+from sobria.gateway.footprint import NOTHING, Footprint
+from sobria.gateway.http import Headers
+from sobria.gateway.inbound import Inbound
+from sobria.gateway.keys import KeyRecord
+from sobria.gateway.runtime import Gateway
+from sobria.gateway.upstream import Target
+from sobria.policy.decision import Decision
+
+
+@dataclass(slots=True)
+class Call:
+    """Everything known about one request between its arrival and its usage event."""
+
+    event_id: str
+    ts_us: int
+    started: float
+    key: KeyRecord
+    inbound: Inbound
+    purpose: str | None
+    decision: Decision
+    target: Target | None = None
+    reservation: tuple[str, str, float] | None = None
+    limit_kgco2e: float | None = None
+    estimate: Footprint = NOTHING
+    rewritten: bool = False
+
+    @property
+    def model(self) -> str:
+        return self.decision.model
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    reasoning_tokens: int | None = None
+    images: int = 0
+
+
+def usage_from(data: Any) -> Usage | None:
+    """The usage block of an OpenAI answer (chat, completion, embeddings), if any."""
+    usage = data.get("usage") if isinstance(data, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    prompt = _count(usage.get("prompt_tokens", usage.get("input_tokens")))
+    completion = _count(usage.get("completion_tokens", usage.get("output_tokens")))
+    cached = _count((usage.get("prompt_tokens_details") or {}).get("cached_tokens"))
+    reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    return Usage(prompt, completion, min(cached, prompt), reasoning if isinstance(reasoning, int) else None)
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
+           sent: bool = True) -> Footprint:
+    """Write the usage event of ``call`` to the journal and return its footprint."""
+    inbound = call.inbound
+    if usage is None:
+        chars = gw.config.estimates.chars_per_token
+        usage = Usage(input_tokens=round(inbound.chars / chars) if sent else 0,
+                      images=inbound.images if sent and error is None else 0)
+    cfg = call.target.config if call.target is not None else None
+    provider, zone = (cfg.provider, cfg.zone) if cfg is not None else (None, None)
+    footprint = NOTHING
+    if sent:
+        footprint = gw.footprints.footprint(
+            provider, call.model, inbound.operation, input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens, cached_input_tokens=usage.cached_input_tokens,
+            images=usage.images, image_size=inbound.image_size, image_quality=inbound.image_quality, zone=zone)
+    key = call.key
+    event: dict[str, Any] = {
+        "event_id": call.event_id, "ts_us": call.ts_us, "person": key.person, "team": key.team,
+        "tool": gw.config.tool, "provider": provider, "model": call.model, "operation": inbound.operation,
+        "input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
+        "cached_input_tokens": usage.cached_input_tokens, "reasoning_tokens": usage.reasoning_tokens,
+        "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
+        "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
+        "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
+        "batch_id": "gateway", **footprint.columns(),
+    }
+    decision = call.decision
+    outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
+               "requested_model": inbound.model, "stream": inbound.stream}
+    gw.record(event, {"outcome": outcome, "reservation": call.reservation,
+                      "actual_kgco2e": footprint.gwp_kgco2e})
+    metrics = gw.metrics
+    metrics.inc("sobria_gateway_requests_total", operation=inbound.operation, status=str(status))
+    metrics.inc("sobria_gateway_decisions_total", action=decision.action)
+    if sent:
+        metrics.inc("sobria_gateway_carbon_kgco2e_total", footprint.gwp_kgco2e)
+        metrics.inc("sobria_gateway_energy_kwh_total", footprint.energy_wh / 1000)
+    if error is not None:
+        metrics.inc("sobria_gateway_upstream_errors_total", code=error)
+    metrics.observe_duration(time.perf_counter() - call.started)
+    return footprint
+
+
+def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool = False) -> Headers:
+    """The ``X-Sobria-*`` headers: who answered and why, the footprint, the budget left."""
+    decision = call.decision
+    headers: Headers = [
+        (b"x-sobria-event-id", call.event_id.encode()),
+        (b"x-sobria-model", call.model.encode()),
+        (b"x-sobria-decision", decision.action.encode()),
+        (b"x-sobria-energy-wh", f"{footprint.energy_wh:.6g}".encode()),
+        (b"x-sobria-carbon-g", f"{footprint.gwp_kgco2e * 1000:.6g}".encode()),
+    ]
+    if estimated:
+        headers.append((b"x-sobria-footprint", b"estimate"))
+    if decision.rule is not None:
+        headers.append((b"x-sobria-rule", decision.rule.encode()))
+    if decision.fired:
+        text = " | ".join(decision.messages(gw.t))
+        headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))
+    if call.limit_kgco2e is not None and call.key.team is not None:
+        used = gw.budget_used.get((call.key.team, month_of(call.ts_us)), 0.0)
+        headers.append((b"x-sobria-budget-left-kgco2e", f"{max(call.limit_kgco2e - used, 0.0):.6g}".encode()))
+    return headers

@@ -1,0 +1,109 @@
+"""The charter applied to one request: scan, decide, reserve the budget, redact, route.
+
+Everything here runs before anything leaves the company. A block ends the request with a 403
+(the person-facing French message of the decision) and a usage event that says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from urllib.parse import unquote
+
+from sobria.gateway.budgets import month_of, reserve
+from sobria.gateway.call import Call, call_headers, finish
+from sobria.gateway.footprint import NOTHING
+from sobria.gateway.http import GatewayError, Scope, header
+from sobria.gateway.inbound import Inbound, last_user_text, map_texts
+from sobria.gateway.keys import KeyRecord
+from sobria.gateway.runtime import Gateway
+from sobria.policy.decision import BudgetState, Decision, RequestContext, decide
+from sobria.policy.pii import Finding, redact
+
+
+async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float) -> Call:
+    """The call to forward (model routed, texts redacted, budget reserved), or a GatewayError."""
+    findings: list[list[Finding]] = []
+
+    def scan(text: str) -> str:
+        findings.append(gw.scanner.scan(text))
+        return text
+
+    map_texts(inbound.payload, inbound.operation, scan)
+    kinds = frozenset(str(f.kind) for fs in findings for f in fs)
+    purpose = header(scope, b"x-sobria-purpose") or key.purpose
+    justification = unquote(header(scope, b"x-sobria-justification") or "")  # SDKs send ASCII: percent-encoded
+    ts_us = time.time_ns() // 1000
+    month = month_of(ts_us)
+    team = key.team
+    limit = gw.rules.team_budgets.get(team, gw.rules.default_budget) if team else None
+    used = gw.budget_used.get((team, month)) if team and limit is not None else None
+    ctx = RequestContext(
+        model=inbound.model, tool=gw.config.tool, person=key.person, team=team, purpose=purpose,
+        kind="image" if inbound.operation == "image" else "text",
+        justification=justification, data_classes=kinds,
+        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), time.monotonic()),
+        budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
+    call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
+    if call.decision.action == "block":
+        raise _blocked(gw, call)
+    call.target = gw.upstreams.route(call.model)
+    if call.target is None:
+        raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=call.model),
+                           param="model")
+    cfg = call.target.config
+    output = inbound.max_tokens if inbound.max_tokens is not None else gw.config.estimates.output_tokens
+    if inbound.operation == "embedding":
+        output = 0
+    call.estimate = gw.footprints.footprint(
+        cfg.provider, call.model, inbound.operation,
+        input_tokens=round(inbound.chars / gw.config.estimates.chars_per_token),
+        output_tokens=output, images=inbound.images, image_size=inbound.image_size,
+        image_quality=inbound.image_quality, zone=cfg.zone)
+    if team is not None and limit is not None:
+        await _reserve(gw, call, ctx, team, month, limit)
+    call.rewritten = _rewrite(call, findings)
+    return call
+
+
+async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, month: str, limit: float) -> None:
+    estimate = call.estimate.gwp_kgco2e
+    hard = gw.rules.on_budget_exceeded == "block"
+    result = await asyncio.to_thread(reserve, gw.engine, team, month, estimate, limit if hard else None)
+    gw.budget_used[(team, month)] = result.used_kgco2e
+    if not result.granted:
+        over = replace(ctx, budget=BudgetState(max(result.used_kgco2e, limit)))
+        call.decision = decide(gw.rules, over)
+        raise _blocked(gw, call)
+    call.reservation = (team, month, estimate)
+
+
+def _blocked(gw: Gateway, call: Call) -> GatewayError:
+    decision: Decision = call.decision
+    finish(gw, call, 403, None, sent=False)
+    messages = decision.messages(gw.t)
+    code = "budget_exceeded" if decision.rule == "budgets.on_exceeded" else "policy_blocked"
+    return GatewayError(403, code, messages[0] if messages else code, kind="policy_error",
+                        headers=call_headers(gw, call, NOTHING))
+
+
+def _rewrite(call: Call, findings: list[list[Finding]]) -> bool:
+    """Redact what the decision says and name the routed model, in the payload to forward."""
+    payload = call.inbound.payload
+    wanted = call.decision.redact
+    changed = bool(wanted) or call.model != call.inbound.model or call.inbound.stream
+    if wanted:
+        queue = iter(findings)
+
+        def hide(text: str) -> str:
+            mine = [f for f in next(queue) if str(f.kind) in wanted]
+            return redact(text, mine) if mine else text
+
+        map_texts(payload, call.inbound.operation, hide)
+    if call.model != call.inbound.model:
+        payload["model"] = call.model
+    if call.inbound.stream:
+        options = payload.get("stream_options")
+        payload["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
+    return changed

@@ -1,0 +1,134 @@
+"""The gateway's configuration file (YAML), validated with the line and field of every problem.
+
+Relative paths (policy, journal, client list) are resolved against the folder of the file. The
+reference of every field is ``docs/gateway.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sobria.errors import Location, UserInputError
+from sobria.policy.checks import PathKey, Positions, dotted
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Listen(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+
+
+class Upstream(_Strict):
+    """One OpenAI-compatible API the gateway forwards to."""
+
+    name: str
+    base_url: str = Field(pattern=r"^https?://")
+    api_key_env: str | None = None
+    provider: str | None = None
+    timeout_s: float = Field(60.0, gt=0)
+    connect_timeout_s: float = Field(5.0, gt=0)
+    max_connections: int = Field(100, ge=1)
+    models: list[str] = Field(min_length=1)
+    zone: str | None = None
+
+
+class Estimates(_Strict):
+    """What the gateway assumes before an answer exists (for budget reservations)."""
+
+    output_tokens: int = Field(500, ge=0)
+    chars_per_token: float = Field(4.0, gt=0)
+
+
+class GatewayConfig(_Strict):
+    """A whole gateway configuration file."""
+
+    listen: Listen = Listen()
+    policy: str
+    tool: str
+    store: str | None = None
+    journal: str = "sobria-gateway.journal"
+    journal_fsync: bool = False
+    drain_interval_s: float = Field(0.2, gt=0)
+    drain_batch: int = Field(2000, ge=1)
+    key_refresh_s: float = Field(2.0, gt=0)
+    admin_key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    lang: Literal["fr", "en"] = "fr"
+    max_body_bytes: int = Field(4_000_000, ge=1024)
+    client_names: str | None = None
+    estimates: Estimates = Estimates()
+    upstreams: list[Upstream] = Field(min_length=1)
+
+    def resolve(self, folder: Path) -> GatewayConfig:
+        """The same configuration with its file paths made absolute against ``folder``."""
+        def absolute(value: str | None) -> str | None:
+            return None if value is None else str((folder / value).resolve())
+
+        return self.model_copy(update={"policy": absolute(self.policy), "journal": absolute(self.journal),
+                                       "client_names": absolute(self.client_names)})
+
+
+def load_config(path: Path) -> GatewayConfig:
+    """The configuration in ``path``; the first problem is raised as a :class:`UserInputError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserInputError("gateway.config.no_file", {"path": str(path)}, Location(file=str(path))) from None
+    return parse_config(text, str(path)).resolve(path.resolve().parent)
+
+
+def parse_config(text: str, file: str) -> GatewayConfig:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise UserInputError("gateway.config.syntax", {"detail": exc.problem or str(exc)},
+                             Location(file=file, line=mark.line + 1 if mark else None)) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or node is None:
+        raise UserInputError("gateway.config.not_mapping", {}, Location(file=file, line=1))
+    positions = Positions()
+    _record(node, (), positions)
+    try:
+        return GatewayConfig.model_validate(data)
+    except ValidationError as exc:
+        err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # a typo explains a missing field
+        path = _known(err["loc"], positions)
+        field = dotted(tuple(err["loc"]))
+        line = positions.key_line(path) if err["type"] == "extra_forbidden" else positions.line(path)
+        raise UserInputError("gateway.config.invalid", {"detail": err["msg"], "value": _short(err.get("input"))},
+                             Location(file=file, line=line, field=field)) from None
+
+
+def _record(node: yaml.Node, path: PathKey, positions: Positions) -> None:
+    positions.values[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, str(key_node.value))
+            positions.keys[child] = key_node.start_mark.line + 1
+            _record(value_node, child, positions)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record(item, (*path, index), positions)
+
+
+def _known(loc: tuple[int | str, ...], positions: Positions) -> PathKey:
+    path: PathKey = ()
+    for part in loc:
+        if (*path, part) in positions.values:
+            path = (*path, part)
+    return path
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,197 @@
+"""Forwarding a call upstream and answering the client, streamed or not, faults included.
+
+Every outcome — answer, upstream error, timeout, refused connection, malformed or cut-off
+answer — writes the call's usage event to the journal *before* the last byte goes to the client.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+
+from sobria.gateway.call import Call, Usage, call_headers, finish, usage_from
+from sobria.gateway.http import JSON_HEADERS, GatewayError, Send, error_body, send_bytes
+from sobria.gateway.runtime import Gateway
+from sobria.gateway.upstream import Target
+
+_SSE_HEADERS = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
+
+
+def upstream_failure(gw: Gateway, code: str, status: int | None = None) -> GatewayError:
+    """The client-facing error for an upstream fault (``status``: the upstream's own, if any)."""
+    http = {"upstream_timeout": 504, "upstream_rate_limited": 429}.get(code, 502)
+    return GatewayError(http, code, gw.t(f"gateway.error.{code}", status=status or ""), kind="upstream_error")
+
+
+async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -> None:
+    target = call.target
+    assert target is not None, "routed before forwarding"
+    data = json.dumps(call.inbound.payload).encode() if call.rewritten else body
+    if call.inbound.stream:
+        await _stream(gw, call, target, data, send, path)
+        return
+    try:
+        async with target.client().post(target.url(path), data=data, headers=target.headers,
+                                         timeout=_timeout(target)) as resp:
+            status, content = resp.status, await resp.read()
+            retry_after = resp.headers.get("Retry-After")
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        await _fail(gw, call, send, _code(exc))
+        return
+    if status >= 400:
+        await _upstream_status(gw, call, send, status, content, retry_after)
+        return
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        await _fail(gw, call, send, "upstream_malformed")
+        return
+    usage = usage_from(answer)
+    if call.inbound.operation == "image":
+        images = len(answer.get("data") or []) if isinstance(answer, dict) else 0
+        usage = Usage(images=images)
+    elif usage is None:
+        usage = Usage(round(call.inbound.chars / gw.config.estimates.chars_per_token),
+                      round(len(_answer_text(answer)) / gw.config.estimates.chars_per_token))
+    footprint = finish(gw, call, 200, usage)
+    await send_bytes(send, 200, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
+
+
+def _timeout(target: Target) -> aiohttp.ClientTimeout:
+    cfg = target.config
+    return aiohttp.ClientTimeout(total=cfg.timeout_s, sock_connect=cfg.connect_timeout_s, sock_read=cfg.timeout_s)
+
+
+def _code(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "upstream_timeout"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "upstream_unreachable"
+    return "upstream_cutoff"
+
+
+def _answer_text(answer: Any) -> str:
+    choices = answer.get("choices") if isinstance(answer, dict) else None
+    if not isinstance(choices, list):
+        return ""
+    texts = []
+    for choice in choices:
+        if isinstance(choice, dict):
+            message = choice.get("message")
+            text = message.get("content") if isinstance(message, dict) else choice.get("text")
+            texts.append(str(text or ""))
+    return "".join(texts)
+
+
+async def _fail(gw: Gateway, call: Call, send: Send, code: str, status: int | None = None) -> None:
+    error = upstream_failure(gw, code, status)
+    footprint = finish(gw, call, error.status, None, error=code, sent=code != "upstream_unreachable")
+    await send_bytes(send, error.status, error.body(), [*JSON_HEADERS, *call_headers(gw, call, footprint)])
+
+
+async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, content: bytes,
+                           retry_after: str | None) -> None:
+    if status == 429 or status >= 500:
+        code = "upstream_rate_limited" if status == 429 else "upstream_error"
+        error = upstream_failure(gw, code, status)
+        footprint = finish(gw, call, error.status, None, error=code)
+        extra = [(b"retry-after", retry_after.encode())] if retry_after else []
+        await send_bytes(send, error.status, error.body(), [*JSON_HEADERS, *extra, *call_headers(gw, call, footprint)])
+        return
+    footprint = finish(gw, call, status, None, error=f"upstream_{status}")  # the client's own mistake, as told
+    await send_bytes(send, status, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
+
+
+async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str) -> None:
+    relay = _Relay(gw.config.estimates.chars_per_token)
+    started = False
+    try:
+        async with target.client().post(target.url(path), data=data, headers=target.headers,
+                                         timeout=_timeout(target)) as resp:
+            if resp.status >= 400:
+                content = await resp.read()
+                await _upstream_status(gw, call, send, resp.status, content, resp.headers.get("Retry-After"))
+                return
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [*_SSE_HEADERS, *call_headers(gw, call, call.estimate, estimated=True)]})
+            started = True
+            async for chunk in resp.content.iter_any():
+                out = relay.feed(chunk)
+                if out:
+                    await send({"type": "http.response.body", "body": out, "more_body": True})
+                if relay.error is not None:
+                    break
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        if not started:
+            await _fail(gw, call, send, _code(exc))
+            return
+        relay.error = relay.error or _code(exc)
+    if relay.error is None and not relay.done:
+        relay.error = "upstream_cutoff"
+    usage = relay.usage(call.inbound.chars)
+    if relay.error is None:
+        finish(gw, call, 200, usage)
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+        return
+    error = upstream_failure(gw, relay.error)
+    finish(gw, call, error.status, usage, error=relay.error)
+    body = b"data: " + error_body(error.message, error.kind, error.code) + b"\n\n"
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class _Relay:
+    """Splits an SSE stream into events, passes them on, reads usage and spots faults."""
+
+    def __init__(self, chars_per_token: float) -> None:
+        self.buffer = b""
+        self.done = False
+        self.error: str | None = None
+        self.reported: Usage | None = None
+        self.chars = 0
+        self.chars_per_token = chars_per_token
+
+    def feed(self, chunk: bytes) -> bytes:
+        self.buffer += chunk
+        out: list[bytes] = []
+        while not self.done and self.error is None:
+            end = self.buffer.find(b"\n\n")
+            if end < 0:
+                break
+            event, self.buffer = self.buffer[:end], self.buffer[end + 2:]
+            if self._read(event):
+                out.append(event + b"\n\n")
+        return b"".join(out)
+
+    def _read(self, event: bytes) -> bool:
+        """True if the event is to be passed on."""
+        for line in event.split(b"\n"):
+            if not line.startswith(b"data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == b"[DONE]":
+                self.done = True
+                return False
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                self.error = "upstream_malformed"
+                return False
+            self._count(data)
+        return True
+
+    def _count(self, data: Any) -> None:
+        usage = usage_from(data)
+        if usage is not None:
+            self.reported = usage
+        choices = data.get("choices") if isinstance(data, dict) else None
+        for choice in choices if isinstance(choices, list) else ():
+            delta = choice.get("delta") if isinstance(choice, dict) else None
+            if isinstance(delta, dict) and isinstance(delta.get("content"), str):
+                self.chars += len(delta["content"])
+
+    def usage(self, input_chars: int) -> Usage:
+        if self.reported is not None:
+            return self.reported
+        return Usage(round(input_chars / self.chars_per_token), round(self.chars / self.chars_per_token))

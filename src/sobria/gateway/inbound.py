@@ -1,0 +1,117 @@
+"""What a client asked for: the parsed body of one OpenAI API call, validated, and its texts.
+
+Texts (messages, prompt, input) are visited by one function, :func:`map_texts`, used both to scan
+them for personal data and to replace them by their redacted form before anything leaves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sobria.gateway.http import GatewayError
+from sobria.i18n import Translator
+from sobria.impact.terms import pixel_factor
+
+OPERATIONS = {"/v1/chat/completions": "chat", "/v1/completions": "completion", "/v1/embeddings": "embedding",
+              "/v1/images/generations": "image"}
+_REQUIRED = {"chat": "messages", "completion": "prompt", "embedding": "input", "image": "prompt"}
+
+
+@dataclass(slots=True)
+class Inbound:
+    operation: str
+    payload: dict[str, Any]
+    model: str
+    stream: bool
+    chars: int
+    images: int = 0
+    image_size: str | None = None
+    image_quality: str | None = None
+    max_tokens: int | None = None
+
+
+def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: str | None) -> Inbound:
+    operation = OPERATIONS[path]
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GatewayError(400, "invalid_json", t("gateway.error.invalid_json", detail=str(exc)[:120])) from None
+    if not isinstance(payload, dict):
+        raise GatewayError(400, "invalid_json", t("gateway.error.not_object"))
+    model = payload.get("model")
+    if model is None and operation == "image" and default_image_model:
+        model = payload["model"] = default_image_model
+    if not isinstance(model, str) or not model:
+        raise GatewayError(400, "missing_field", t("gateway.error.missing_field", field="model"), param="model")
+    required = _REQUIRED[operation]
+    if not _valid_texts(operation, payload.get(required)):
+        raise GatewayError(400, "missing_field", t("gateway.error.missing_field", field=required), param=required)
+    lengths: list[int] = []
+
+    def measure(text: str) -> str:
+        lengths.append(len(text))
+        return text
+
+    map_texts(payload, operation, measure)
+    inbound = Inbound(operation, payload, model, payload.get("stream") is True, sum(lengths))
+    max_tokens = payload.get("max_completion_tokens", payload.get("max_tokens"))
+    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens >= 0:
+        inbound.max_tokens = max_tokens
+    if operation == "image":
+        _image_fields(inbound, t)
+    return inbound
+
+
+def _image_fields(inbound: Inbound, t: Translator) -> None:
+    payload = inbound.payload
+    count = payload.get("n", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10:
+        raise GatewayError(400, "invalid_value", t("gateway.error.bad_image_count", value=count), param="n")
+    size = payload.get("size")
+    if size is not None and (not isinstance(size, str) or pixel_factor(size) is None):
+        raise GatewayError(400, "invalid_value", t("gateway.error.bad_image_size", value=size), param="size")
+    quality = payload.get("quality")
+    inbound.images, inbound.image_size = count, size
+    inbound.image_quality = quality if isinstance(quality, str) else None
+
+
+def _valid_texts(operation: str, value: Any) -> bool:
+    if operation == "chat":
+        return isinstance(value, list) and bool(value) and all(isinstance(m, dict) for m in value)
+    if operation == "image":
+        return isinstance(value, str) and bool(value)
+    return isinstance(value, str) or (isinstance(value, list) and bool(value))
+
+
+def map_texts(payload: dict[str, Any], operation: str, fn: Callable[[str], str]) -> None:
+    """Apply ``fn`` to every text of the request, in place (messages, prompt or input)."""
+    if operation == "chat":
+        for message in payload["messages"]:
+            content = message.get("content")
+            if isinstance(content, str):
+                message["content"] = fn(content)
+            elif isinstance(content, list):
+                for part in content:
+                    if isinstance(part, dict) and isinstance(part.get("text"), str):
+                        part["text"] = fn(part["text"])
+        return
+    name = _REQUIRED[operation]
+    value = payload[name]
+    if isinstance(value, str):
+        payload[name] = fn(value)
+    elif isinstance(value, list):
+        payload[name] = [fn(v) if isinstance(v, str) else v for v in value]
+
+
+def last_user_text(inbound: Inbound) -> str:
+    """The text that identifies a request for regeneration counting (last user message or prompt)."""
+    payload = inbound.payload
+    if inbound.operation == "chat":
+        for message in reversed(payload["messages"]):
+            if message.get("role") == "user":
+                return json.dumps(message.get("content"), sort_keys=True)
+        return ""
+    return json.dumps(payload.get(_REQUIRED[inbound.operation]), sort_keys=True)

@@ -1,0 +1,151 @@
+"""Everything a running gateway holds, built once at start-up from the configuration."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sobria.catalog import load_catalog
+from sobria.errors import Location, UserInputError
+from sobria.gateway.config import GatewayConfig
+from sobria.gateway.drain_process import DrainJob, DrainProcess
+from sobria.gateway.footprint import FootprintCalculator
+from sobria.gateway.journal import Journal
+from sobria.gateway.keys import KeyRecord, find_key, hash_key, keys_by_hash
+from sobria.gateway.metrics import Metrics
+from sobria.gateway.regenerations import RegenerationCounter
+from sobria.gateway.upstream import UpstreamPool
+from sobria.i18n import Translator
+from sobria.impact.estimator import Estimator
+from sobria.impact.options import EstimateOptions
+from sobria.ingest.pseudonym import pseudonym, read_secret
+from sobria.policy.decision import Rules
+from sobria.policy.loader import load_policy
+from sobria.policy.pii import Scanner, load_client_names
+from sobria.settings import Settings
+from sobria.store import open_store
+
+
+@dataclass
+class KeyTable:
+    """Virtual keys in memory (by hash), refreshed from the store periodically and on a miss."""
+
+    engine: Engine
+    by_hash: dict[str, KeyRecord] = field(default_factory=dict)
+    refreshed: float = 0.0
+
+    def refresh(self) -> None:
+        self.by_hash = keys_by_hash(self.engine)
+        self.refreshed = time.monotonic()
+
+    async def lookup(self, token: str) -> KeyRecord | None:
+        digest = hash_key(token)
+        found = self.by_hash.get(digest)
+        if found is None:  # created since the last refresh? (one indexed query, off the event loop)
+            found = await asyncio.to_thread(find_key, self.engine, digest)
+            if found is not None:
+                self.by_hash[digest] = found
+        return found
+
+
+@dataclass
+class Gateway:
+    config: GatewayConfig
+    rules: Rules
+    scanner: Scanner
+    footprints: FootprintCalculator
+    t: Translator
+    engine: Engine
+    keys: KeyTable
+    journal: Journal
+    drain: DrainProcess
+    upstreams: UpstreamPool
+    metrics: Metrics = field(default_factory=Metrics)
+    regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
+    budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    keep_names: bool = False
+    secret: bytes | None = field(default=None, repr=False)
+    id_prefix: str = field(default_factory=lambda: secrets.token_hex(10))
+    id_counter: Iterator[int] = field(default_factory=itertools.count)
+
+    def new_event_id(self) -> str:
+        """A unique event id: 80 random bits drawn at start-up, then a counter (no system call)."""
+        return f"{self.id_prefix}{next(self.id_counter):012x}"
+
+    def person_key(self, person: str) -> str:
+        """How a person given to the admin API is stored: pseudonymised unless names are kept."""
+        if self.keep_names:
+            return person
+        if self.secret is None:
+            raise UserInputError("gateway.keys.no_secret", {}, Location(parameter="SOBRIA_SECRET_FILE"))
+        return pseudonym(self.secret, person)
+
+    def lag_bytes(self) -> int:
+        """Journal bytes not yet in the store."""
+        return max(self.journal.size() - max(self.drain.offset(), 0), 0)
+
+    def wait_drained(self, timeout_s: float = 30.0) -> None:
+        """Wait until everything journaled so far is in the store (tests, clean stops)."""
+        deadline = time.monotonic() + timeout_s
+        while self.lag_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if self.lag_bytes():
+            raise TimeoutError(f"journal not drained after {timeout_s} s")
+
+    def record(self, event: dict[str, Any], gw: dict[str, Any]) -> None:
+        """Append one usage event to the journal (durable once this returns)."""
+        self.journal.append(json.dumps({"event": event, "gw": gw}, separators=(",", ":")).encode() + b"\n")
+        self.metrics.inc("sobria_gateway_events_journaled_total")
+
+
+def migrate_all(engine: Engine) -> None:
+    """Bring the schema to every head (the gateway tables may sit on their own migration branch)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("sobria.store") / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "heads")
+
+
+def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
+    """Compile the policy, the PII scanner and the estimator; open the store and the journal."""
+    catalog = load_catalog()
+    policy = load_policy(Path(config.policy), catalog.knows_model, catalog.model_names())
+    if config.tool not in {tool.id for tool in policy.tools}:
+        raise UserInputError("gateway.config.unknown_tool", {"tool": config.tool, "policy": config.policy,
+                                                             "tools": ", ".join(t.id for t in policy.tools)},
+                             Location(field="tool"))
+    names = load_client_names(Path(config.client_names)) if config.client_names else ()
+    url = config.store or settings.db
+    store = open_store(url)
+    migrate_all(store.engine)
+    journal = Journal(Path(config.journal), fsync=config.journal_fsync)
+    journal.open()
+    options = EstimateOptions(method=settings.method, carbon_basis=settings.carbon_basis)
+    secret_path = Path(settings.secret_file)
+    keys = KeyTable(store.engine)
+    keys.refresh()
+    return Gateway(
+        config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
+        footprints=FootprintCalculator(Estimator(catalog, options)), t=Translator.for_lang(config.lang),
+        engine=store.engine, keys=keys, journal=journal,
+        drain=DrainProcess.create(DrainJob(url, str(journal.path), journal.name, config.drain_batch,
+                                           config.drain_interval_s, os.getpid())),
+        upstreams=UpstreamPool.from_config(config.upstreams), keep_names=settings.keep_names,
+        secret=read_secret(secret_path) if secret_path.exists() else None,
+    )

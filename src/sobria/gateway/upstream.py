@@ -1,0 +1,78 @@
+"""The upstream APIs: which one serves a model, and one pooled aiohttp session each.
+
+aiohttp rather than httpx: measured on the development machine (2 cores, CPython 3.11, uvloop,
+sequential POSTs to the fake upstream over a pooled connection), aiohttp costs about 125-155 µs of
+client CPU per request and httpx about 740 µs — five times more, on the gateway's hot path. Each
+upstream has its own connection pool (``max_connections``) and its own timeouts (connect, then
+between two reads).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from sobria.gateway.config import Upstream
+
+
+@dataclass
+class Target:
+    config: Upstream
+    url_base: str
+    headers: dict[str, str]
+    session: aiohttp.ClientSession | None = None
+
+    def url(self, path: str) -> str:
+        """``path`` is the OpenAI path without ``/v1`` (``/chat/completions``)."""
+        return self.url_base + path
+
+    def client(self) -> aiohttp.ClientSession:
+        if self.session is None:
+            cfg = self.config
+            connector = aiohttp.TCPConnector(limit=cfg.max_connections, ttl_dns_cache=300)
+            timeout = aiohttp.ClientTimeout(total=None, sock_connect=cfg.connect_timeout_s, sock_read=cfg.timeout_s)
+            self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True,
+                                                 skip_auto_headers=("User-Agent",))
+        return self.session
+
+
+@dataclass
+class UpstreamPool:
+    """Routes a model to the first upstream that lists it (``*`` matches every model)."""
+
+    targets: list[Target] = field(default_factory=list)
+    _by_model: dict[str, Target] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, upstreams: list[Upstream]) -> UpstreamPool:
+        targets = []
+        for cfg in upstreams:
+            headers = {"Content-Type": "application/json"}
+            key = os.environ.get(cfg.api_key_env) if cfg.api_key_env else None
+            if key:
+                headers["Authorization"] = f"Bearer {key}"
+            targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
+        pool = cls(targets)
+        for target in reversed(targets):
+            for model in target.config.models:
+                pool._by_model[model] = target
+        return pool
+
+    def route(self, model: str) -> Target | None:
+        return self._by_model.get(model) or self._by_model.get("*")
+
+    def models(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for target in self.targets:
+            for model in target.config.models:
+                if model != "*":
+                    seen.setdefault(model)
+        return list(seen)
+
+    async def close(self) -> None:
+        for target in self.targets:
+            if target.session is not None:
+                await target.session.close()
+                target.session = None

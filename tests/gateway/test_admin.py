@@ -1,0 +1,58 @@
+"""Virtual keys: hashed storage, the admin API, and ``sobria keys``."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+
+from sobria.gateway.keys import PREFIX_LENGTH, TOKEN_PREFIX, hash_key
+from sobria.store.gateway_tables import virtual_keys
+from tests.gateway.conftest import ADMIN_KEY, Running
+
+
+def test_admin_api_creates_lists_and_revokes(running: Running) -> None:
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    created = httpx.post(f"{running.url}/admin/keys", headers=admin,
+                         json={"name": "Chloé", "person": "p_chloe", "team": "marketing"})
+    assert created.status_code == 201
+    token = created.json()["key"]
+    assert token.startswith(TOKEN_PREFIX) and len(token) == len(TOKEN_PREFIX) + 43
+    with running.gw.engine.connect() as conn:
+        row = conn.execute(sa.select(virtual_keys).where(virtual_keys.c.id == created.json()["id"])).mappings().one()
+    assert (row["key_hash"], row["prefix"], row["team"]) == (hash_key(token), token[:PREFIX_LENGTH], "marketing")
+    assert token not in {str(v) for v in row.values()}
+    chat = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "bonjour"}]}
+    assert httpx.post(f"{running.url}/v1/chat/completions", json=chat,
+                      headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    listed = httpx.get(f"{running.url}/admin/keys", headers=admin).json()["data"]
+    assert [k["name"] for k in listed if k["team"] == "marketing"] == ["Chloé"]
+    assert all("key" not in k for k in listed)
+    revoked = httpx.delete(f"{running.url}/admin/keys/{created.json()['id']}", headers=admin)
+    assert (revoked.status_code, revoked.json()["active"]) == (200, False)
+    after = httpx.post(f"{running.url}/v1/chat/completions", json=chat, headers={"Authorization": f"Bearer {token}"})
+    assert (after.status_code, after.json()["error"]["code"]) == (401, "key_revoked")
+
+
+def test_admin_api_refuses_a_wrong_admin_key(running: Running) -> None:
+    r = httpx.get(f"{running.url}/admin/keys", headers={"Authorization": f"Bearer {running.key}"})
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_admin_key")
+    missing = httpx.delete(f"{running.url}/admin/keys/nope", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "key_not_found")
+
+
+def test_admin_api_pseudonymises_people_unless_names_are_kept(running: Running) -> None:
+    from sobria.ingest.pseudonym import pseudonym
+
+    admin = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    running.gw.keep_names, running.gw.secret = False, b"s" * 32
+    try:
+        created = httpx.post(f"{running.url}/admin/keys", headers=admin,
+                             json={"name": "Denis", "person": "Denis@Example.fr", "team": "rh"})
+        assert created.json()["person"] == pseudonym(b"s" * 32, "denis@example.fr")
+        running.gw.secret = None
+        refused = httpx.post(f"{running.url}/admin/keys", headers=admin,
+                             json={"name": "Eve", "person": "eve@example.fr"})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (400, "invalid_value")
+        assert refused.json()["error"]["message"].startswith("paramètre SOBRIA_SECRET_FILE")
+    finally:
+        running.gw.keep_names = True

@@ -1,0 +1,74 @@
+"""The charter applied live: routing, escalation with a justification, personal data, images,
+regenerations — decisions and their French messages in the headers and errors."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import httpx
+
+from tests.gateway.conftest import Running
+
+
+def _chat(running: Running, text: str, model: str = "gpt-4o-mini", **headers: str) -> httpx.Response:
+    return httpx.post(f"{running.url}/v1/chat/completions",
+                      headers={"Authorization": f"Bearer {running.key}", **headers},
+                      json={"model": model, "messages": [{"role": "user", "content": text}]})
+
+
+def test_heavy_model_without_purpose_is_routed_to_the_default(running: Running) -> None:
+    r = _chat(running, "Écris un e-mail de relance", model="gpt-4o")
+    assert r.status_code == 200
+    assert (r.headers["x-sobria-model"], r.headers["x-sobria-decision"]) == ("gpt-4o-mini", "route")
+    assert r.headers["x-sobria-rule"] == "models.heavy.purposes"
+    assert unquote(r.headers["x-sobria-message"]) == (
+        "Le modèle lourd « gpt-4o » n'est pas prévu pour cet usage (-) : la requête passe par « gpt-4o-mini ».")
+    assert running.upstream.received[-1]["model"] == "gpt-4o-mini"
+
+
+def test_escalation_needs_a_justification(running: Running) -> None:
+    routed = _chat(running, "Analyse du marché", model="gpt-4o", **{"X-Sobria-Purpose": "analyse_strategique"})
+    assert (routed.headers["x-sobria-model"], routed.headers["x-sobria-rule"]) == (
+        "gpt-4o-mini", "models.heavy.justification_required")
+    allowed = _chat(running, "Analyse du marché 2", model="gpt-4o",
+                    **{"X-Sobria-Purpose": "analyse_strategique",
+                       "X-Sobria-Justification": "Comparer 40 pages de rapports annuels"})
+    assert (allowed.status_code, allowed.headers["x-sobria-model"]) == (200, "gpt-4o")
+    assert running.upstream.received[-1]["model"] == "gpt-4o"
+
+
+def test_client_email_is_redacted_before_leaving(running: Running) -> None:
+    r = _chat(running, "Réponds à jean.dupont@client.fr au sujet de la facture")
+    assert (r.status_code, r.headers["x-sobria-decision"]) == (200, "redact")
+    sent = running.upstream.received[-1]["messages"][0]["content"]
+    assert sent == "Réponds à [EMAIL_1] au sujet de la facture"
+    assert r.json()["choices"][0]["message"]["content"] == "echo: Réponds à [EMAIL_1] au sujet de la facture"
+
+
+def test_iban_is_blocked_and_nothing_leaves(running: Running) -> None:
+    before = len(running.upstream.received)
+    r = _chat(running, "Vire 100 € sur FR76 3000 6000 0112 3456 7890 189")
+    assert r.status_code == 403
+    error = r.json()["error"]
+    assert (error["code"], error["type"]) == ("policy_blocked", "policy_error")
+    assert error["message"] == ("Requête refusée : elle contient des identifiants (sécurité sociale, IBAN, carte, "
+                                "SIREN, TVA) (iban), interdites dans un outil "
+                                "sous contrat entreprise. Retirez-les avant d'envoyer.")
+    assert len(running.upstream.received) == before
+
+
+def test_images_rules(running: Running) -> None:
+    url = f"{running.url}/v1/images/generations"
+    auth = {"Authorization": f"Bearer {running.key}"}
+    refused = httpx.post(url, headers={**auth, "X-Sobria-Purpose": "document_interne"},
+                         json={"model": "gpt-image-1", "prompt": "illustration"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "policy_blocked")
+    routed = httpx.post(url, headers={**auth, "X-Sobria-Purpose": "communication_externe"},
+                        json={"model": "dall-e-3", "prompt": "bannière"})
+    assert (routed.status_code, routed.headers["x-sobria-model"], routed.headers["x-sobria-rule"]) == (
+        200, "gpt-image-1", "images.models")
+
+
+def test_regenerations_over_the_limit_warn(running: Running) -> None:
+    decisions = [_chat(running, "Reformule encore ce paragraphe").headers["x-sobria-decision"] for _ in range(5)]
+    assert decisions == ["allow", "allow", "allow", "allow", "warn"]

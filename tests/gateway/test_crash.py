@@ -1,0 +1,97 @@
+"""SIGKILL under load: every request the gateway acknowledged (a 200 with its event id) is in
+the store once a new gateway process has started on the same journal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from sobria.gateway.fake_upstream import FakeUpstream
+from sobria.gateway.keys import create_key
+from sobria.gateway.runtime import migrate_all
+from sobria.store import open_store
+from sobria.store.tables import events
+from tests.gateway.support import free_port, write_config, write_policy
+
+CONCURRENCY = 20
+
+
+def _start(config: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "sobria.gateway", "--config", str(config), "--port", str(port)],
+                            env=env)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("gateway did not start")
+        time.sleep(0.1)
+
+
+async def _load(url: str, key: str, acknowledged: list[str], stop_after_s: float) -> None:
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "note de synthèse"}]}
+    deadline = time.monotonic() + stop_after_s
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while time.monotonic() < deadline:
+            try:
+                r = await client.post(f"{url}/v1/chat/completions", json=body,
+                                      headers={"Authorization": f"Bearer {key}"})
+            except httpx.TransportError:
+                return  # the gateway is gone
+            if r.status_code == 200:
+                acknowledged.append(r.headers["x-sobria-event-id"])
+
+    async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
+        await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
+
+
+def test_sigkill_loses_no_acknowledged_event(fake: tuple[str, FakeUpstream], tmp_path: Path) -> None:
+    config = write_config(tmp_path, fake[0], write_policy(tmp_path))
+    config.write_text(config.read_text().replace("drain_interval_s: 0.05", "drain_interval_s: 0.5"))
+    store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
+    migrate_all(store.engine)
+    _record, key = create_key(store.engine, "charge", None, "support")
+    port = free_port()
+    proc = _start(config, port)
+    acknowledged: list[str] = []
+
+    async def scenario() -> None:
+        load = asyncio.create_task(_load(f"http://127.0.0.1:{port}", key, acknowledged, 30))
+        await asyncio.sleep(1.5)
+        os.kill(proc.pid, signal.SIGKILL)
+        await load
+
+    asyncio.run(scenario())
+    proc.wait(10)
+    with store.engine.connect() as conn:
+        before = int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+    assert len(acknowledged) > before  # some acknowledged events were only in the journal at the kill
+    again = _start(config, free_port())
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with store.engine.connect() as conn:
+                stored = {r[0] for r in conn.execute(sa.select(events.c.event_id))}
+            if set(acknowledged) <= stored or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        again.terminate()
+        again.wait(20)
+    print(f"\nSIGKILL test: {len(acknowledged)} acknowledged, {before} stored at the kill, {len(stored)} after restart")
+    assert set(acknowledged) - stored == set()
+    store.engine.dispose()

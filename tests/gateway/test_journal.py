@@ -1,0 +1,99 @@
+"""The durable queue: lines appended, drained once, replays idempotent, checkpoints, slots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from sobria.gateway.budgets import budget_state, reserve
+from sobria.gateway.drain import Drainer
+from sobria.gateway.journal import Journal
+from sobria.gateway.runtime import migrate_all
+from sobria.store import open_store
+from sobria.store.gateway_tables import checkpoints
+from sobria.store.tables import events
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    migrate_all(store.engine)
+    return store.engine
+
+
+def _line(event_id: str, team: str = "rh", reserved: float = 0.5, actual: float = 0.25) -> bytes:
+    event = {"event_id": event_id, "ts_us": 1_764_000_000_000_000, "person": "p_x", "team": team,
+             "model": "gpt-4o-mini", "operation": "chat", "source": "gateway", "tier": "measured",
+             "request_count": 1, "batch_id": "gateway", "gwp_kgco2e_min": actual, "gwp_kgco2e_max": actual}
+    outcome = {"status_code": 200, "action": "allow", "rule": None, "error": None,
+               "requested_model": "gpt-4o-mini", "stream": False}
+    return json.dumps({"event": event, "gw": {"outcome": outcome, "reservation": [team, "2025-11", reserved],
+                                              "actual_kgco2e": actual}}).encode() + b"\n"
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+
+
+def test_drain_settles_once_even_when_replayed(tmp_path: Path, engine: Engine) -> None:
+    journal = Journal(tmp_path / "j")
+    journal.open()
+    assert reserve(engine, "rh", "2025-11", 1.0, 2.0).granted
+    for i in range(2):
+        journal.append(_line(f"e{i}"))
+    drainer = Drainer(engine, journal)
+    assert drainer.drain_once() == 3  # the generation line and both events
+    assert drainer.drain_once() == 0
+    assert _count(engine) == 2
+    state = budget_state(engine, "rh", "2025-11")
+    assert (state.spent_kgco2e, state.reserved_kgco2e) == (0.5, 0.0)
+    replay = Drainer(engine, journal)
+    replay.offset, replay.generation = 0, journal.generation  # as if the checkpoint had been lost
+    assert replay.drain_once() == 3  # the generation line, then both events, skipped
+    assert (replay.stored, replay.skipped, _count(engine)) == (0, 2, 2)
+    assert budget_state(engine, "rh", "2025-11").spent_kgco2e == 0.5
+
+
+def test_restart_takes_the_dead_slot_and_resumes_from_the_checkpoint(tmp_path: Path, engine: Engine) -> None:
+    first = Journal(tmp_path / "j")
+    first.open()
+    first.append(_line("a"))
+    Drainer(engine, first).drain_once()
+    first.append(_line("b"))
+    first.append(b'{"event": {"event_id": "cut')  # a line cut by a crash
+    second = Journal(tmp_path / "j")
+    second.open()
+    assert second.path == tmp_path / "j" / "slot-1.jsonl"  # the first one is still locked
+    first.close()
+    third = Journal(tmp_path / "j")
+    third.open()
+    assert (third.path, third.generation) == (first.path, first.generation)
+    third.append(_line("c"))
+    drainer = Drainer(engine, third)
+    drainer.load_checkpoint()
+    assert drainer.drain_once() == 3  # b, the damaged line (skipped), c
+    assert (drainer.stored, _count(engine)) == (2, 3)
+
+
+def test_a_restarted_slot_is_not_confused_with_the_old_one(tmp_path: Path, engine: Engine) -> None:
+    journal = Journal(tmp_path / "j")
+    journal.open()
+    journal.append(_line("a"))
+    drainer = Drainer(engine, journal)
+    drainer.drain_once()
+    old = journal.generation
+    journal.restart()
+    journal.append(_line("b"))
+    assert journal.generation != old
+    fresh = Drainer(engine, journal)
+    fresh.load_checkpoint()
+    assert fresh.offset == 0
+    fresh.drain_once()
+    assert _count(engine) == 2
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(checkpoints.c.generation)).scalar_one() == journal.generation
