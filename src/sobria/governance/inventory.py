@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sobria.errors import Location, UserInputError
@@ -20,7 +20,7 @@ from sobria.governance.classify import assess
 from sobria.governance.regulation import Regulation
 from sobria.governance.usecases import Inventory
 from sobria.policy.checks import PathKey, PolicyIssue, Positions, dotted
-from sobria.policy.loader import _issue_from_error, _order, _parse, _unique, read_text
+from sobria.policy.loader import _issue_from_error, _order, _parse, _unique, read_text, schema_field_names
 
 
 def read_inventory_text(text: str, regulation: Regulation) -> tuple[Inventory | None, tuple[PolicyIssue, ...]]:
@@ -92,24 +92,11 @@ def _schema_issue(err: ErrorDetails, positions: Positions) -> PolicyIssue:
     if err["type"] != "extra_forbidden":
         return issue
     name = str(err["loc"][-1])
-    fields = _field_names(err["loc"][:-1])
+    fields = schema_field_names(Inventory, err["loc"][:-1])
     close = difflib.get_close_matches(name, fields, n=3, cutoff=0.6)
     return PolicyIssue(issue.line, issue.path, "aiact.error.unknown_key",
                        {"name": name, "candidates": ", ".join(close or fields)})
 
-
-def _field_names(loc: tuple[int | str, ...]) -> list[str]:
-    current: Any = Inventory
-    for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            current = field.annotation if field is not None else None
-        else:
-            args = get_args(current)
-            current = args[-1] if get_origin(current) in (list, dict) and args else None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
 
 
 def inventory_template() -> str:

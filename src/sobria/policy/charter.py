@@ -9,11 +9,9 @@ same HTML printed by WeasyPrint with the locally installed fonts.
 from __future__ import annotations
 
 import re
-import warnings
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal
 
 import jinja2
@@ -21,6 +19,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from sobria.documents import html_to_pdf, template_environment
 from sobria.i18n import Translator
 from sobria.policy.schema import DATA_CLASSES, SCHEMA_VERSION, TIERS, Label, Policy, label_text
 
@@ -79,13 +78,7 @@ def render_charter(policy: Policy, t: Translator, fmt: Literal["md", "html"]) ->
 
 def render_pdf(policy: Policy, t: Translator) -> bytes:
     """The charter as an A4 PDF (two pages for a typical policy)."""
-    with warnings.catch_warnings():  # WeasyPrint warns at import when libharfbuzz-subset is absent
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-
-    html = render_charter(policy, t, "html")
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
-    return pdf
+    return html_to_pdf(render_charter(policy, t, "html"))
 
 
 def pdf_page_count(pdf: bytes) -> int:
@@ -100,15 +93,7 @@ def pdf_page_count(pdf: bytes) -> int:
 
 
 def _environment() -> jinja2.Environment:
-    folder = resources.files("sobria") / "policy" / "templates"
-
-    def load(name: str) -> str:
-        return (folder / name).read_text(encoding="utf-8")
-
-    return jinja2.Environment(loader=jinja2.FunctionLoader(load),
-                              autoescape=jinja2.select_autoescape(["html.j2"]),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    return template_environment("sobria.policy")
 
 
 def _join(items: Iterable[str], t: Translator) -> str:

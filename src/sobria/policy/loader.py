@@ -161,7 +161,7 @@ def _issue_from_error(err: ErrorDetails, positions: Positions) -> PolicyIssue:
     value = _short(err.get("input"))
     if kind == "extra_forbidden":
         key = str(path[-1]) if path else ""
-        fields = _field_names(path[:-1])
+        fields = schema_field_names(Policy, path[:-1])
         close = difflib.get_close_matches(key, fields, n=3, cutoff=0.6)
         return PolicyIssue(positions.key_line(path), dotted(path), "policy.error.unknown_key", {"name": key},
                            *_suggest(close, fields))
@@ -210,9 +210,9 @@ def _known_prefix(loc: tuple[int | str, ...], positions: Positions) -> PathKey:
     return path
 
 
-def _field_names(path: PathKey) -> list[str]:
-    """The keys allowed at ``path`` in the schema (for unknown-key suggestions)."""
-    current: Any = Policy
+def schema_field_names(root: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+    """The keys allowed at ``path`` in the ``root`` schema (for unknown-key suggestions)."""
+    current: Any = root
     for part in path:
         if isinstance(current, type) and issubclass(current, BaseModel):
             field = current.model_fields.get(str(part))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-from importlib import resources
-
 import jinja2
 
 from sobria.audit.result import AuditResult
 from sobria.catalog import Catalog, load_catalog
+from sobria.documents import html_to_pdf, template_environment
 from sobria.i18n import Translator
 from sobria.report import sections as sec
 from sobria.report.view import ReportView, Section, breakdowns, cards, cover, footprint
@@ -46,21 +44,8 @@ def render_html(result: AuditResult, t: Translator, lang: str, claimed_t_co2e_pe
 
 def render_pdf(html: str) -> bytes:
     """The HTML report printed as an A4 PDF by WeasyPrint (local fonts only)."""
-    with warnings.catch_warnings():  # WeasyPrint warns at import when libharfbuzz-subset is absent
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-
-    pdf: bytes = weasyprint.HTML(string=html).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 def _environment() -> jinja2.Environment:
-    folder = resources.files("sobria") / "report" / "templates"
-
-    def load(name: str) -> str:
-        return (folder / name).read_text(encoding="utf-8")
-
-    return jinja2.Environment(loader=jinja2.FunctionLoader(load),
-                              autoescape=jinja2.select_autoescape(["html.j2"]),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    return template_environment("sobria.report")
