@@ -13,6 +13,7 @@ from typing import Any
 
 import uvicorn
 
+from sobria.gateway.server import KEEP_ALIVE_S
 from sobria.policy.loader import policy_template
 
 
@@ -27,7 +28,8 @@ def serve_in_thread(app: Any) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False,
-                            lifespan="on", loop="asyncio", http="httptools", ws="none")
+                            lifespan="on", loop="asyncio", http="httptools", ws="none",
+                            timeout_keep_alive=KEEP_ALIVE_S)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

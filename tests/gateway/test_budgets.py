@@ -23,7 +23,7 @@ from sobria.gateway.budgets import budget_state, month_of
 from sobria.gateway.config import load_config
 from sobria.gateway.fake_upstream import FakeUpstream
 from sobria.gateway.keys import create_key
-from sobria.gateway.runtime import build_gateway, migrate_all
+from sobria.gateway.runtime import build_gateway
 from sobria.settings import Settings
 from sobria.store import open_store
 from sobria.store.tables import events
@@ -70,7 +70,7 @@ def postgres_url(postgres_base_url: str) -> str:
 @pytest.fixture
 def two_gateways(fake: tuple[str, FakeUpstream], tmp_path: Path, postgres_url: str) -> Iterator[list[str]]:
     store = open_store(postgres_url)
-    migrate_all(store.engine)
+    store.migrate()
     config_path = write_config(tmp_path, fake[0], write_policy(tmp_path, on_exceeded="block",
                                                                teams="    course: 0.0001\n"))
     text = config_path.read_text().replace(f"store: sqlite:///{tmp_path / 'sobria.db'}", f"store: {postgres_url}")

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from sobria.gateway.fake_upstream import FakeUpstream
 from sobria.gateway.keys import create_key
-from sobria.gateway.runtime import migrate_all
 from sobria.store import open_store
 from sobria.store.tables import events
 from tests.gateway.support import free_port, write_config, write_policy
@@ -63,7 +62,7 @@ def test_sigkill_loses_no_acknowledged_event(fake: tuple[str, FakeUpstream], tmp
     config = write_config(tmp_path, fake[0], write_policy(tmp_path))
     config.write_text(config.read_text().replace("drain_interval_s: 0.05", "drain_interval_s: 0.5"))
     store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
-    migrate_all(store.engine)
+    store.migrate()
     _record, key = create_key(store.engine, "charge", None, "support")
     port = free_port()
     proc = _start(config, port)

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sobria.gateway.budgets import budget_state, reserve
 from sobria.gateway.drain import Drainer
 from sobria.gateway.journal import Journal
-from sobria.gateway.runtime import migrate_all
 from sobria.store import open_store
 from sobria.store.gateway_tables import checkpoints
 from sobria.store.tables import events
@@ -21,7 +20,7 @@ from sobria.store.tables import events
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     store = open_store(f"sqlite:///{tmp_path / 's.db'}")
-    migrate_all(store.engine)
+    store.migrate()
     return store.engine
 
 

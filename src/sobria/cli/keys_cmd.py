@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sobria.cli.context import CliContext, cli_context
 from sobria.gateway.config import load_config
 from sobria.gateway.keys import create_key, list_keys, revoke_key
-from sobria.gateway.runtime import migrate_all
 from sobria.ingest.pseudonym import pseudonym, read_secret
 from sobria.store import open_store
 
@@ -26,7 +25,7 @@ def _engine(c: CliContext, config: Path | None) -> Engine:
     if config is not None:
         url = load_config(config).store or url
     store = open_store(url)
-    migrate_all(store.engine)
+    store.migrate()
     return store.engine
 
 

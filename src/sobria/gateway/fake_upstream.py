@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stream-chunks", type=int, default=5)
     args = parser.parse_args(argv)
     app = FakeUpstream(FakeOptions(args.latency_ms, args.fault, args.stream_chunks))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, timeout_keep_alive=75)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -110,18 +109,6 @@ class Gateway:
         self.metrics.inc("sobria_gateway_events_journaled_total")
 
 
-def migrate_all(engine: Engine) -> None:
-    """Bring the schema to every head (the gateway tables may sit on their own migration branch)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("sobria.store") / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
-
-
 def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
     """Compile the policy, the PII scanner and the estimator; open the store and the journal."""
     catalog = load_catalog()
@@ -133,7 +120,7 @@ def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
     names = load_client_names(Path(config.client_names)) if config.client_names else ()
     url = config.store or settings.db
     store = open_store(url)
-    migrate_all(store.engine)
+    store.migrate()
     journal = Journal(Path(config.journal), fsync=config.journal_fsync)
     journal.open()
     options = EstimateOptions(method=settings.method, carbon_basis=settings.carbon_basis)
