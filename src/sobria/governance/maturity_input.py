@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from sobria.errors import Location, UserInputError
+from sobria.governance.files import read_user_text
 from sobria.governance.maturity import LEVELS, QUESTION_IDS, QUESTIONS, Answer, Questionnaire
 
 _BOOLS = {"true": True, "false": False, "oui": True, "non": False, "yes": True, "no": False}
@@ -37,12 +38,7 @@ _META = ("version", "organisation", "date", "answers")
 def read_questionnaire(path: Path) -> Questionnaire:
     """The questionnaire in ``path`` (``.csv`` or YAML), or one error listing every problem."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserInputError("gov.input.file_missing", {"path": name}, Location(file=name)) from None
-    except UnicodeDecodeError:
-        raise UserInputError("gov.input.file_encoding", {}, Location(file=name)) from None
+    text = read_user_text(path)
     entries = list(_csv_entries(text, name) if path.suffix.lower() == ".csv" else _yaml_entries(text, name))
     return build_questionnaire(entries, name)
 

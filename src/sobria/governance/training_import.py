@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
+from sobria.governance.files import read_user_text
 from sobria.governance.training import STATUSES, Status, TrainingModule, TrainingRecord
 from sobria.governance.training_store import NewPerson
 from sobria.ingest.pseudonym import pseudonym
@@ -66,12 +67,7 @@ def read_training_file(path: Path, secret: bytes, modules: Mapping[str, Training
                        today: dt.date) -> TrainingFile:
     """All records of ``path``, or a :class:`UserInputError` listing every bad line (nothing kept)."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserInputError("gov.input.file_missing", {"path": name}, Location(file=name)) from None
-    except UnicodeDecodeError:
-        raise UserInputError("gov.input.file_encoding", {}, Location(file=name)) from None
+    text = read_user_text(path)
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
     for column in REQUIRED_COLUMNS:
