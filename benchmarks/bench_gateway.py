@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sobria.gateway.keys import create_key  # noqa: E402
-from sobria.gateway.runtime import migrate_all  # noqa: E402
 from sobria.policy.loader import policy_template  # noqa: E402
 from sobria.store import open_store  # noqa: E402
 
@@ -137,7 +136,7 @@ def gateway_setup(folder: Path, upstream: str) -> tuple[Path, str]:
                       f"journal: journal\nupstreams:\n  - name: fake\n    base_url: {upstream}/v1\n"
                       "    provider: openai\n    models: [gpt-4o-mini]\n", encoding="utf-8")
     store = open_store(f"sqlite:///{folder / 'gw.db'}")
-    migrate_all(store.engine)
+    store.migrate()
     _record, key = create_key(store.engine, "bench", None, None)  # no team: no budget round-trip
     store.engine.dispose()
     return config, key

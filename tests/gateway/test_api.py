@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from sobria.catalog import load_catalog
+from sobria.events.fingerprint import fingerprint
 from sobria.impact.estimator import Estimator
 from sobria.impact.request import Request, estimate_request
 from sobria.store.gateway_tables import requests
@@ -47,6 +48,8 @@ def test_chat_not_streamed(client: openai.OpenAI, running: Running) -> None:
     assert event["energy_kwh_max"] == pytest.approx(direct.energy_kwh.max, rel=1e-9)
     assert float(raw.headers["x-sobria-carbon-g"]) == pytest.approx(direct.gwp_kgco2e.central * 1000, rel=1e-5)
     assert float(raw.headers["x-sobria-energy-wh"]) == pytest.approx(direct.energy_kwh.central * 1000, rel=1e-5)
+    assert event["prompt_fingerprint"] == fingerprint("Résume ce compte rendu")  # the text itself is not kept
+    assert event["prompt_text"] is None
 
 
 def test_chat_streamed_usage_from_final_chunk(client: openai.OpenAI, running: Running) -> None:
@@ -72,6 +75,7 @@ def test_completions_embeddings_images_models(client: openai.OpenAI, running: Ru
     assert len(raw.parse().data or []) == 2
     event = _event(running, raw.headers["x-sobria-event-id"])
     assert (event["operation"], event["images"], event["model"]) == ("image", 2, "gpt-image-1")
+    assert event["prompt_fingerprint"] == fingerprint("un logo sobre")
 
 
 def test_health_and_metrics(running: Running) -> None:

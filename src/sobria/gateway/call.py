@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from sobria.events.fingerprint import fingerprint
 from sobria.gateway.budgets import month_of
 from sobria.gateway.footprint import NOTHING, Footprint
 from sobria.gateway.http import Headers
-from sobria.gateway.inbound import Inbound
+from sobria.gateway.inbound import Inbound, prompt_text
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
@@ -64,6 +65,12 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
+def _fingerprint(inbound: Inbound) -> str | None:
+    """The prompt's fingerprint (never its text), so that the audit's waste detection covers gateway traffic."""
+    text = prompt_text(inbound)
+    return None if text is None else fingerprint(text)
+
+
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
@@ -89,6 +96,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
+        "prompt_fingerprint": _fingerprint(inbound),
         "batch_id": "gateway", **footprint.columns(),
     }
     decision = call.decision

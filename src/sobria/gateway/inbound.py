@@ -106,6 +106,21 @@ def map_texts(payload: dict[str, Any], operation: str, fn: Callable[[str], str])
         payload[name] = [fn(v) if isinstance(v, str) else v for v in value]
 
 
+def prompt_text(inbound: Inbound) -> str | None:
+    """The plain text a person typed (last user message, completion or image prompt), for the
+    prompt fingerprint; None for embeddings and for content without text."""
+    payload = inbound.payload
+    if inbound.operation == "chat":
+        content = next((m.get("content") for m in reversed(payload["messages"]) if m.get("role") == "user"), None)
+        if isinstance(content, list):
+            content = " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+        return content if isinstance(content, str) and content.strip() else None
+    if inbound.operation in ("completion", "image"):
+        prompt = payload.get("prompt")
+        return prompt if isinstance(prompt, str) and prompt.strip() else None
+    return None
+
+
 def last_user_text(inbound: Inbound) -> str:
     """The text that identifies a request for regeneration counting (last user message or prompt)."""
     payload = inbound.payload
