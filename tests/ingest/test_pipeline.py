@@ -141,3 +141,10 @@ def test_store_must_be_initialised_with_the_same_secret(store: Store, catalog: C
     with pytest.raises(UserInputError) as err:
         run_import(store, catalog, SECRET, options(tmp_path, HEADER + GOOD))
     assert err.value.key == "pipeline.secret_mismatch"
+
+
+def test_reject_file_reasons_follow_the_language(ready: Store, catalog: Catalog, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    run_import(ready, catalog, SECRET, options(tmp_path, BAD_CASES["negative tokens"][0], skip_invalid=True,
+                                               reject_file=rejects, lang="en"))
+    assert '"""-5"" is negative; a number of zero or more is expected"' in rejects.read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from sobria.audit.result import AuditResult
 from sobria.audit.run import AuditOptions, load_events, run_audit
 from sobria.audit.totals import Totals
 from sobria.audit.waste import detect_waste
-from sobria.catalog import load_catalog
+from sobria.catalog import Catalog, load_catalog
 from sobria.cli.context import CliContext, cli_context
 from sobria.cli.parse import parse_positive
 from sobria.cli.render import number, quantity
@@ -37,10 +37,10 @@ def _options(start: str | None, end: str | None, team: str | None, policy: Path 
     return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"))
 
 
-def _run(c: CliContext, options: AuditOptions) -> AuditResult | None:
+def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
     store = open_store(c.settings.db)
     store.migrate()
-    return run_audit(store, load_catalog(), options, dt.datetime.now(dt.UTC))
+    return run_audit(store, catalog, options, dt.datetime.now(dt.UTC))
 
 
 def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
@@ -48,7 +48,7 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
           as_json: Annotated[bool, Opt("--json", help="sortie JSON (schéma sobria.audit/1)")] = False) -> None:
     """Audit de l'usage : empreinte, gaspillage, adoption, scénario de charte."""
     c = cli_context(ctx)
-    result = _run(c, _options(start, end, team, policy, split))
+    result = _run(c, _options(start, end, team, policy, split), load_catalog())
     if as_json:
         typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -130,13 +130,13 @@ def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
 
 
 def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
-                 claimed: float | None) -> Path:
+                 claimed: float | None, catalog: Catalog) -> Path:
     """Render the report of ``result`` (an empty report when None is impossible: callers check)."""
     from sobria.report import render_html, render_pdf
 
     if result is None:
         raise UserInputError("audit.report_no_data", {}, Location(parameter="SOBRIA_DB"))
-    html = render_html(result, c.t, c.settings.lang, claimed, load_catalog())
+    html = render_html(result, c.t, c.settings.lang, claimed, catalog)
     if fmt == "pdf":
         out.write_bytes(render_pdf(html))
     else:
@@ -158,6 +158,7 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
                              Location(parameter="--format"))
     target = out or Path(f"rapport-ia.{chosen}")
     claim = parse_positive(claimed, "--claimed-t-per-year")
-    result = _run(c, _options(start, end, team, policy, split))
-    path = write_report(c, result, target, chosen, claim)
+    catalog = load_catalog()
+    result = _run(c, _options(start, end, team, policy, split), catalog)
+    path = write_report(c, result, target, chosen, claim, catalog)
     Console(highlight=False).print(c.t("audit.report_written", path=str(path)))

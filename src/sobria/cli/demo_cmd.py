@@ -43,8 +43,9 @@ def demo(
     secret = read_secret(Path(c.settings.secret_file))
     options = ImportOptions(kind="events", files=(paths["events"],), people_file=paths["people"],
                             keep_text=c.settings.keep_text, keep_names=c.settings.keep_names,
-                            parse=ParseOptions())
-    summary = run_with_progress(c, store, secret, options)
+                            parse=ParseOptions(), lang=lang)
+    catalog = load_catalog()
+    summary = run_with_progress(c, store, secret, options, catalog)
     info = summarise(data)
     first, last = data.events["ts"].min(), data.events["ts"].max()
     console.print(c.t("demo.created", people=data.people.height, teams=data.people["team"].n_unique(),
@@ -59,6 +60,6 @@ def demo(
     print_summary(c, summary)
     for name, path in paths.items():
         console.print(c.t("demo.file", name=name, path=str(path)))
-    result = run_audit(store, load_catalog(), AuditOptions(split=CHARTER_DAY), dt.datetime.now(dt.UTC))
-    report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T)
+    result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY), dt.datetime.now(dt.UTC))
+    report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog)
     console.print(c.t("demo.report", path=str(report)))

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from sobria.catalog import load_catalog
+from sobria.catalog import Catalog, load_catalog
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
 from sobria.ingest.parsed import ParseOptions
@@ -60,12 +60,14 @@ def import_(
     store, secret = open_initialised(c)
     options = ImportOptions(kind=kind, files=tuple(files), people_file=people, skip_invalid=skip_invalid,
                             reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
-                            keep_names=c.settings.keep_names, parse=ParseOptions(survey_month=survey_month))
-    summary = run_with_progress(c, store, secret, options)
+                            keep_names=c.settings.keep_names, parse=ParseOptions(survey_month=survey_month),
+                            lang=c.settings.lang)
+    summary = run_with_progress(c, store, secret, options, load_catalog())
     print_summary(c, summary)
 
 
-def run_with_progress(c: CliContext, store: Store, secret: bytes, options: ImportOptions) -> ImportSummary:
+def run_with_progress(c: CliContext, store: Store, secret: bytes, options: ImportOptions,
+                      catalog: Catalog) -> ImportSummary:
     console = Console(stderr=True, highlight=False)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -76,7 +78,7 @@ def run_with_progress(c: CliContext, store: Store, secret: bytes, options: Impor
                 tasks[stage] = bar.add_task(c.t(f"import.stage.{stage}"), total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-        return run_import(store, load_catalog(), secret, options, report)
+        return run_import(store, catalog, secret, options, report)
 
 
 def print_summary(c: CliContext, s: ImportSummary) -> None:

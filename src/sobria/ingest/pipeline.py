@@ -46,6 +46,7 @@ class ImportOptions:
     keep_text: bool = False
     keep_names: bool = False
     parse: ParseOptions = field(default_factory=ParseOptions)
+    lang: str = "fr"                     # language of the reasons in the reject file
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _person_rows(people: dict[str, PersonEntry], secret: bytes, keep_names: bool
 
 def _write_rejects(options: ImportOptions, errors: list[RowError]) -> Path:
     path = options.reject_file or Path(f"{options.files[0]}.rejects.csv")
-    t = Translator.for_lang("fr")
+    t = Translator.for_lang(options.lang)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "line", "field", "reason"])
