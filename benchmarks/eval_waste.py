@@ -4,8 +4,10 @@ Run from the repository root: ``python benchmarks/eval_waste.py [--timing N]``.
 
 Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
 (the chain's first request included). Precision is the share of predicted pairs that are true
-pairs, recall the share of true pairs found. Real sample: user turns of ShareGPT conversations,
-labelled by hand (tests/data/waste/README.md); demo: the generator's ground truth.
+pairs, recall the share of true pairs found. Real samples: user turns of ShareGPT conversations,
+labelled by hand (tests/data/waste/README.md): the development sample (the rules were tuned on it)
+and the held-out test sample (labelled before the detector was changed or run on it; never tuned
+on); demo: the generator's ground truth.
 ``--timing N`` also times ``detect_waste`` on N events (the demo's people copied until N).
 """
 
@@ -24,6 +26,8 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
+DEV = "sharegpt"          # file prefix of the development sample
+TEST = "sharegpt_test"    # file prefix of the held-out test sample
 CHAIN_REASONS = ("reformulation", "regeneration")
 TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")
 
@@ -79,15 +83,16 @@ def repeat_scores(expected: set[str], flagged: pl.DataFrame) -> Scores:
     return Scores(len(expected), len(found), len(expected & found))
 
 
-def real_sample(directory: Path = REAL_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
+def real_sample(directory: Path = REAL_DIR, prefix: str = DEV) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Events (one per user turn, one minute apart, one person per conversation) with fingerprints,
-    and the labelled chains (event_id, chain_id)."""
+    and the labelled chains (event_id, chain_id), of the sample ``<prefix>_user_turns.jsonl`` /
+    ``<prefix>_labels.csv``."""
     from sobria.events.fingerprint import fingerprint
     from sobria.events.schema import conform
 
     rows = []
     start = dt.datetime(2023, 3, 1, 9, tzinfo=dt.UTC)
-    lines = (directory / "sharegpt_user_turns.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (directory / f"{prefix}_user_turns.jsonl").read_text(encoding="utf-8").splitlines()
     for day, line in enumerate(lines):
         conv = json.loads(line)
         for turn, text in enumerate(conv["turns"]):
@@ -101,7 +106,7 @@ def real_sample(directory: Path = REAL_DIR) -> tuple[pl.DataFrame, pl.DataFrame]
                 "request_count": 1,
             })
     events = conform(pl.DataFrame(rows))
-    return events, labelled_chains(pl.read_csv(directory / "sharegpt_labels.csv"))
+    return events, labelled_chains(pl.read_csv(directory / f"{prefix}_labels.csv"))
 
 
 def labelled_chains(labels: pl.DataFrame) -> pl.DataFrame:
@@ -157,12 +162,13 @@ def main() -> int:
     parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
     args = parser.parse_args()
     catalog = load_catalog()
-    events, chains = real_sample()
-    real_flagged = detect_waste(events, catalog)
-    print(score(chains, real_flagged).line(
-        f"real sample ({events.height} user turns, {events['conversation_id'].n_unique()} conversations)"))
-    repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
-    print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
+    for name, prefix in (("development sample", DEV), ("held-out test sample", TEST)):
+        events, chains = real_sample(prefix=prefix)
+        real_flagged = detect_waste(events, catalog)
+        print(score(chains, real_flagged).line(
+            f"{name} ({events.height} user turns, {events['conversation_id'].n_unique()} conversations)"))
+        repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
+        print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
     demo, demo_chains, truth = demo_sample()
     flagged = detect_waste(demo, catalog)
     print(score(demo_chains, flagged).line(f"demo ({demo.height} events)"))

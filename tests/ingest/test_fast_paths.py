@@ -20,7 +20,8 @@ from sobria.ingest import plain_csv, reading
 from sobria.ingest.formats.events import parse
 from sobria.ingest.parsed import ParseOptions, RowError
 from sobria.ingest.plain_csv import is_plain_csv, plain_csv_table
-from sobria.ingest.reading import iso_timestamps, parse_timestamp, read_csv_table
+from sobria.ingest.reading import read_csv_table
+from sobria.ingest.timestamps import iso_timestamps, parse_timestamp
 
 PLAIN = [
     "a,b\n1,2\n",
@@ -51,20 +52,53 @@ def test_plain_csv_reads_like_the_csv_module(text: str) -> None:
     assert fast[1] == slow[1]
 
 
+@pytest.mark.parametrize("text", [*PLAIN, "a,b\n" + "".join(f"{i},{i * 2}\n" for i in range(50)) + "\n7\n8,9"])
+@pytest.mark.parametrize("rows", [1, 2, 3, 7])
+def test_chunks_make_the_same_table_and_errors(text: str, rows: int) -> None:
+    delimiter = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
+    whole = plain_csv_table("f.csv", text, delimiter)
+    assert whole is not None
+    chunks = list(plain_csv.plain_csv_chunks("f.csv", text, delimiter, rows_per_chunk=rows))
+    assert_frame_equal(pl.concat([t for t, _ in chunks]), whole[0])
+    assert [e for _, errs in chunks for e in errs] == whole[1]
+    if plain_csv.data_lines(text) > 2 * rows:
+        assert len(chunks) > 1
+
+
+def test_read_csv_chunks_counts_lines_and_refuses_a_field_over_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("a,b\n" + "".join(f"{i},x\n" for i in range(10)), encoding="utf-8")
+    lines, chunks = reading.read_csv_chunks(path, rows_per_chunk=3)
+    assert lines == 10
+    assert [t["_line"].to_list() for t, _ in chunks] == [[2, 3, 4], [5, 6, 7], [8, 9, 10], [11]]
+    long = tmp_path / "long.csv"
+    long.write_text("a,b\n" + "1,2\n" * 5 + "1," + "x" * (csv.field_size_limit() + 1) + "\n", encoding="utf-8")
+    lines, chunks = reading.read_csv_chunks(long, rows_per_chunk=2)
+    with pytest.raises(UserInputError) as excinfo:
+        list(chunks)
+    assert (lines, excinfo.value.key, excinfo.value.where.line) == (6, "ingest.csv_malformed", 7)
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('a,b\n1,"x"\n2,y\n', encoding="utf-8")
+    lines, chunks = reading.read_csv_chunks(quoted, rows_per_chunk=1)
+    assert lines == 2
+    assert [t.height for t, _ in chunks] == [2]
+
+
 @pytest.mark.parametrize("text", ["a,b\n1,2\n", "a,b\n1,2", "a;b;;\r\n1;2;;\r\n3;4;5;6\r\n", "a\tb\n x \t y \n"])
 def test_regular_files_are_read_by_polars(text: str) -> None:
     delimiter = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
     header = plain_csv.csv_header("f.csv", text.split("\n", 1)[0].removesuffix("\r").split(delimiter))
-    regular = plain_csv._regular_csv_table(text, header, delimiter)
+    body = text.split("\n", 1)[1]
+    regular = plain_csv._regular_body(body, header, delimiter, 2)
     assert regular is not None
-    split, errs = plain_csv._split_csv_table("f.csv", text, header, delimiter)
+    split, errs = plain_csv._split_body("f.csv", body, header, delimiter, 2)
     assert_frame_equal(regular, split)
     assert errs == []
 
 
 @pytest.mark.parametrize("text", ["a,b\n", "a,b\n1,2\n\n3,4\n", "a,b\n1,2,3\n4\n", "a,b\n1\n2,3,4\n", "a,b\n1,2\n \n"])
 def test_irregular_files_are_split_line_by_line(text: str) -> None:
-    assert plain_csv._regular_csv_table(text, ["a", "b"], ",") is None
+    assert plain_csv._regular_body(text.split("\n", 1)[1], ["a", "b"], ",", 2) is None
 
 
 def test_plain_csv_golden() -> None:

@@ -55,7 +55,7 @@ def test_import_pseudonymises_fingerprints_and_estimates(ready: Store, catalog: 
     assert not any("@" in (p or "") for p in events["person"].to_list())
     assert events["team"].to_list() == ["sales", "sales", "marketing", None]
     assert events["prompt_text"].null_count() == 4
-    assert events["prompt_fingerprint"].to_list()[0].startswith("mh2:")
+    assert events["prompt_fingerprint"].to_list()[0].startswith("mh3:")
     assert events["prompt_fingerprint"].to_list()[2] is None
     assert events["images"].to_list()[2] == 1  # image request without a count: one image
     assert events["impact_status"].to_list() == ["ok", "ok", "ok", "model-not-in-catalog"]

@@ -23,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from sobria.events.fingerprint import MINHASH_HEX, NUM_HASHES, SALIENT_BIT
+from sobria.events.fingerprint import MAX_WORDS, MINHASH_HEX, NUM_HASHES, SALIENT_BIT, VERSION
+from sobria.events.intent import REQUEST, VARIATION
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -44,6 +45,8 @@ class ChainRules:
     extension_similarity: float = 0.3
     template_share: float = 0.08     # a salient word in this share of a person's requests is usual
     template_min_count: int = 5
+    restatement_words: float = 0.55   # within a conversation: most content words the same
+    restatement_min_shared: int = 3
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,24 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
     """Text requests with a valid fingerprint, sorted by person and time, with a row number, a
     session number, the cue, the MinHash payload and the content-word hashes (hexadecimal)."""
     fp = pl.col("prompt_fingerprint")
-    old = fp.str.slice(0, 4) == "mh1:"
-    new = (fp.str.slice(0, 4) == "mh2:") & (fp.str.slice(5, 1) == ":") & (fp.str.slice(6 + MINHASH_HEX, 1) == ":")
-    payload = pl.when(old).then(fp.str.slice(4)).otherwise(fp.str.slice(6, MINHASH_HEX))
-    words = pl.when(old).then(pl.lit("")).otherwise(fp.str.slice(7 + MINHASH_HEX))
+    version = fp.str.slice(0, 4)
+    old = version == "mh1:"
+    mh2 = (version == "mh2:") & (fp.str.slice(5, 1) == ":") & (fp.str.slice(6 + MINHASH_HEX, 1) == ":")
+    mh3 = ((version == f"{VERSION}:") & (fp.str.slice(5, 1) == ":") & (fp.str.slice(7, 1) == ":")
+           & (fp.str.slice(8 + MINHASH_HEX, 1) == ":"))
+    payload = (pl.when(old).then(fp.str.slice(4)).when(mh2).then(fp.str.slice(6, MINHASH_HEX))
+               .otherwise(fp.str.slice(8, MINHASH_HEX)))
+    words = (pl.when(old).then(pl.lit("")).when(mh2).then(fp.str.slice(7 + MINHASH_HEX))
+             .otherwise(fp.str.slice(9 + MINHASH_HEX)))
+    flags = pl.when(mh3).then(fp.str.slice(6, 1).str.to_integer(base=16, strict=False)).otherwise(0)
     frame = (
         events.lazy()
         .filter(pl.col("person").is_not_null() & fp.is_not_null()
                 & pl.col("operation").is_in(["chat", "completion"]) & pl.col("ts").is_not_null())
         .select("event_id", "person", "ts", "conversation_id",
                 pl.when(old).then(pl.lit("n")).otherwise(fp.str.slice(4, 1)).alias("cue"),
-                payload.alias("minhash"), words.alias("words"), (old | new).alias("valid"))
+                payload.alias("minhash"), words.alias("words"), flags.fill_null(0).cast(pl.Int64).alias("flags"),
+                (old | mh2 | mh3).alias("valid"))
         .filter(pl.col("valid") & (pl.col("minhash").str.len_bytes() == MINHASH_HEX)
                 & (pl.col("words").str.len_bytes() % 4 == 0))
         .sort([pl.col("person").hash(), "person", "ts", "event_id"])   # the hash groups people fast
@@ -101,15 +111,22 @@ def _session(gap_minutes: float) -> pl.Expr:
 
 
 def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
-    """Retry prompts and the previous request of their conversation in the same session."""
+    """Retry prompts and the previous request of their conversation in the same session, skipping
+    "continue" prompts (a retry redoes the deliverable that they continued)."""
+    new_group = ((pl.col("session") != pl.col("session").shift(1))
+                 | (pl.col("conversation_id") != pl.col("conversation_id").shift(1))).fill_null(True)
     ordered = (frame.select("row", "session", "conversation_id", "cue")
                .filter(pl.col("conversation_id").is_not_null())
-               .sort(["session", "conversation_id", "row"]))
-    same = ((pl.col("session") == pl.col("session").shift(1))
-            & (pl.col("conversation_id") == pl.col("conversation_id").shift(1)))
-    hits = ordered.with_columns(pl.col("row").shift(1).alias("prev"), same.alias("same")).filter(
-        (pl.col("cue") == "r") & pl.col("same").fill_null(False))
-    return hits["row"].to_numpy().astype(np.int64), hits["prev"].to_numpy().astype(np.int64)
+               .sort(["session", "conversation_id", "row"])
+               .select("row", "cue", new_group.alias("new_group")))
+    position = np.arange(ordered.height)
+    group_start = np.maximum.accumulate(np.where(ordered["new_group"].to_numpy(), position, 0))
+    cue = ordered["cue"].to_numpy()
+    last_anchor = np.maximum.accumulate(np.where(cue != "c", position, -1))   # last non-"continue" so far
+    before = np.concatenate([[-1], last_anchor[:-1]])
+    hit = (cue == "r") & (before >= group_start)
+    rows = ordered["row"].to_numpy().astype(np.int64)
+    return rows[hit], rows[before[hit]]
 
 
 def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
@@ -124,6 +141,7 @@ def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
     minhash = minhash_matrix(content)
     words = word_lists(content, rules)
     conversation = content["conversation_id"].fill_null("").to_numpy()
+    flags = content["flags"].to_numpy().astype(np.int64)
     found: list[tuple[IntArray, IntArray, BoolArray, FloatArray]] = []
     for k in range(1, rules.lookback + 1):
         if len(rows) <= k:
@@ -136,7 +154,8 @@ def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
             continue
         sim = _similarity(minhash, prev, cur)
         same_conversation = (conversation[cur] == conversation[prev]) & (conversation[cur] != "")
-        regen, linked, conf = _decide(sim, _word_stats(words, prev, cur), same_conversation, rules)
+        kinds = PairKinds(same_conversation, flags[prev], flags[cur])
+        regen, linked, conf = _decide(sim, _word_stats(words, prev, cur), kinds, rules)
         found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))
     if not found:
         empty = np.empty(0, dtype=np.int64)
@@ -191,10 +210,21 @@ def _word_stats(words: pl.DataFrame, prev: IntArray, cur: IntArray) -> WordStats
     pairs = pl.DataFrame({
         "a": words["all"].gather(prev), "b": words["all"].gather(cur),
         "sa": words["subject"].gather(prev), "sb": words["subject"].gather(cur),
-    }).lazy()
+    })
+    stats = _stats(pairs)
+    full = ((pairs["a"].list.len() >= MAX_WORDS) | (pairs["b"].list.len() >= MAX_WORDS)).to_numpy()
+    if full.any():     # a full sketch only knows its words up to its largest hash: compare below it
+        index = np.flatnonzero(full)
+        cut = _stats(_below_cutoff(pairs[index]))
+        for name, values in stats.items():
+            values[index] = cut[name]
+    return WordStats(**stats)
+
+
+def _stats(pairs: pl.DataFrame) -> dict[str, IntArray]:
     a, b, sa, sb = pl.col("a"), pl.col("b"), pl.col("sa"), pl.col("sb")
     shared = a.list.set_intersection(b).list.len()   # the lists hold distinct words
-    stats = pairs.select(
+    stats = pairs.lazy().select(
         shared.alias("shared"),
         (a.list.len() - shared).alias("only_prev"),
         (b.list.len() - shared).alias("only_cur"),
@@ -202,14 +232,39 @@ def _word_stats(words: pl.DataFrame, prev: IntArray, cur: IntArray) -> WordStats
         sb.list.set_difference(a).list.len().alias("salient_only_cur"),
         sa.list.set_intersection(sb).list.len().alias("salient_shared"),
     ).collect()
-    return WordStats(*(stats[name].to_numpy().astype(np.int64) for name in stats.columns))
+    return {name: stats[name].to_numpy().astype(np.int64) for name in stats.columns}
 
 
-def _decide(sim: FloatArray, w: WordStats, same_conversation: BoolArray,
+def _below_cutoff(pairs: pl.DataFrame) -> pl.DataFrame:
+    """The word lists of each pair cut at the smaller largest hash of a full list (bottom-k
+    sketches: each list holds the ``MAX_WORDS`` smallest hashes of its prompt's words)."""
+    def top(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).list.len() >= MAX_WORDS).then(pl.col(name).list.max()).otherwise(LOW_BITS)
+    framed = pairs.with_row_index("pair").with_columns(pl.min_horizontal(top("a"), top("b")).alias("cutoff"))
+    out = framed.select("pair")
+    for name in ("a", "b", "sa", "sb"):
+        kept = (framed.select("pair", "cutoff", name).explode(name)
+                .filter(pl.col(name) <= pl.col("cutoff"))
+                .group_by("pair").agg(pl.col(name)))
+        out = out.join(kept, on="pair", how="left").with_columns(pl.col(name).fill_null(pl.lit([], pl.List(pl.Int64))))
+    return out.sort("pair").drop("pair")
+
+
+@dataclass(frozen=True)
+class PairKinds:
+    """Per compared pair: same conversation, and the flags (``events.intent``) of both prompts."""
+
+    same_conversation: BoolArray
+    flags_prev: IntArray
+    flags_cur: IntArray
+
+
+def _decide(sim: FloatArray, w: WordStats, kinds: PairKinds,
             rules: ChainRules) -> tuple[BoolArray, BoolArray, FloatArray]:
     """Per pair: is it a regeneration, is it linked at all, and how confident the link is. Within
     one conversation a prompt on the same topic is a follow-up, not a paraphrase: only a (near)
-    copy links there."""
+    copy, a restatement (most words the same) or another version of the same deliverable (both ask
+    for one, with the same words) links there."""
     union = np.maximum(w.shared + w.only_prev + w.only_cur, 1)
     word_jaccard = w.shared / union
     same_words = (w.only_prev == 0) & (w.only_cur == 0)
@@ -220,10 +275,17 @@ def _decide(sim: FloatArray, w: WordStats, same_conversation: BoolArray,
     near = (sim >= rules.near_similarity) & ~substitution
     same_subject = (w.salient_shared >= rules.paraphrase_min_shared) & ~other_subject
     same_template = substitution & (sim >= rules.near_similarity) & ~same_subject
-    paraphrase = ((((word_jaccard >= rules.paraphrase_words) & (w.shared >= rules.paraphrase_min_shared))
-                   | same_subject) & ~same_template & ~other_subject & ~same_conversation)
+    similar_words = (word_jaccard >= rules.paraphrase_words) & (w.shared >= rules.paraphrase_min_shared)
+    paraphrase = (similar_words | same_subject) & ~same_template & ~other_subject & ~kinds.same_conversation
     extension = (w.only_prev == 0) & (w.shared >= rules.extension_min_shared) & (sim >= rules.extension_similarity)
-    linked = regeneration | duplicate | near | extension | paraphrase
+    restatement = ((word_jaccard >= rules.restatement_words) & (w.shared >= rules.restatement_min_shared)
+                   & ~other_subject & kinds.same_conversation)
+    requests = ((kinds.flags_prev & REQUEST) > 0) & ((kinds.flags_cur & REQUEST) > 0)
+    # a template filled again is another version when one word changed or the prompt asks for a
+    # different take ("a unique support power"), another subject otherwise ("…help with his homework")
+    variation = ((kinds.flags_cur & VARIATION) > 0) | (np.minimum(w.only_prev, w.only_cur) <= 1)
+    version = requests & similar_words & ~other_subject & kinds.same_conversation & (~same_template | variation)
+    linked = regeneration | duplicate | near | extension | paraphrase | restatement | version
     confidence = np.where(regeneration, 0.95, np.clip(0.5 + 0.5 * np.maximum(sim, word_jaccard), 0.0, 0.9))
     return regeneration, linked, confidence
 

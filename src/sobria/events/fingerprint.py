@@ -1,23 +1,29 @@
 """Prompt fingerprints: near-duplicate detection without keeping the text.
 
-A fingerprint (version ``mh2``) has three parts, computed once at import, after which the text is
+A fingerprint (version ``mh3``) has four parts, computed once at import, after which the text is
 dropped (docs/waste.md, "Fingerprints and privacy"):
 
 * a MinHash signature of the prompt's character 5-grams after normalisation (lower case, accents
   removed, whitespace collapsed): 32 values of 32 bits. The share of equal positions between two
   signatures estimates the Jaccard similarity of the two prompts' 5-gram sets (standard error
-  about 0.09). Same hash family as version ``mh1``, so old and new signatures compare;
-* a cue letter: ``r`` when a short prompt asks for another try ("une autre version", "plus court",
-  "rewrite it"), ``c`` when it asks to go on ("continue", "la suite"), ``n`` otherwise;
+  about 0.09). Same hash family as versions ``mh1`` and ``mh2``, so all signatures compare;
+* a cue letter (``events.intent``): ``r`` when the prompt asks for another try of the previous
+  answer ("une autre version", "not what I want", "I still get an error", "give me 5 best"), ``c``
+  when it asks to go on ("continue", "la suite"), ``n`` otherwise;
+* flag bits, one hexadecimal digit (``events.intent``): the prompt asks for a deliverable
+  (``REQUEST``), asks for a different take (``VARIATION``);
 * a sketch of the prompt's content words (stop words and generic instruction verbs removed, each
-  word cut to 6 letters): at most 24 distinct 16-bit hashes, the smallest ones. The top bit marks a
-  *salient* word (capitalised inside a sentence, with a digit, or quoted): names, figures, quoted
-  sentences, what tells "the same request rephrased" from "the same template for another client".
+  word lightly stemmed and cut to 6 letters, ``stem``): at most 24 distinct 16-bit hashes, the
+  smallest ones. The top bit marks a *salient* word (capitalised inside a sentence, with a digit, or
+  quoted): names, figures, quoted sentences, what tells "the same request rephrased" from "the same
+  template for another client".
 
-Layout: ``mh2:<cue>:<256 hex digits>:<4 hex digits per word>``. Nothing in it can be read back:
-each MinHash value is the minimum of a hashed CRC-32 over all 5-grams, each word 15 bits of a CRC;
-a guess can only be confirmed. Stable across processes and machines (CRC-32, fixed coefficients).
-``parse`` and ``similarity`` read ``mh1`` and ``mh2`` values and raise ``ValueError`` otherwise.
+Layout: ``mh3:<cue>:<flags>:<256 hex digits>:<4 hex digits per word>``. Nothing in it can be read
+back: each MinHash value is the minimum of a hashed CRC-32 over all 5-grams, each word 15 bits of a
+CRC; a guess can only be confirmed. Stable across processes and machines (CRC-32, fixed
+coefficients). ``parse`` and ``similarity`` also read ``mh1`` (no cue, flags or words) and ``mh2``
+(no flags, words not stemmed: they match ``mh3`` words less often) and raise ``ValueError`` on
+anything else.
 """
 
 from __future__ import annotations
@@ -30,13 +36,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-VERSION = "mh2"
-OLD_VERSIONS = ("mh1",)
+from sobria.events.intent import cue_and_flags
+
+VERSION = "mh3"
+OLD_VERSIONS = ("mh1", "mh2")
 NUM_HASHES = 32
 SHINGLE = 5
 MAX_WORDS = 24
 STEM = 6
 SALIENT_BIT = 0x8000
+HEX_DIGITS = "0123456789abcdef"
 MINHASH_HEX = NUM_HASHES * 8
 _RNG = np.random.default_rng(20250101)
 # Multiply-shift hashing (Dietzfelbinger et al.): h(x) = ((a * x + b) mod 2^64) >> 32, a odd.
@@ -48,28 +57,6 @@ _WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"[«\"“]([^»\"”]*)[»\"”]")
 _SENTENCES = re.compile(r"[.!?:;\n]+")
 
-# Cues (matched on normalised text: lower case, no accents), French and English. A short prompt
-# that asks to go on; a short prompt that asks for another try; a strong "try again" phrase near
-# the start of any prompt.
-CONTINUATION = re.compile(
-    r"^(please,? |ok,? |yes,? |correct,? |merci,? |oui,? )*(continue\w*|la suite|suite|termine|finis|acheve|"
-    r"poursuis|go on|keep going|carry on|go ahead|finish|proceed|more|next)\b|"
-    r"\b(tu t'es arrete|you stopped|where you left off|continue (a partir|from|with|writing|to))\b")
-RETRY = re.compile(
-    r"\b(une? autre|autre version|encore une?|reformule\w*|recommence\w*|refais|refaire|reessaie|"
-    r"plus (court|courte|long|longue|simple|formel|formelle|percutant\w*|dynamique|concis\w*|clair\w*)|"
-    r"moins (long|formel|commercial|technique)|change le ton|another|again|rewrite|rephrase|reword|"
-    r"regenerate|redo|try once more|one more|shorter|longer|simpler|more (formal|casual|concise|exciting)|"
-    r"less (formal|wordy)|different version|new version|(some )?other (ideas|options|suggestions|versions)|"
-    r"d'autres (idees|propositions|versions))\b")
-STRONG_RETRY = re.compile(
-    r"\b(try again|redo|rewrite (it|this|that)|rephrase|regenerate|reformule\w*|recommence\w*|refais|"
-    r"not what i (want|asked|meant|need)\w*|ce n'est pas ce que|(write|do|give me) the same \w+ (but|in|with)|"
-    r"une autre version|another version|make it (shorter|longer|simpler)|too (long|big|short)|"
-    r"start (again|over|from the beginn?ing)|depuis le debut)\b")
-CUE_MAX_WORDS = 15          # only a short prompt can be a bare "again"
-CONTINUATION_MAX_WORDS = 8
-STRONG_RETRY_SPAN = 120     # characters from the start where a strong "try again" phrase counts
 # Function words and generic request words: never "content" (French and English, accents removed).
 _STOPWORD_TEXT = """
 le la les un une des du de d l au aux et ou a en dans sur pour par avec sans sous ce cet cette ces
@@ -93,6 +80,7 @@ class Fingerprint:
     minhash: npt.NDArray[np.uint32]
     cue: str
     words: frozenset[int]
+    flags: int = 0
 
 
 def normalise_text(text: str) -> str:
@@ -126,22 +114,32 @@ def minhash_hex(norm: str) -> str:
 
 def cue_of(norm: str) -> str:
     """``r`` (asks for another try), ``c`` (asks to go on) or ``n``, for a normalised prompt."""
-    words = norm.count(" ") + 1
-    if words <= CONTINUATION_MAX_WORDS and CONTINUATION.search(norm):
-        return "c"
-    if (words <= CUE_MAX_WORDS and RETRY.search(norm)) or STRONG_RETRY.search(norm[:STRONG_RETRY_SPAN]):
-        return "r"
-    return "n"
+    return cue_and_flags(norm, salient=False)[0]
 
 
 def word_hashes(text: str) -> list[int]:
-    """Distinct 16-bit hashes of the content words, the ``MAX_WORDS`` smallest, sorted (the top
-    bit set for salient ones)."""
+    """Distinct 16-bit hashes of the content words (stemmed), the ``MAX_WORDS`` smallest, sorted
+    (the top bit set for salient ones)."""
     return _word_hashes(_fold(text))
 
 
+def stem(word: str) -> str:
+    """A light, language-agnostic stem: plural and -ing/-ed endings off, then the first ``STEM``
+    letters ("ideas" and "idea", "idees" and "idee", "abandonment" and "abandoned" agree)."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word[-1] in "sx" and word[-2] not in "sui":
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    return word[:STEM]
+
+
 def _word_hashes(folded: str) -> list[int]:
-    quoted = {w.lower() for q in _QUOTED.findall(folded) for w in _WORD.findall(q)}
+    quoted = {w.lower() for q in _QUOTED.findall(folded) for w in _WORD.findall(q)} if '"' in folded or \
+        "«" in folded or "“" in folded else set()
     found: dict[int, bool] = {}
     for sentence in _SENTENCES.split(folded):
         for index, raw in enumerate(_WORD.findall(sentence)):
@@ -153,7 +151,7 @@ def _word_hashes(folded: str) -> list[int]:
             if len(word) < 3 and not (has_digit or acronym):
                 continue
             salient = has_digit or acronym or (index > 0 and raw[0].isupper()) or word in quoted
-            key = zlib.crc32(word[:STEM].encode()) & 0x7FFF
+            key = zlib.crc32(stem(word).encode()) & 0x7FFF
             found[key] = found.get(key, False) or salient
     return [key | (SALIENT_BIT if found[key] else 0) for key in sorted(found)[:MAX_WORDS]]
 
@@ -162,20 +160,26 @@ def fingerprint(text: str) -> str:
     """The fingerprint of ``text`` (see the module docstring for its layout)."""
     folded = _fold(text)
     norm = _normalised(folded)
-    words = "".join(f"{v:04x}" for v in _word_hashes(folded))
-    return f"{VERSION}:{cue_of(norm)}:{minhash_hex(norm)}:{words}"
+    hashes = _word_hashes(folded)
+    cue, flags = cue_and_flags(norm, salient=any(v & SALIENT_BIT for v in hashes))
+    words = "".join(f"{v:04x}" for v in hashes)
+    return f"{VERSION}:{cue}:{flags:x}:{minhash_hex(norm)}:{words}"
 
 
 def parse(fp: str) -> Fingerprint:
-    """Read a fingerprint; an ``mh1`` one has no cue (``n``) and no words."""
+    """Read a fingerprint; an ``mh1`` one has no cue (``n``), no flags and no words, an ``mh2`` one
+    no flags (and words cut to 6 letters without stemming: they compare less well with ``mh3``)."""
     version, _, rest = fp.partition(":")
-    if version in OLD_VERSIONS and len(rest) == MINHASH_HEX:
+    if version == "mh1" and len(rest) == MINHASH_HEX:
         return Fingerprint(_minhash(rest), "n", frozenset())
     parts = rest.split(":")
-    if version != VERSION or len(parts) != 3 or len(parts[1]) != MINHASH_HEX or len(parts[2]) % 4:
+    if version == "mh2" and len(parts) == 3:
+        parts.insert(1, "0")
+    if (version not in (VERSION, "mh2") or len(parts) != 4 or len(parts[0]) != 1 or len(parts[1]) != 1
+            or parts[1] not in HEX_DIGITS or len(parts[2]) != MINHASH_HEX or len(parts[3]) % 4):
         raise ValueError(f"not a {VERSION} fingerprint: {fp[:16]}...")
-    words = frozenset(int(parts[2][i:i + 4], 16) for i in range(0, len(parts[2]), 4))
-    return Fingerprint(_minhash(parts[1]), parts[0], words)
+    words = frozenset(int(parts[3][i:i + 4], 16) for i in range(0, len(parts[3]), 4))
+    return Fingerprint(_minhash(parts[2]), parts[0], words, int(parts[1], 16))
 
 
 def similarity(a: str, b: str) -> float:

@@ -107,7 +107,7 @@ def store_records(conn: Connection, records: Sequence[dict[str, Any]]) -> int:
         return 0
     rows = [r["event"] for r in fresh]
     frame = _frame(rows)
-    inserted = insert_events(conn, frame.select(event_column_names()))
+    inserted = insert_events(conn, frame.height, [frame.select(event_column_names())])
     insert_ignore(conn, requests, [{"event_id": r["event"]["event_id"], **r["gw"]["outcome"]} for r in fresh],
                   ["event_id"])
     team_names = sorted({str(row["team"]) for row in rows if row.get("team")})

@@ -3,6 +3,8 @@
 Contract for every parser in ``sobria.ingest.formats``:
 
 * ``parse(path: Path, options: ParseOptions) -> Parsed``; pure apart from reading ``path``.
+  A parser may also offer ``parse_chunks(path, options, rows_per_chunk) -> ParsedChunks``
+  (the same rows and errors, chunk by chunk) so that a large file is imported as it is read.
 * ``Parsed.frame`` has the canonical columns (``sobria.events.schema.conform``) plus ``_line``
   (the 1-based line, or record number for JSON, in the source file) so that later validation can
   point at the source. ``person`` holds the RAW identifier as the source gives it (an e-mail, a
@@ -18,6 +20,7 @@ Contract for every parser in ``sobria.ingest.formats``:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,3 +51,15 @@ class ParseOptions:
 class Parsed:
     frame: pl.DataFrame
     errors: list[RowError] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParsedChunks:
+    """A file parsed chunk by chunk (each chunk read when it is needed), in file order.
+
+    ``rows`` is known before the first chunk: the rows to come, or more (a CSV file's data lines,
+    blank and bad lines included).
+    """
+
+    rows: int
+    chunks: Iterator[Parsed]

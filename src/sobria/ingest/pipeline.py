@@ -4,6 +4,11 @@ Guarantees (docs/events.md): every bad row reported with file, line, field and w
 expected; by default any error rejects the whole batch and nothing is written; with
 ``skip_invalid`` the valid rows are written and the rejected ones go to a reject file; re-importing
 the same data adds nothing; the store is written in one transaction.
+
+A batch streams: files are read in chunks of ``CHUNK_ROWS`` rows (a CSV file without quotes; any
+other file in one chunk), and each chunk is checked, pseudonymised, fingerprinted and estimated in
+a thread while the store writes the previous one inside the batch's transaction. An error found
+in a later chunk rolls the earlier ones back; duplicates are found across chunks too.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,15 +29,18 @@ from sobria.events.fingerprint import fingerprint
 from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.i18n import Translator
 from sobria.impact import Estimator, estimate_frame
-from sobria.ingest.parsed import ParseOptions, RowError
+from sobria.ingest.parsed import Parsed, ParsedChunks, ParseOptions, RowError
 from sobria.ingest.people import PersonEntry, read_people
+from sobria.ingest.prefetch import prefetched
 from sobria.ingest.pseudonym import key_fingerprint, pseudonym
-from sobria.ingest.registry import parser_for
+from sobria.ingest.registry import chunk_parser_for
+from sobria.ingest.tally import BatchTally
 from sobria.ingest.validate import validate
-from sobria.store.store import BatchRecord, PersonRow, Store
+from sobria.store.store import BatchEnd, BatchRecord, PersonRow, Store
 
 Progress = Callable[[str, int, int], None]
 IMPACT_RENAMES = {"cost_eur": "est_cost_eur", "status": "impact_status"}
+CHUNK_ROWS = 100_000  # rows read, checked, estimated and written at a time
 ESTIMATE_INPUTS = ("provider", "model", "operation", "input_tokens", "output_tokens", "cached_input_tokens",
                    "images", "image_size", "image_quality", "latency_ms", "zone", "request_count")
 
@@ -79,36 +88,71 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     started = time.time_ns() // 1000
     report = progress or (lambda _stage, _done, _total: None)
     _check_secret(store, secret)
-    frame, errors = _parse_all(options, catalog, report)
-    rows_read = frame.height + len(errors)
     people = read_people(options.people_file) if options.people_file else {}
-    known_teams = store.teams() | {p.team for p in people.values()}
-    frame = _with_people(frame, people)
-    frame = _with_ids(frame, options.kind)
-    # An image request whose source gives no image count made one image per request (docs/events.md).
-    frame = frame.with_columns(pl.when((pl.col("operation") == "image") & pl.col("images").is_null())
-                               .then(pl.col("request_count")).otherwise(pl.col("images")).alias("images"))
-    report("validate", 0, 1)
-    valid, row_errors = validate(frame, known_teams)
-    errors += row_errors
-    if errors and not options.skip_invalid:
-        raise ImportRejectedError(errors)
-    reject_file = _write_rejects(options, errors) if errors else None
-    report("prepare", 0, 1)
-    valid = _privacy(valid, secret, options.keep_text)
-    report("estimate", 0, valid.height)
-    with_impacts = _impacts(catalog, valid)
-    batch_id = hashlib.sha256(f"{options.kind}:{started}:{options.files}".encode()).hexdigest()[:16]
-    stored = with_impacts.with_columns(pl.lit(batch_id).alias("batch_id"),
-                                       pl.col("ts").dt.epoch("us").alias("ts_us"))
-    persons = _person_rows(people, secret, options.keep_names)
-    teams = {t for t in valid["team"].unique().to_list() if t} | {p.team for p in people.values()}
-    report("write", 0, stored.height)
-    record = BatchRecord(batch_id, options.kind, "\n".join(str(f) for f in options.files), started, rows_read,
-                         len(errors))
-    inserted = store.write_batch(record, stored, teams, persons)
-    report("write", stored.height, stored.height)
-    return _summary(batch_id, rows_read, inserted, valid, with_impacts, errors, reject_file)
+    steps = _Steps(catalog, secret, options, people, store.teams() | {p.team for p in people.values()},
+                   hashlib.sha256(f"{options.kind}:{started}:{options.files}".encode()).hexdigest()[:16])
+    parse = chunk_parser_for(options.kind)
+    files = [(path, parse(path, options.parse, CHUNK_ROWS)) for path in options.files]
+    rows = sum(parsed.rows for _, parsed in files)
+    tally = BatchTally()
+    written = [0]
+
+    def done(count: int) -> None:
+        written[0] += count
+        report("write", written[0], rows)
+
+    def end() -> BatchEnd:
+        record = BatchRecord(steps.batch_id, options.kind, "\n".join(str(f) for f in options.files), started,
+                             tally.rows_read, len(tally.errors()))
+        return BatchEnd(record, tally.teams | {p.team for p in people.values()},
+                        _person_rows(people, secret, options.keep_names))
+
+    with closing(prefetched(_prepared(files, rows, steps, tally, report))) as chunks:
+        inserted = store.write_chunks(rows, chunks, end, done)
+    report("write", rows, rows)
+    return _summary(steps.batch_id, inserted, tally)
+
+
+@dataclass(frozen=True)
+class _Steps:
+    """What preparing a chunk needs; ``names`` caches the pseudonyms already computed."""
+
+    catalog: Catalog
+    secret: bytes
+    options: ImportOptions
+    people: dict[str, PersonEntry]
+    known_teams: set[str]
+    batch_id: str
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, tally: BatchTally,
+              report: Progress) -> Iterator[pl.DataFrame]:
+    """The rows to store, chunk by chunk: read, checked, pseudonymised, fingerprinted, estimated.
+
+    Runs ahead of the writes (in a thread). Once an error is found and ``skip_invalid`` is off,
+    nothing more is given, the rest is still checked, and :class:`ImportRejectedError` ends it
+    with every error (the store then rolls back what it wrote). Counts go to ``tally``.
+    """
+    for path, parsed in files:
+        for part in parsed.chunks:
+            tally.rows_read += part.frame.height + len(part.errors)
+            tally.parse_errors += part.errors
+            valid, errors = validate(_canonical(path, part, steps), steps.known_teams, tally.seen)
+            tally.check_errors += errors
+            report("parse", tally.rows_read, rows)
+            if tally.has_errors and not steps.options.skip_invalid:
+                continue
+            valid = _privacy(valid, steps.secret, steps.options.keep_text, steps.names)
+            tally.count_valid(valid)
+            chunk = _impacts(steps.catalog, valid)
+            tally.count_impacts(chunk)
+            yield chunk.with_columns(pl.lit(steps.batch_id).alias("batch_id"),
+                                     pl.col("ts").dt.epoch("us").alias("ts_us"))
+    if tally.has_errors and not steps.options.skip_invalid:
+        raise ImportRejectedError(tally.errors())
+    if tally.has_errors:
+        tally.reject_file = _write_rejects(steps.options, tally.errors())
 
 
 def _check_secret(store: Store, secret: bytes) -> None:
@@ -119,23 +163,19 @@ def _check_secret(store: Store, secret: bytes) -> None:
         raise UserInputError("pipeline.secret_mismatch", {}, Location(parameter="SOBRIA_SECRET_FILE"))
 
 
-def _parse_all(options: ImportOptions, catalog: Catalog, report: Progress) -> tuple[pl.DataFrame, list[RowError]]:
-    parse = parser_for(options.kind)
-    frames: list[pl.DataFrame] = []
-    errors: list[RowError] = []
-    for i, path in enumerate(options.files):
-        report("parse", i, len(options.files))
-        parsed = parse(path, options.parse)
-        errors += parsed.errors
-        cost_usd = parsed.frame["_cost_usd"] if "_cost_usd" in parsed.frame.columns else None
-        frame = conform(parsed.frame).with_columns(
-            parsed.frame["_line"].cast(pl.Int64).alias("_line"), pl.lit(str(path)).alias("_file"))
-        if cost_usd is not None:  # sources billing in dollars (LiteLLM spend): converted at the catalogue rate
-            rate = catalog.constant("usd_to_eur").central
-            frame = frame.with_columns(pl.coalesce(pl.col("cost_eur"), cost_usd.cast(pl.Float64) * rate))
-        frames.append(frame)
-    report("parse", len(options.files), len(options.files))
-    return pl.concat(frames, how="vertical"), errors
+def _canonical(path: Path, part: Parsed, steps: _Steps) -> pl.DataFrame:
+    """A parsed chunk as canonical rows with ``_file`` and ``_line``: teams from the people file,
+    ids for rows without one, dollars converted, one image per image request by default."""
+    cost_usd = part.frame["_cost_usd"] if "_cost_usd" in part.frame.columns else None
+    frame = conform(part.frame).with_columns(part.frame["_line"].cast(pl.Int64).alias("_line"),
+                                             pl.lit(str(path)).alias("_file"))
+    if cost_usd is not None:  # sources billing in dollars (LiteLLM spend): converted at the catalogue rate
+        rate = steps.catalog.constant("usd_to_eur").central
+        frame = frame.with_columns(pl.coalesce(pl.col("cost_eur"), cost_usd.cast(pl.Float64) * rate))
+    frame = _with_ids(_with_people(frame, steps.people), steps.options.kind)
+    # An image request whose source gives no image count made one image per request (docs/events.md).
+    return frame.with_columns(pl.when((pl.col("operation") == "image") & pl.col("images").is_null())
+                              .then(pl.col("request_count")).otherwise(pl.col("images")).alias("images"))
 
 
 def _with_people(frame: pl.DataFrame, people: dict[str, PersonEntry]) -> pl.DataFrame:
@@ -157,9 +197,9 @@ def _with_ids(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     return frame.with_columns(pl.coalesce(pl.col("event_id"), digests).alias("event_id"))
 
 
-def _privacy(frame: pl.DataFrame, secret: bytes, keep_text: bool) -> pl.DataFrame:
+def _privacy(frame: pl.DataFrame, secret: bytes, keep_text: bool, names: dict[str, str]) -> pl.DataFrame:
     persons = [p for p in frame["person"].unique().to_list() if p]
-    mapping = {p: pseudonym(secret, p) for p in persons}
+    mapping = {p: names.get(p) or names.setdefault(p, pseudonym(secret, p)) for p in persons}
     texts = frame["prompt_text"]
     prints = [None if t is None else fingerprint(t) for t in texts.to_list()] if texts.null_count() < len(
         texts) else [None] * frame.height
@@ -193,17 +233,13 @@ def _write_rejects(options: ImportOptions, errors: list[RowError]) -> Path:
     return path
 
 
-def _summary(batch_id: str, rows_read: int, inserted: int, valid: pl.DataFrame, with_impacts: pl.DataFrame,
-             errors: list[RowError], reject_file: Path | None) -> ImportSummary:
+def _summary(batch_id: str, inserted: int, tally: BatchTally) -> ImportSummary:
     period = None
-    if valid.height:
-        period = (str(valid["ts"].min()), str(valid["ts"].max()))
-    unknown = with_impacts.filter(pl.col("impact_status").is_in(["model-guessed", "model-not-in-catalog"]))
+    if tally.first is not None and tally.last is not None:
+        period = (str(tally.first), str(tally.last))
     return ImportSummary(
-        batch_id=batch_id, rows_read=rows_read, inserted=inserted, already_stored=valid.height - inserted,
-        rejected=len(errors), period=period, people=valid["person"].drop_nulls().n_unique(),
-        teams=tuple(sorted(t for t in valid["team"].unique().to_list() if t)),
-        tiers=dict(sorted(valid.group_by("tier").len().iter_rows())),
-        unknown_models=dict(sorted(unknown.group_by("model").len().iter_rows())),
-        reject_file=reject_file,
+        batch_id=batch_id, rows_read=tally.rows_read, inserted=inserted,
+        already_stored=tally.valid_rows - inserted, rejected=len(tally.errors()), period=period,
+        people=len(tally.persons), teams=tuple(sorted(tally.teams)), tiers=dict(sorted(tally.tiers.items())),
+        unknown_models=dict(sorted(tally.unknown_models.items())), reject_file=tally.reject_file,
     )

@@ -9,6 +9,7 @@ row-by-row reader, which it keeps for every other file.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 
 import polars as pl
 
@@ -40,16 +41,65 @@ def is_plain_csv(text: str, first: str, delimiter: str) -> bool:
     return "\r" not in text or text.count("\r") == text.count("\r\n")
 
 
+class FieldTooLongError(Exception):
+    """A field is longer than the csv module's limit: the exact reader must read (and refuse) the file."""
+
+
 def plain_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFrame, list[RowError]] | None:
     """:func:`read_csv_table` for a text where :func:`is_plain_csv` holds, vectorised.
 
     Returns None when a field is longer than the csv module's limit (the exact reader reports it).
     """
+    try:
+        tables = list(plain_csv_chunks(name, text, delimiter, rows_per_chunk=None))
+    except FieldTooLongError:
+        return None
+    errors = [e for _, chunk_errors in tables for e in chunk_errors]
+    return (tables[0][0] if len(tables) == 1 else pl.concat([t for t, _ in tables])), errors
+
+
+def data_lines(text: str) -> int:
+    """Lines after the header line (a last line without a line break counts)."""
+    end = text.find("\n")
+    if end < 0:
+        return 0
+    return text.count("\n", end + 1) + (0 if text.endswith("\n") else 1)
+
+
+def plain_csv_chunks(name: str, text: str, delimiter: str,
+                     rows_per_chunk: int | None) -> Iterator[tuple[pl.DataFrame, list[RowError]]]:
+    """The tables of about ``rows_per_chunk`` lines each (all in one when None) that together make
+    :func:`plain_csv_table`'s table: same rows, same ``_line`` numbers, same errors.
+
+    Raises :class:`FieldTooLongError` (when the chunk holding such a field is read).
+    """
     end = text.find("\n")
     header = csv_header(name, (text if end < 0 else text[:end]).removesuffix("\r").split(delimiter))
-    regular = _regular_csv_table(text, header, delimiter)
-    table, errors = (regular, []) if regular is not None else _split_csv_table(name, text, header, delimiter)
-    return None if _longest_field(table, header) > csv.field_size_limit() else (table, errors)
+    body_start = len(text) if end < 0 else end + 1
+    first_line = 2
+    for start, stop in _pieces(text, body_start, rows_per_chunk):
+        body = text[start:stop]
+        regular = _regular_body(body, header, delimiter, first_line)
+        table, errors = (regular, []) if regular is not None else _split_body(name, body, header, delimiter,
+                                                                               first_line)
+        if _longest_field(table, header) > csv.field_size_limit():
+            raise FieldTooLongError(name)
+        yield table, errors
+        first_line += body.count("\n")
+
+
+def _pieces(text: str, start: int, rows_per_chunk: int | None) -> Iterator[tuple[int, int]]:
+    """(start, stop) offsets cutting ``text[start:]`` at line breaks into pieces of about that many lines."""
+    lines = text.count("\n", start) + 1
+    if rows_per_chunk is None or lines <= rows_per_chunk:
+        yield start, len(text)
+        return
+    step = max(1, (len(text) - start) * rows_per_chunk // lines)  # characters per piece, about
+    while start < len(text):
+        cut = text.find("\n", min(start + step, len(text)) - 1)
+        stop = len(text) if cut < 0 else cut + 1
+        yield start, stop
+        start = stop
 
 
 def _longest_field(table: pl.DataFrame, header: list[str]) -> int:
@@ -63,43 +113,44 @@ def _longest_field(table: pl.DataFrame, header: list[str]) -> int:
     return longest
 
 
-def _regular_csv_table(text: str, header: list[str], delimiter: str) -> pl.DataFrame | None:
-    """The table by ``polars.read_csv`` when every line after the header holds one row (no blank line).
+def _regular_body(body: str, header: list[str], delimiter: str, first_line: int) -> pl.DataFrame | None:
+    """The table by ``polars.read_csv`` when every line of ``body`` holds one row (no blank line).
 
-    Polars refuses a line with more fields than the header; if none has more and the file has
+    Polars refuses a line with more fields than the header; if none has more and the body has
     exactly ``len(header) - 1`` separators per line, every line has exactly that many. Then row
-    ``i`` is line ``i + 2``. Otherwise None.
+    ``i`` is line ``first_line + i``. Otherwise None.
     """
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if lines < 2 or text.count(delimiter) != (len(header) - 1) * lines:
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if not body or body.count(delimiter) != (len(header) - 1) * lines:
         return None
     try:
-        table = pl.read_csv(text.encode(), has_header=False, skip_lines=1, new_columns=header, separator=delimiter,
+        table = pl.read_csv(body.encode(), has_header=False, new_columns=header, separator=delimiter,
                             quote_char=None, infer_schema=False, empty_string_is_null=False,
                             truncate_ragged_lines=False, raise_if_empty=True)
     except pl.exceptions.PolarsError:
         return None
-    if table.height != lines - 1 or table.columns != header:
+    if table.height != lines or table.columns != header:
         return None
-    return table.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64()).alias(LINE))
+    return table.with_columns(pl.int_range(first_line, pl.len() + first_line, dtype=pl.Int64()).alias(LINE))
 
 
-def _split_csv_table(name: str, text: str, header: list[str], delimiter: str) -> tuple[pl.DataFrame, list[RowError]]:
-    """Line by line (vectorised): line = piece + 1; blank lines skipped, wrong field counts reported."""
-    pieces = pl.Series("piece", [text]).str.split("\n").explode()
-    if "\r" in text:
+def _split_body(name: str, body: str, header: list[str], delimiter: str,
+                first_line: int) -> tuple[pl.DataFrame, list[RowError]]:
+    """Line by line (vectorised): blank lines skipped, wrong field counts reported."""
+    pieces = pl.Series("piece", [body]).str.split("\n").explode()
+    if "\r" in body:
         pieces = pieces.str.strip_suffix("\r")
-    body = pl.DataFrame({"piece": pieces.slice(1)}).with_columns(
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int64()).alias(LINE),
+    lines = pl.DataFrame({"piece": pieces}).with_columns(
+        pl.int_range(first_line, pl.len() + first_line, dtype=pl.Int64()).alias(LINE),
         (pl.col("piece").str.count_matches(delimiter, literal=True) + 1).alias("_found"))
     del pieces
     errors: list[RowError] = []
-    odd = body.filter(pl.col("_found") != len(header)).select(LINE, "_found", "piece")
+    odd = lines.filter(pl.col("_found") != len(header)).select(LINE, "_found", "piece")
     for line, found, piece in odd.iter_rows():
         if found == 1 and not piece.strip():  # a blank line, skipped as the csv module does
             continue
         errors.append(RowError(name, line, None, "ingest.bad_field_count", {"expected": len(header), "found": found}))
-    good = body.filter(pl.col("_found") == len(header))
-    del body
+    good = lines.filter(pl.col("_found") == len(header))
+    del lines
     fields = good["piece"].str.split_exact(delimiter, len(header) - 1).struct.rename_fields(header)
     return fields.struct.unnest().with_columns(good[LINE]), errors

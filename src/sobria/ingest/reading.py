@@ -12,8 +12,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,16 @@ import polars as pl
 from sobria.errors import Location, UserInputError
 from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.ingest.parsed import Parsed, RowError
-from sobria.ingest.plain_csv import LINE, csv_header, is_plain_csv, plain_csv_table
+from sobria.ingest.plain_csv import (
+    LINE,
+    FieldTooLongError,
+    csv_header,
+    data_lines,
+    is_plain_csv,
+    plain_csv_chunks,
+    plain_csv_table,
+)
+from sobria.ingest.timestamps import iso_timestamps, parse_timestamp
 
 Record = tuple[int, Mapping[str, Any]]
 _TRUE = frozenset({"true", "1", "yes", "y", "oui", "vrai"})
@@ -55,14 +64,42 @@ def read_csv_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
     (vectorised, same result).
     """
     name, text = str(path), read_text(path)
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    if is_plain_csv(text, first, delimiter):
+    delimiter = _delimiter(text)
+    if is_plain_csv(text, _first_line(text), delimiter):
         plain = plain_csv_table(name, text, delimiter)
         if plain is not None:
             return plain
     return _quoted_csv_table(name, text, delimiter)
+
+
+def read_csv_chunks(path: Path, rows_per_chunk: int) -> tuple[int, Iterator[tuple[pl.DataFrame, list[RowError]]]]:
+    """:func:`read_csv_table`'s table in chunks of about ``rows_per_chunk`` rows (a file with quotes
+    in one), and the number of lines after the header (at least the rows to come)."""
+    name, text = str(path), read_text(path)
+    delimiter = _delimiter(text)
+    if not is_plain_csv(text, _first_line(text), delimiter):
+        table, errors = _quoted_csv_table(name, text, delimiter)
+        return table.height + len(errors), iter([(table, errors)])
+    return data_lines(text), _plain_chunks(name, text, delimiter, rows_per_chunk)
+
+
+def _plain_chunks(name: str, text: str, delimiter: str,
+                  rows_per_chunk: int) -> Iterator[tuple[pl.DataFrame, list[RowError]]]:
+    try:
+        yield from plain_csv_chunks(name, text, delimiter, rows_per_chunk)
+    except FieldTooLongError:
+        _quoted_csv_table(name, text, delimiter)  # the csv module refuses the file: raises UserInputError
+        raise
+
+
+def _first_line(text: str) -> str:
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
+def _delimiter(text: str) -> str:
+    first = _first_line(text)
+    return max((",", ";", "\t"), key=first.count)
 
 
 def _quoted_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFrame, list[RowError]]:
@@ -175,54 +212,6 @@ def table_from_records(records: list[Record], columns: list[str]) -> pl.DataFram
     data: dict[str, list[Any]] = {c: [_as_text(rec.get(c)) for _, rec in records] for c in columns}
     data[LINE] = [line for line, _ in records]
     return pl.DataFrame(data, schema={**{c: pl.Utf8() for c in columns}, LINE: pl.Int64()})
-
-
-def parse_timestamp(text: str, *, epoch: bool = False) -> datetime | None:
-    """ISO 8601 with or without zone (no zone = UTC), or epoch seconds when ``epoch``; None if invalid."""
-    value = text.strip()
-    try:
-        if epoch and value.replace(".", "", 1).isdigit():
-            return datetime.fromtimestamp(float(value), UTC)
-        parsed = datetime.fromisoformat(value)
-    except (ValueError, OverflowError, OSError):
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-# ISO 8601 values that datetime.fromisoformat and Polars read alike (when the date exists): years
-# 1000-8999 so that no UTC conversion leaves the datetime range, seconds 00-59, 1 to 6 decimals.
-_ISO = (r"^([1-8]\d{3}-\d{2}-\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?"
-        r"(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$")
-
-
-# The most common shape (what Polars and most tools write): read by one strptime, several times faster.
-_ISO_ZONED = r"^[1-8]\d{3}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$"
-
-
-def iso_timestamps(values: pl.Series) -> pl.Series:
-    """UTC datetimes for the values of the usual ISO 8601 shapes, null for every other value.
-
-    Gives the same instant as :func:`parse_timestamp` wherever it is not null (no zone = UTC).
-    """
-    zoned = values.str.contains(_ISO_ZONED).fill_null(False)
-    result = pl.select(pl.when(zoned).then(values)).to_series().str.to_datetime(
-        "%Y-%m-%dT%H:%M:%S%.f%#z", time_unit="us", time_zone="UTC", strict=False)
-    if zoned.all():
-        return result.alias(values.name)
-    others = pl.select(pl.when(~zoned).then(values)).to_series()
-    return result.fill_null(_iso_any(others)).alias(values.name)
-
-
-def _iso_any(values: pl.Series) -> pl.Series:
-    parts = values.str.extract_groups(_ISO).struct.unnest()
-    date, hour, minute, second, fraction, zone = (parts.get_column(c) for c in parts.columns)
-    offset = zone.str.replace("Z", "+00:00", literal=True).str.replace(r"^([+-]\d{2})(\d{2})$", "${1}:${2}")
-    text = pl.select(pl.concat_str([
-        date, pl.lit("T"), hour.fill_null("00"), pl.lit(":"), minute.fill_null("00"), pl.lit(":"),
-        second.fill_null("00"), pl.lit("."), fraction.fill_null("").str.pad_end(6, "0"),
-        offset.fill_null("+00:00")])).to_series()
-    return text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.6f%:z", time_unit="us", time_zone="UTC", strict=False,
-                                exact=True)
 
 
 def message_text(value: Any) -> str | None:

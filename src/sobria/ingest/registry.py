@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
-from sobria.ingest.parsed import Parsed, ParseOptions
+from sobria.ingest.parsed import Parsed, ParsedChunks, ParseOptions
 
 KINDS: dict[str, str] = {
     "events": "events",
@@ -20,6 +20,7 @@ KINDS: dict[str, str] = {
 }
 
 Parser = Callable[[Path, ParseOptions], Parsed]
+ChunkParser = Callable[[Path, ParseOptions, int], ParsedChunks]
 
 
 def parser_for(kind: str) -> Parser:
@@ -29,3 +30,17 @@ def parser_for(kind: str) -> Parser:
     module = importlib.import_module(f"sobria.ingest.formats.{KINDS[kind]}")
     parse: Parser = module.parse
     return parse
+
+
+def chunk_parser_for(kind: str) -> ChunkParser:
+    """The kind's ``parse_chunks``, or its ``parse`` giving the whole file as one chunk."""
+    parse = parser_for(kind)
+    chunked: ChunkParser | None = getattr(importlib.import_module(parse.__module__), "parse_chunks", None)
+    if chunked is not None:
+        return chunked
+
+    def whole(path: Path, options: ParseOptions, _rows_per_chunk: int) -> ParsedChunks:
+        parsed = parse(path, options)
+        return ParsedChunks(parsed.frame.height + len(parsed.errors), iter([parsed]))
+
+    return whole

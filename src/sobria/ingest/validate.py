@@ -35,8 +35,43 @@ def _checks(frame: pl.DataFrame, known_teams: Collection[str]) -> list[tuple[str
     return checks
 
 
-def validate(frame: pl.DataFrame, known_teams: Collection[str]) -> tuple[pl.DataFrame, list[RowError]]:
-    """Split canonical rows (with ``_file`` and ``_line``) into valid rows and errors."""
+class SeenIds:
+    """The event ids of a batch's earlier chunks, with the file and line where each first appeared.
+
+    Ids are compared by a 64-bit hash first (vectorised); the rare hits are confirmed on the ids.
+    """
+
+    def __init__(self) -> None:
+        self._hashes = pl.Series("h", [], dtype=pl.UInt64())
+        self._chunks: list[tuple[str, pl.DataFrame]] = []  # (file, first occurrences: event_id, _line)
+
+    def earlier(self, ids: pl.Series) -> dict[str, tuple[str, int]]:
+        """The ids an earlier chunk had, with the file and line of their first occurrence."""
+        maybe = ids.filter(ids.hash(_SEED).is_in(self._hashes.implode()))
+        if maybe.len() == 0:
+            return {}
+        found: dict[str, tuple[str, int]] = {}
+        for file, chunk in self._chunks:
+            for event_id, line in chunk.filter(pl.col("event_id").is_in(maybe.implode())).iter_rows():
+                found.setdefault(event_id, (file, line))
+        return found
+
+    def add(self, file: str, first: pl.DataFrame) -> None:
+        """Remember a chunk's first occurrences (columns ``event_id`` and ``_line``) in ``file``."""
+        self._hashes = pl.concat([self._hashes, first["event_id"].hash(_SEED).alias("h")])
+        self._chunks.append((file, first))
+
+
+_SEED = 20250101
+
+
+def validate(frame: pl.DataFrame, known_teams: Collection[str],
+             seen: SeenIds | None = None) -> tuple[pl.DataFrame, list[RowError]]:
+    """Split canonical rows (with ``_file`` and ``_line``) into valid rows and errors.
+
+    ``seen``: the ids of the batch's earlier chunks (a repeat of one is a duplicate row); the
+    chunk's first occurrences are added to it.
+    """
     errors: list[RowError] = []
     checks = _checks(frame, known_teams)
     flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr) in enumerate(checks))
@@ -45,16 +80,34 @@ def validate(frame: pl.DataFrame, known_teams: Collection[str]) -> tuple[pl.Data
         for row in frame.select("_file", "_line", field)[rows].iter_rows():
             errors.append(RowError(row[0], row[1], field, key, {"value": row[2]}))
     bad = flags.select(pl.any_horizontal(pl.all()) if checks else pl.repeat(False, frame.height)).to_series()
-    dup = pl.Series([False] * frame.height, dtype=pl.Boolean())
+    dup = _duplicates(frame, seen, errors)
+    rejected = bad | dup
+    valid = frame.filter(~rejected) if rejected.any() else frame
+    errors.sort(key=lambda e: (e.file, e.line, e.field or ""))
+    return valid, errors
+
+
+def _duplicates(frame: pl.DataFrame, seen: SeenIds | None, errors: list[RowError]) -> pl.Series:
+    """Rows whose id came earlier in the batch (its first occurrence is kept), with their errors."""
+    before = seen.earlier(frame["event_id"]) if seen is not None else {}
+    earlier = frame["event_id"].is_in(list(before)) if before else pl.repeat(False, frame.height, eager=True)
+    for row in frame.filter(earlier).select("_file", "_line", "event_id").iter_rows():
+        where_file, where_line = before[row[2]]
+        errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
+                               {"value": row[2], "first_line": where_line, "first_file": where_file}))
+    dup = pl.repeat(False, frame.height, eager=True)
     if frame["event_id"].is_duplicated().any():
         dup = frame.select(pl.col("event_id").is_duplicated()
-                           & (pl.int_range(pl.len()).over("event_id") > 0)).to_series()
+                           & (pl.int_range(pl.len()).over("event_id") > 0)).to_series() & ~earlier
         first_line = pl.col("_line").first().over("event_id")
         first_file = pl.col("_file").first().over("event_id")
         dups = frame.with_columns(first_line.alias("_first"), first_file.alias("_first_file")).filter(dup)
         for row in dups.select("_file", "_line", "_first", "_first_file", "event_id").iter_rows():
             errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
                                    {"value": row[4], "first_line": row[2], "first_file": row[3]}))
-    valid = frame.filter(~(bad | dup))
-    errors.sort(key=lambda e: (e.file, e.line, e.field or ""))
-    return valid, errors
+    repeated = dup | earlier
+    if seen is not None:
+        new = frame.filter(~repeated).select("_file", "event_id", "_line")
+        for (file,), part in new.group_by("_file", maintain_order=True):
+            seen.add(str(file), part.drop("_file"))
+    return repeated

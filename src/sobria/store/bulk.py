@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -41,8 +38,6 @@ def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], ke
 
 
 CHUNK_ROWS = 50_000
-STAGE_MIN_ROWS = 50_000  # SQLite: from this many events, stage them with ADBC instead of executemany
-STAGE = "sobria_stage"
 REBUILD_MIN_ROWS = 50_000  # from this many new events (and more than are stored), indexes are rebuilt
 
 
@@ -53,73 +48,25 @@ def _rows(frame: pl.DataFrame) -> Iterator[tuple[Any, ...]]:
         yield from zip(*(chunk.get_column(c).to_list() for c in chunk.columns), strict=True)
 
 
-@dataclass(frozen=True)
-class EventStage:
-    """Events written ahead of the transaction (SQLite) in a scratch database attached as ``sobria_stage``."""
-
-    path: Path
-    columns: tuple[str, ...]
-    rows: int
-
-
 @contextmanager
-def event_stage(dialect: str, frame: pl.DataFrame) -> Iterator[EventStage | None]:
-    """Stage a large batch of events for SQLite (None otherwise); the scratch file is deleted on exit.
-
-    The ADBC SQLite driver writes Arrow data in C, several times faster than ``executemany``; the
-    scratch file needs no durability (journal off): the store's transaction only reads it. Columns
-    that are null throughout the batch are not staged (the insert leaves them null) and neither is
-    ``batch_id`` (one value, bound in the insert).
-    """
-    if dialect != "sqlite" or frame.height < STAGE_MIN_ROWS:
-        yield None
-        return
-    import adbc_driver_sqlite.dbapi as adbc
-
-    columns = tuple(c for c in frame.columns if c != "batch_id" and frame[c].null_count() < frame.height)
-    with tempfile.TemporaryDirectory(prefix="sobria-stage-") as folder:
-        path = Path(folder) / "stage.db"
-        with adbc.connect(str(path), autocommit=True) as conn, conn.cursor() as cur:
-            cur.execute("PRAGMA journal_mode=OFF")
-            cur.fetchall()
-            cur.execute("PRAGMA synchronous=OFF")
-            for offset in range(0, frame.height, CHUNK_ROWS):
-                cur.adbc_ingest("events", frame.slice(offset, CHUNK_ROWS).select(columns),
-                                mode="create" if offset == 0 else "append")
-        yield EventStage(path, columns, frame.height)
-
-
-@contextmanager
-def transaction(engine: Engine, stage: EventStage | None) -> Iterator[Connection]:
-    """One write transaction; on SQLite it takes the write lock at once and sees ``stage`` attached.
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One write transaction; on SQLite it takes the write lock at once.
 
     ``BEGIN IMMEDIATE`` makes index changes (DDL) part of the transaction from the first statement.
     """
-    with engine.connect() as conn:
-        if stage is not None:
-            conn.exec_driver_sql(f"ATTACH DATABASE ? AS {STAGE}", (str(stage.path),))
-            conn.commit()
-        try:
-            with conn.begin():
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("BEGIN IMMEDIATE")
-                yield conn
-        finally:
-            if stage is not None:
-                conn.exec_driver_sql(f"DETACH DATABASE {STAGE}")
-                conn.commit()
+    with engine.connect() as conn, conn.begin():
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
 
 
-def insert_events(conn: Connection, frame: pl.DataFrame, stage: EventStage | None = None) -> int:
+def insert_events(conn: Connection, rows: int, chunks: Iterable[pl.DataFrame],
+                  done: Callable[[int], None] | None = None) -> int:
     """Insert events, skipping ids already stored; returns the number inserted.
 
-    With a ``stage`` (SQLite, large batch), the events are copied from it in one statement.
+    SQLite: ``executemany`` (large batches into a file go through :mod:`sobria.store.sqlite_load`).
     PostgreSQL: COPY into a temporary table, then one insert from it.
     """
-    if frame.height == 0:
-        return 0
-    if stage is not None:
-        return _insert_staged(conn, stage, str(frame["batch_id"][0]))
     names = event_column_names()
     columns = ", ".join(names)
     raw = conn.connection.driver_connection
@@ -128,33 +75,27 @@ def insert_events(conn: Connection, frame: pl.DataFrame, stage: EventStage | Non
         before = raw.total_changes
         marks = ", ".join("?" for _ in names)
         sql = f"INSERT INTO events ({columns}) VALUES ({marks}) ON CONFLICT (event_id) DO NOTHING"
-        raw.executemany(sql, _rows(frame))
+        for chunk in chunks:
+            raw.executemany(sql, _rows(chunk.select(names)))
+            if done is not None:
+                done(chunk.height)
         return int(raw.total_changes - before)
     with raw.cursor() as cur:
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS events_stage (LIKE events INCLUDING DEFAULTS) ON COMMIT DROP")
         with cur.copy(f"COPY events_stage ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
-            for offset in range(0, frame.height, CHUNK_ROWS):
-                copy.write(frame.slice(offset, CHUNK_ROWS).write_csv(include_header=False, null_value="\\N",
-                                                                      float_precision=None))
-        rebuild = _drop_indexes(conn, frame.height)
+            for chunk in chunks:
+                for offset in range(0, chunk.height, CHUNK_ROWS):
+                    copy.write(chunk.slice(offset, CHUNK_ROWS).select(names).write_csv(
+                        include_header=False, null_value="\\N", float_precision=None))
+                if done is not None:
+                    done(chunk.height)
+        rebuild = _drop_indexes(conn, rows)
         cur.execute(f"INSERT INTO events ({columns}) SELECT {columns} FROM events_stage "
                     "ON CONFLICT (event_id) DO NOTHING")
         inserted = int(cur.rowcount)
     for sql in rebuild:
         conn.exec_driver_sql(sql)
     return inserted
-
-
-def _insert_staged(conn: Connection, stage: EventStage, batch_id: str) -> int:
-    """Copy the staged events (SQLite) in one statement, ``batch_id`` bound once."""
-    rebuild = _drop_indexes(conn, stage.rows)
-    columns = ", ".join(stage.columns)
-    inserted = conn.exec_driver_sql(
-        f"INSERT INTO events ({columns}, batch_id) SELECT {columns}, ? FROM {STAGE}.events WHERE true "
-        "ON CONFLICT (event_id) DO NOTHING", (batch_id,)).rowcount
-    for sql in rebuild:
-        conn.exec_driver_sql(sql)
-    return int(inserted)
 
 
 _SECONDARY_INDEXES = {

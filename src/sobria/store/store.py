@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sobria.errors import Location, UserInputError
-from sobria.store import bulk
+from sobria.store import bulk, sqlite_load
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
 
 
@@ -26,6 +27,15 @@ class BatchRecord:
     started_us: int
     rows_read: int
     rows_rejected: int
+
+
+@dataclass(frozen=True)
+class BatchEnd:
+    """What closes a batch, known once its events are written."""
+
+    batch: BatchRecord
+    team_names: Iterable[str]
+    persons: Sequence[PersonRow]
 
 
 @dataclass(frozen=True)
@@ -119,16 +129,35 @@ class Store:
         Events already in the store (same ``event_id``) are skipped, so a re-import adds nothing.
         Either everything is written or nothing is (a crash mid-way leaves the store unchanged).
         """
-        selected = frame.select(event_column_names())
-        with bulk.event_stage(self.dialect, selected) as stage, bulk.transaction(self.engine, stage) as conn:
-            bulk.insert_ignore(conn, teams, [{"name": n} for n in sorted(set(team_names))], ["name"])
-            bulk.upsert(conn, people, [p.__dict__ for p in persons], ["person"])
-            inserted = bulk.insert_events(conn, selected, stage)
-            conn.execute(sa.insert(import_batches).values(
-                id=batch.id, kind=batch.kind, files=batch.files, started_us=batch.started_us,
-                finished_us=time.time_ns() // 1000, rows_read=batch.rows_read, rows_inserted=inserted,
-                rows_rejected=batch.rows_rejected))
+        chunks = (frame.slice(offset, bulk.CHUNK_ROWS) for offset in range(0, frame.height, bulk.CHUNK_ROWS))
+        return self.write_chunks(frame.height, chunks, lambda: BatchEnd(batch, team_names, persons))
+
+    def write_chunks(self, rows: int, chunks: Iterable[pl.DataFrame], end: Callable[[], BatchEnd],
+                     done: Callable[[int], None] | None = None) -> int:
+        """:meth:`write_batch` for about ``rows`` events (at most) given chunk by chunk.
+
+        Each chunk is written as it comes (the next one can be prepared meanwhile); ``done`` is
+        told each chunk's size. ``end`` gives the batch record, teams and people once every chunk
+        is written; an exception from ``chunks`` rolls everything back.
+        """
+        selected = (chunk.select(event_column_names()) for chunk in chunks)
+        path = self._sqlite_file()
+        if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS:
+            self.engine.dispose()  # no other copy of the SQLite library may hold the file meanwhile
+            return sqlite_load.load_events(path, rows, selected, partial(_small_rows, end), done)
+        with bulk.transaction(self.engine) as conn:
+            inserted = bulk.insert_events(conn, rows, selected, done)
+            small = _small_rows(end, inserted)
+            bulk.insert_ignore(conn, teams, small.teams, ["name"])
+            bulk.upsert(conn, people, small.people, ["person"])
+            conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
+
+    def _sqlite_file(self) -> Path | None:
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(str(url.database))
 
     def read_events(self, start: int | None = None, end: int | None = None, team: str | None = None) -> pl.DataFrame:
         """Events (with impacts) whose ``ts`` is in [start, end) microseconds, optionally one team."""
@@ -144,3 +173,14 @@ class Store:
 
     def connect(self) -> Connection:
         return self.engine.connect()
+
+
+def _small_rows(end: Callable[[], BatchEnd], inserted: int) -> sqlite_load.SmallRows:
+    """The teams, people and batch rows that close a batch of ``inserted`` new events."""
+    last = end()
+    batch = last.batch
+    return sqlite_load.SmallRows(
+        teams=[{"name": n} for n in sorted(set(last.team_names))], people=[p.__dict__ for p in last.persons],
+        batch={"id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
+               "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,
+               "rows_rejected": batch.rows_rejected})

@@ -75,9 +75,7 @@ events = Table(
     *(Column(c.name, _sql_type(c.dtype), nullable=True) for c in IMPACT_COLUMNS),
     Column("batch_id", String(64), nullable=False),
 )
-Index("events_ts", events.c.ts_us)
-Index("events_team_ts", events.c.team, events.c.ts_us)
-Index("events_person_ts", events.c.person, events.c.ts_us)
+Index("events_ts", events.c.ts_us)  # the only secondary index: every read filters on time (migration 0300)
 
 
 # Tables of the other features share this metadata (imported for their side effect of registering).

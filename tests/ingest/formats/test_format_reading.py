@@ -15,11 +15,11 @@ from sobria.ingest.reading import (
     json_documents,
     load_json,
     message_text,
-    parse_timestamp,
     read_csv_table,
     read_text,
     stable_id,
 )
+from sobria.ingest.timestamps import parse_timestamp
 from tests.ingest.formats.helpers import errors, user_error, write
 
 
