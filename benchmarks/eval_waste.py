@@ -109,6 +109,20 @@ def real_sample(directory: Path = REAL_DIR, prefix: str = DEV) -> tuple[pl.DataF
     return events, labelled_chains(pl.read_csv(directory / f"{prefix}_labels.csv"))
 
 
+def agreement(directory: Path = REAL_DIR, prefix: str = TEST) -> tuple[Scores, Scores]:
+    """Pair level: the second labeller's chains against the first's (``<prefix>_labels_b.csv``
+    against ``<prefix>_labels.csv``), and the detector's against the second's."""
+    from sobria.audit.waste import detect_waste
+    from sobria.catalog import load_catalog
+
+    first = co_chain_pairs(labelled_chains(pl.read_csv(directory / f"{prefix}_labels.csv")))
+    second = co_chain_pairs(labelled_chains(pl.read_csv(directory / f"{prefix}_labels_b.csv")))
+    events, _ = real_sample(directory, prefix)
+    found = co_chain_pairs(predicted_chains(detect_waste(events, load_catalog())))
+    return (Scores(len(first), len(second), len(first & second)),
+            Scores(len(second), len(found), len(second & found)))
+
+
 def labelled_chains(labels: pl.DataFrame) -> pl.DataFrame:
     """Chains from the parent links of the labels file: chain id = the first turn's event id."""
     parent = {(c, t): p for c, t, p in labels.select("conversation", "turn", "parent_turn").iter_rows()}
@@ -169,6 +183,9 @@ def main() -> int:
             f"{name} ({events.height} user turns, {events['conversation_id'].n_unique()} conversations)"))
         repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
         print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
+    labellers, detector = agreement()
+    print("  " + labellers.line("second labeller against the first (agreement)"))
+    print("  " + detector.line("detector against the second labeller"))
     demo, demo_chains, truth = demo_sample()
     flagged = detect_waste(demo, catalog)
     print(score(demo_chains, flagged).line(f"demo ({demo.height} events)"))

@@ -68,17 +68,29 @@ def test_sigkill_loses_no_acknowledged_event(fake: tuple[str, FakeUpstream], tmp
     proc = _start(config, port)
     acknowledged: list[str] = []
 
-    async def scenario() -> None:
+    def stored_count() -> int:
+        with store.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+
+    async def scenario() -> int | None:
+        """Kill once some acknowledged events are stored and at least 20 more are only in the journal;
+        return how many were stored then (None if that never happened)."""
         load = asyncio.create_task(_load(f"http://127.0.0.1:{port}", key, acknowledged, 30))
-        await asyncio.sleep(1.5)
+        deadline, at_kill = time.monotonic() + 25, None
+        while at_kill is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            count = await asyncio.to_thread(stored_count)
+            if count and len(acknowledged) >= count + 20:
+                at_kill = count
         os.kill(proc.pid, signal.SIGKILL)
         await load
+        return at_kill
 
-    asyncio.run(scenario())
+    before = asyncio.run(scenario())
     proc.wait(10)
-    with store.engine.connect() as conn:
-        before = int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
-    assert len(acknowledged) > before  # some acknowledged events were only in the journal at the kill
+    # the kill found acknowledged events both in the store and only in the journal (a drain under
+    # way may still store some of the latter before it notices that the gateway is gone)
+    assert before is not None
     again = _start(config, free_port())
     try:
         deadline = time.monotonic() + 30
