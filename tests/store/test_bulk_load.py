@@ -153,6 +153,19 @@ def test_no_other_sqlite_connection_is_open_while_adbc_loads(tmp_path: Path, mon
     assert store.count_events() == 2
 
 
+@pytest.mark.usefixtures("loaded")
+def test_a_connection_in_use_keeps_the_batch_on_sqlalchemy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(tmp_path / "s.db")
+    calls: list[int] = []
+    monkeypatch.setattr(sqlite_load, "load_events", lambda *args: calls.append(1) or 0)
+    with store.engine.connect() as held:  # e.g. a caller reading while it imports: never disposed under it
+        assert _write(store, _events(["a", "b"]), "b1") == 2
+        assert held.exec_driver_sql("SELECT count(*) FROM events").scalar_one() == 2
+    assert calls == []
+    assert _write(store, _events(["c"]), "b2") == 0  # nothing in use now: through ADBC (the stub)
+    assert calls == [1]
+
+
 def test_only_large_batches_into_a_sqlite_file_go_through_adbc(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []

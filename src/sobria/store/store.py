@@ -142,7 +142,7 @@ class Store:
         """
         selected = (chunk.select(event_column_names()) for chunk in chunks)
         path = self._sqlite_file()
-        if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS:
+        if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS and self._no_connection_in_use():
             self.engine.dispose()  # no other copy of the SQLite library may hold the file meanwhile
             return sqlite_load.load_events(path, rows, selected, partial(_small_rows, end), done)
         with bulk.transaction(self.engine) as conn:
@@ -152,6 +152,11 @@ class Store:
             bulk.upsert(conn, people, small.people, ["person"])
             conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
+
+    def _no_connection_in_use(self) -> bool:
+        """True when none of the engine's connections is checked out (disposing closes all of them)."""
+        checked_out = getattr(self.engine.pool, "checkedout", None)
+        return checked_out is not None and int(checked_out()) == 0
 
     def _sqlite_file(self) -> Path | None:
         url = self.engine.url
