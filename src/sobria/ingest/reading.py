@@ -36,6 +36,7 @@ from sobria.ingest.timestamps import iso_timestamps, parse_timestamp
 Record = tuple[int, Mapping[str, Any]]
 _TRUE = frozenset({"true", "1", "yes", "y", "oui", "vrai"})
 _FALSE = frozenset({"false", "0", "no", "n", "non", "faux"})
+_NOT_ANSWERS = frozenset({"user", "system", "developer", None})  # message roles that are not an answer
 
 
 def read_text(path: Path) -> str:
@@ -217,8 +218,10 @@ def table_from_records(records: list[Record], columns: list[str]) -> pl.DataFram
 def message_text(value: Any) -> str | None:
     """Prompt text from a string or chat messages (OpenAI/LiteLLM ``content``, OTel GenAI ``parts``).
 
-    When messages carry roles, only the user's messages are kept: a system prompt repeated on
-    every request would make all requests look alike to near-duplicate detection.
+    When messages carry roles, only the request's own prompt is kept: the user messages after the
+    last answer (assistant, tool...). A system prompt repeated on every request, or the earlier
+    turns a chat client sends again as history, would make the requests of one conversation look
+    alike to near-duplicate detection (the gateway fingerprints the last user message too).
     """
     if isinstance(value, str):
         text = value.strip()
@@ -231,7 +234,9 @@ def message_text(value: Any) -> str | None:
     if isinstance(value, list):
         items = value
         if any(isinstance(v, dict) and v.get("role") == "user" for v in value):
-            items = [v for v in value if isinstance(v, dict) and v.get("role") == "user"]
+            answered = [i for i, v in enumerate(value) if isinstance(v, dict) and v.get("role") not in _NOT_ANSWERS]
+            items = [v for v in value[answered[-1] + 1 if answered else 0:]
+                     if isinstance(v, dict) and v.get("role") == "user"]
         texts = [t for t in (message_text(v) for v in items) if t]
         return "\n".join(texts) or None
     if isinstance(value, dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,6 +77,21 @@ def test_bad_values_are_row_errors(tmp_path: Path, changes: dict[str, str], expe
     parsed = parse(write(tmp_path, "logs.csv", _csv(**changes)), OPTIONS)
     assert errors(parsed) == [expected]
     assert parsed.frame.height == 0
+
+
+def test_a_conversation_gives_each_request_its_own_prompt_not_the_history(tmp_path: Path) -> None:
+    """A chat client sends the earlier turns again with each request: only the new user message is the
+    request's prompt (otherwise one conversation's requests would look like near-duplicates)."""
+    turns = [[{"role": "user", "content": "Quel est le délai légal de préavis ?"}]]
+    turns.append([*turns[0], {"role": "assistant", "content": "Un mois."},
+                  {"role": "user", "content": "Et pour un CDD ?"}])
+    turns.append([*turns[1], {"role": "assistant", "content": "Aucun."}, {"role": "user", "content": "Merci !"}])
+    files = [_csv(request_id=f"r{i}", messages=json.dumps(m, ensure_ascii=False)) for i, m in enumerate(turns)]
+    body = files[0] + "".join(f.split("\r\n", 1)[1] for f in files[1:])  # one header, three rows
+    parsed = parse(write(tmp_path, "logs.csv", body), OPTIONS)
+    assert errors(parsed) == []
+    assert parsed.frame["prompt_text"].to_list() == ["Quel est le délai légal de préavis ?", "Et pour un CDD ?",
+                                                     "Merci !"]
 
 
 def test_missing_column(tmp_path: Path) -> None:

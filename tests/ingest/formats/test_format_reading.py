@@ -169,6 +169,18 @@ def test_message_text_keeps_user_messages_only() -> None:
     assert message_text("[pas du json") == "[pas du json"
 
 
+def test_message_text_keeps_the_request_own_prompt_not_the_history() -> None:
+    history = [{"role": "system", "content": "Tu es un assistant."},
+               {"role": "user", "content": "Rédige un mail de relance pour Dupont"},
+               {"role": "assistant", "content": "Bonjour Monsieur Dupont..."},
+               {"role": "user", "content": "Plus court"}]
+    assert message_text(history) == "Plus court"
+    assert message_text([*history, {"role": "user", "content": "et sans formule"}]) == "Plus court\net sans formule"
+    assert message_text([*history, {"role": "tool", "content": "42"}]) is None  # no prompt after the answer
+    assert message_text([{"role": "model", "parts": [{"text": "Salut"}]}, {"role": "user", "parts": [
+        {"text": "Merci"}]}]) == "Merci"
+
+
 def test_stable_id_is_stable() -> None:
     assert stable_id("a", 1, None) == stable_id("a", 1, "") == hashlib.sha256(b"a\x1f1\x1f").hexdigest()[:32]
     assert stable_id("a", 1) != stable_id("a1")
