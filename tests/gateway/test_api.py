@@ -7,10 +7,12 @@ import openai
 import pytest
 import sqlalchemy as sa
 
+from sobria.audit.waste import detect_waste
 from sobria.catalog import load_catalog
 from sobria.events.fingerprint import fingerprint
 from sobria.impact.estimator import Estimator
 from sobria.impact.request import Request, estimate_request
+from sobria.store import Store
 from sobria.store.gateway_tables import requests
 from sobria.store.tables import events
 from tests.gateway.conftest import Running
@@ -85,3 +87,26 @@ def test_health_and_metrics(running: Running) -> None:
     metrics = httpx.get(f"{running.url}/metrics").text
     assert "# TYPE sobria_gateway_requests_total counter" in metrics
     assert 'sobria_gateway_request_duration_seconds_bucket{le="+Inf"}' in metrics
+
+
+def test_turns_of_one_chat_thread_share_a_conversation_and_a_retry_is_waste(client: openai.OpenAI,
+                                                                               running: Running) -> None:
+    first = [{"role": "system", "content": "Tu es l'assistant de TechVert."},
+             {"role": "user", "content": "Rédige un mail de relance pour le client Dupont (facture 1042)"}]
+    ids = []
+    for messages in (first,
+                     [*first, {"role": "assistant", "content": "Bonjour Monsieur Dupont…"},
+                      {"role": "user", "content": "plus court"}],
+                     [{"role": "user", "content": "Quelle est la capitale de l'Australie ?"}]):
+        raw = client.chat.completions.with_raw_response.create(
+            model="gpt-4o-mini", messages=messages)  # type: ignore[arg-type]
+        ids.append(raw.headers["x-sobria-event-id"])
+    completion = client.completions.with_raw_response.create(model="gpt-4o-mini", prompt="Bonjour")
+    rows = [_event(running, i) for i in [*ids, completion.headers["x-sobria-event-id"]]]
+    conversations = [row["conversation_id"] for row in rows]
+    assert conversations[0] == conversations[1] != conversations[2]
+    assert str(conversations[0]).startswith("gw-") and conversations[3] is None
+    flagged = detect_waste(Store(running.gw.engine).read_events(), load_catalog())
+    retry = flagged.filter(flagged["event_id"] == ids[1])
+    assert (retry["reason"].to_list(), retry["chain_id"].to_list()) == (["reformulation"], [ids[0]])
+    assert ids[2] not in flagged["event_id"].to_list()

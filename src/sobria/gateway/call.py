@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from sobria.events.fingerprint import fingerprint
 from sobria.gateway.budgets import month_of
 from sobria.gateway.footprint import NOTHING, Footprint
 from sobria.gateway.http import Headers
-from sobria.gateway.inbound import Inbound, prompt_text
+from sobria.gateway.inbound import Inbound, conversation_opening, prompt_text
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
@@ -71,6 +72,16 @@ def _fingerprint(inbound: Inbound) -> str | None:
     return None if text is None else fingerprint(text)
 
 
+def _conversation(key_id: str, inbound: Inbound) -> str | None:
+    """A conversation id for chat requests: a hash of the key and of the thread's opening messages,
+    the same for every turn of one thread (the audit links retries within a conversation, and
+    treats a similar request in another conversation as a paraphrase)."""
+    opening = conversation_opening(inbound)
+    if opening is None:
+        return None
+    return "gw-" + hashlib.sha256(f"{key_id}\x1f{opening}".encode()).hexdigest()[:20]
+
+
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
@@ -96,7 +107,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        "prompt_fingerprint": _fingerprint(inbound),
+        "prompt_fingerprint": _fingerprint(inbound), "conversation_id": _conversation(key.id, inbound),
         "batch_id": "gateway", **footprint.columns(),
     }
     decision = call.decision

@@ -121,6 +121,19 @@ def prompt_text(inbound: Inbound) -> str | None:
     return None
 
 
+def conversation_opening(inbound: Inbound) -> str | None:
+    """What identifies a chat thread: its messages up to the first user message, which a chat client
+    sends again with every later turn; None outside chat."""
+    if inbound.operation != "chat":
+        return None
+    opening = []
+    for message in inbound.payload["messages"]:
+        opening.append(message)
+        if isinstance(message, dict) and message.get("role") == "user":
+            break
+    return json.dumps(opening, sort_keys=True, ensure_ascii=False)
+
+
 def last_user_text(inbound: Inbound) -> str:
     """The text that identifies a request for regeneration counting (last user message or prompt)."""
     payload = inbound.payload
