@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from sobria.cli.app import app
+
 HEADER = "event_id,ts,person,model,operation,input_tokens,output_tokens\n"
 
 
@@ -46,3 +51,19 @@ def test_unknown_kind_and_missing_file(tmp_path: Path) -> None:
     assert out.returncode == 2 and "type de source « csv-magique » inconnu" in out.stderr
     out = _run(tmp_path, "import", "events", "absent.csv")
     assert out.returncode == 2 and "absent.csv" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_init_leaves_no_connection_open_to_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sobria demo` runs init then imports in one process: a large import loads the file through
+    another copy of SQLite (ADBC), which must be the only one holding it."""
+    monkeypatch.setenv("SOBRIA_DB", f"sqlite:///{tmp_path / 'sobria.db'}")
+    monkeypatch.setenv("SOBRIA_SECRET_FILE", str(tmp_path / "secret.key"))
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+
+    def open_files() -> list[str]:
+        links = (os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                 if os.path.islink(f"/proc/self/fd/{fd}"))
+        return sorted(link for link in links if "sobria.db" in link)
+
+    assert open_files() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def test_skip_invalid_collects_the_errors_of_every_chunk(chunked: Store, catalog
     assert [row.split(",")[1:3] for row in rejects.read_text(encoding="utf-8").splitlines()[1:]] == [
         ["2", "input_tokens"], ["8", "ts"]]
     assert sorted(chunked.read_events()["event_id"].to_list()) == ["e2", "e3", "e4", "e5", "e6"]
+
+
+def test_a_batch_rejected_before_its_first_rows_takes_no_write_lock(tmp_path: Path, catalog: Catalog,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole file is still checked, but with no write lock: another writer is not kept waiting
+    (if the import asked for the lock here, it would wait 30 s and fail with "database is locked")."""
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
+    store, _ = _whole(tmp_path, catalog, HEADER + GOOD)
+    bad = BODY.replace(",100,200,", ",-1,200,", 1)  # line 2: the first chunk
+    writer = sqlite3.connect(tmp_path / "whole.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process's import, say, holds the write lock
+    try:
+        with pytest.raises(ImportRejectedError) as err:
+            run_import(store, catalog, SECRET, _options(tmp_path, bad))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert [(e.line, e.field) for e in err.value.errors] == [(2, "input_tokens")]

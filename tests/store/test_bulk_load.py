@@ -179,3 +179,47 @@ def test_only_large_batches_into_a_sqlite_file_go_through_adbc(tmp_path: Path,
     memory = open_store("sqlite:///:memory:")
     assert memory._sqlite_file() is None
     assert calls == [3]
+
+
+@pytest.mark.parametrize("adbc", [False, True])
+def test_an_id_given_twice_is_stored_once_the_first_time(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                         adbc: bool) -> None:
+    """As ``ON CONFLICT DO NOTHING``: within a chunk and across chunks, on every path."""
+    if adbc and store.dialect == "sqlite":
+        monkeypatch.setattr(sqlite_load, "LOAD_MIN_ROWS", 1)
+    frame = _events(["a", "b", "a", "c", "b", "d"]).with_columns(pl.Series("input_tokens", [1, 2, 3, 4, 5, 6]))
+    assert _write(store, frame, "b1", chunk=3) == 4
+    back = store.read_events().sort("event_id")
+    assert back.select("event_id", "input_tokens").rows() == [("a", 1), ("b", 2), ("c", 4), ("d", 6)]
+    assert [b["rows_inserted"] for b in store.batches()] == [4]
+
+
+def test_texts_that_look_like_nulls_stay_texts(store: Store) -> None:
+    r"""PostgreSQL's COPY must not read a text ``\N`` or ``""`` as null (nor a null as a text)."""
+    frame = _events(["a", "b", "c", "d"]).with_columns(
+        pl.Series("conversation_id", ["\\N", "", None, 'x"y,z'], dtype=pl.Utf8),
+        pl.Series("model", ["\\N", "gpt-4o", "gpt-4o", "gpt-4o"]))
+    assert _write(store, frame, "b1") == 4
+    back = store.read_events().sort("event_id")
+    assert back["conversation_id"].to_list() == ["\\N", "", None, 'x"y,z']
+    assert back["model"].to_list()[0] == "\\N"
+
+
+@pytest.mark.usefixtures("loaded")
+def test_a_full_disk_reports_the_full_disk_and_writes_nothing(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite rolls back by itself when the disk is full: that error is raised, not the failed ROLLBACK's."""
+    store = _store(tmp_path / "s.db")
+    run = sqlite_load._run
+
+    def small_disk(cur: object, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        result = run(cur, sql, params)
+        if sql.startswith("PRAGMA cache_size"):  # the file may grow by 3 pages only
+            run(cur, f"PRAGMA max_page_count={run(cur, 'PRAGMA page_count')[0][0] + 3}")
+        return result
+
+    monkeypatch.setattr(sqlite_load, "_run", small_disk)
+    with pytest.raises(Exception, match="database or disk is full"):
+        _write(store, _events([f"id{i}" for i in range(3000)]), "b1", chunk=500)
+    monkeypatch.setattr(sqlite_load, "_run", run)
+    assert (store.count_events(), store.batches(), _indexes(tmp_path / "s.db")) == (0, [], INDEXES)

@@ -41,6 +41,7 @@ def init(
         raise UserInputError("pipeline.secret_mismatch", {}, Location(parameter="SOBRIA_SECRET_FILE"))
     if org is None:
         store.init_organisation(organisation, key_fingerprint(secret))
+    store.close()  # no connection left open to the file (an import in this process may load it through ADBC)
     console.print(c.t("init.done", db=c.settings.db, secret=str(path)))
 
 

@@ -131,8 +131,9 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
     """The rows to store, chunk by chunk: read, checked, pseudonymised, fingerprinted, estimated.
 
     Runs ahead of the writes (in a thread). Once an error is found and ``skip_invalid`` is off,
-    nothing more is given, the rest is still checked, and :class:`ImportRejectedError` ends it
-    with every error (the store then rolls back what it wrote). Counts go to ``tally``.
+    only empty frames follow (the store skips them), the rest is still checked, and
+    :class:`ImportRejectedError` ends it with every error (the store then rolls back what it
+    wrote). Counts go to ``tally``. ``report`` is called from this thread.
     """
     for path, parsed in files:
         for part in parsed.chunks:
@@ -142,6 +143,7 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
             tally.check_errors += errors
             report("parse", tally.rows_read, rows)
             if tally.has_errors and not steps.options.skip_invalid:
+                yield pl.DataFrame()  # nothing to write; lets a consumer that stopped end this thread
                 continue
             valid = _privacy(valid, steps.secret, steps.options.keep_text, steps.names)
             tally.count_valid(valid)

@@ -82,11 +82,12 @@ def insert_events(conn: Connection, rows: int, chunks: Iterable[pl.DataFrame],
         return int(raw.total_changes - before)
     with raw.cursor() as cur:
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS events_stage (LIKE events INCLUDING DEFAULTS) ON COMMIT DROP")
-        with cur.copy(f"COPY events_stage ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+        # CSV: a null is an empty unquoted field, an empty text is "" (a text "\\N" stays a text)
+        with cur.copy(f"COPY events_stage ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
             for chunk in chunks:
                 for offset in range(0, chunk.height, CHUNK_ROWS):
                     copy.write(chunk.slice(offset, CHUNK_ROWS).select(names).write_csv(
-                        include_header=False, null_value="\\N", float_precision=None))
+                        include_header=False, null_value="", float_precision=None))
                 if done is not None:
                     done(chunk.height)
         rebuild = _drop_indexes(conn, rows)

@@ -14,6 +14,7 @@ its engine's pool) and opens none until this returns.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from sobria.store.tables import import_batches, people, teams
 LOAD_MIN_ROWS = 50_000     # from this many events, a SQLite file store is loaded through ADBC
 BUSY_TIMEOUT_MS = 30_000
 _IDS = "sobria_batch_ids"
+_SEED = 20250101
 
 ChunkDone = Callable[[int], None]
 
@@ -45,7 +47,11 @@ class SmallRows:
 def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
                 done: ChunkDone | None = None) -> int:
     """Append the chunks' events not yet stored, then the small rows (``small`` is given the number
-    of events inserted), in one transaction; return that number."""
+    of events inserted), in one transaction; return that number.
+
+    An id given twice (in one chunk or two) is stored once, the first time, as ``ON CONFLICT DO
+    NOTHING`` does on the other paths. The caller must hold no other connection to ``path``.
+    """
     import adbc_driver_sqlite.dbapi as adbc
 
     with adbc.connect(str(path), autocommit=True) as conn, conn.cursor() as cur:
@@ -60,7 +66,9 @@ def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Ca
             _executemany(cur, sqlite.insert(import_batches), [last.batch])
             _run(cur, "COMMIT")
         except BaseException:
-            _run(cur, "ROLLBACK")
+            # SQLite may have rolled back already (a full disk): the original error is the one to see
+            with contextlib.suppress(conn.Error):
+                _run(cur, "ROLLBACK")
             raise
     return inserted
 
@@ -69,8 +77,14 @@ def _load(cur: Any, rows: int, chunks: Iterable[pl.DataFrame], done: ChunkDone |
     stored = _stored(cur, rows)
     rebuild = _drop_indexes(cur) if rows >= bulk.REBUILD_MIN_ROWS and stored < rows else []
     inserted = 0
+    batch_ids = pl.Series("h", [], dtype=pl.UInt64())  # hashes of the ids already given by this batch
     for chunk in chunks:
-        new = _not_stored(cur, chunk) if stored else chunk
+        new = chunk.unique("event_id", keep="first", maintain_order=True) if chunk["event_id"].is_duplicated().any() \
+            else chunk
+        hashes = new["event_id"].hash(_SEED)
+        if stored or hashes.is_in(batch_ids.implode()).any():  # exact check against the table
+            new = _not_stored(cur, new)
+        batch_ids = pl.concat([batch_ids, hashes])
         if new.height:
             # columns null throughout the chunk are left out: the insert leaves them null
             cur.adbc_ingest("events", new.select(c for c in new.columns if new[c].null_count() < new.height),

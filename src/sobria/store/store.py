@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -137,10 +138,17 @@ class Store:
         """:meth:`write_batch` for about ``rows`` events (at most) given chunk by chunk.
 
         Each chunk is written as it comes (the next one can be prepared meanwhile); ``done`` is
-        told each chunk's size. ``end`` gives the batch record, teams and people once every chunk
-        is written; an exception from ``chunks`` rolls everything back.
+        told each chunk's size; empty chunks are skipped. ``end`` gives the batch record, teams and
+        people once every chunk is written; an exception from ``chunks`` rolls everything back.
+        The write lock is taken at the first non-empty chunk and held until the end (SQLite: other
+        writers wait up to the busy timeout, 30 s). A large batch into a SQLite file goes through
+        ADBC (:mod:`sobria.store.sqlite_load`) only when none of this store's connections is in
+        use; the caller must hold no other connection to the file in this process.
         """
-        selected = (chunk.select(event_column_names()) for chunk in chunks)
+        pending = (chunk.select(event_column_names()) for chunk in chunks if chunk.height)
+        first = next(pending, None)  # the transaction starts with the first events: a batch rejected
+        # before any (strict mode) takes no lock
+        selected = itertools.chain([] if first is None else [first], pending)
         path = self._sqlite_file()
         if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS and self._no_connection_in_use():
             self.engine.dispose()  # no other copy of the SQLite library may hold the file meanwhile
@@ -152,6 +160,10 @@ class Store:
             bulk.upsert(conn, people, small.people, ["person"])
             conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
+
+    def close(self) -> None:
+        """Close the store's idle connections (a later use opens new ones)."""
+        self.engine.dispose()
 
     def _no_connection_in_use(self) -> bool:
         """True when none of the engine's connections is checked out (disposing closes all of them)."""
