@@ -15,7 +15,7 @@ from sobria.store import open_store
 from sobria.store.store import BatchRecord
 
 
-def _alembic(store_url: str, conn: object) -> Config:
+def _alembic(conn: object) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("sobria.store") / "migrations"))
     config.attributes["connection"] = conn
@@ -32,7 +32,7 @@ def test_0300_drops_the_team_and_person_indexes_and_keeps_the_events(tmp_path: P
     db = tmp_path / "old.db"
     store = open_store(f"sqlite:///{db}")
     with store.engine.begin() as conn:
-        command.upgrade(_alembic(str(db), conn), "0200")
+        command.upgrade(_alembic(conn), "0200")
     assert _index_names(db) == ["events_person_ts", "events_team_ts", "events_ts"]
     assert store.write_batch(BatchRecord("b1", "events", "f.csv", 0, 3, 0), _events(["a", "b", "c"]), ["sales"],
                              []) == 3
@@ -40,6 +40,6 @@ def test_0300_drops_the_team_and_person_indexes_and_keeps_the_events(tmp_path: P
     assert _index_names(db) == ["events_ts"]
     assert store.read_events()["event_id"].to_list() == ["a", "b", "c"]
     with store.engine.begin() as conn:
-        command.downgrade(_alembic(str(db), conn), "0200")
+        command.downgrade(_alembic(conn), "0200")
     assert _index_names(db) == ["events_person_ts", "events_team_ts", "events_ts"]
     assert store.count_events() == 3

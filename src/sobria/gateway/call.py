@@ -35,17 +35,6 @@ class Call:
     limit_kgco2e: float | None = None
     estimate: Footprint = NOTHING
     rewritten: bool = False
-    identity: dict[str, str | None] | None = None  # the prompt's fingerprint and conversation id
-
-    def identify(self) -> dict[str, str | None]:
-        """The prompt's fingerprint and conversation id (never its text), computed once.
-
-        The forwarding code computes them while the upstream works, off the added latency.
-        """
-        if self.identity is None:
-            self.identity = {"prompt_fingerprint": _fingerprint(self.inbound),
-                             "conversation_id": _conversation(self.key.id, self.inbound)}
-        return self.identity
 
     @property
     def model(self) -> str:
@@ -118,7 +107,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        **call.identify(),
+        "prompt_fingerprint": _fingerprint(inbound), "conversation_id": _conversation(key.id, inbound),
         "batch_id": "gateway", **footprint.columns(),
     }
     decision = call.decision

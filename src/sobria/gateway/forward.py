@@ -6,7 +6,6 @@ answer — writes the call's usage event to the journal *before* the last byte g
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -33,11 +32,11 @@ async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -
     if call.inbound.stream:
         await _stream(gw, call, target, data, send, path)
         return
-    upstream = asyncio.ensure_future(_post(target, path, data))
-    await asyncio.sleep(0)  # the request goes out; the prompt's identity is computed while the upstream works
-    call.identify()
     try:
-        status, content, retry_after = await upstream
+        async with target.client().post(target.url(path), data=data, headers=target.headers,
+                                         timeout=_timeout(target)) as resp:
+            status, content = resp.status, await resp.read()
+            retry_after = resp.headers.get("Retry-After")
     except (TimeoutError, aiohttp.ClientError) as exc:
         await _fail(gw, call, send, _code(exc))
         return
@@ -58,12 +57,6 @@ async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -
                       round(len(_answer_text(answer)) / gw.config.estimates.chars_per_token))
     footprint = finish(gw, call, 200, usage)
     await send_bytes(send, 200, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
-
-
-async def _post(target: Target, path: str, data: bytes) -> tuple[int, bytes, str | None]:
-    async with target.client().post(target.url(path), data=data, headers=target.headers,
-                                     timeout=_timeout(target)) as resp:
-        return resp.status, await resp.read(), resp.headers.get("Retry-After")
 
 
 def _timeout(target: Target) -> aiohttp.ClientTimeout:

@@ -51,11 +51,9 @@ def plain_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFrame,
     Returns None when a field is longer than the csv module's limit (the exact reader reports it).
     """
     try:
-        tables = list(plain_csv_chunks(name, text, delimiter, rows_per_chunk=None))
+        return next(plain_csv_chunks(name, text, delimiter, rows_per_chunk=None))  # one chunk: the whole text
     except FieldTooLongError:
         return None
-    errors = [e for _, chunk_errors in tables for e in chunk_errors]
-    return (tables[0][0] if len(tables) == 1 else pl.concat([t for t, _ in tables])), errors
 
 
 def data_lines(text: str) -> int:

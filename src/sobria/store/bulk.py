@@ -19,22 +19,30 @@ _DTYPES = {("ts_us" if c.name == "ts" else c.name): (pl.Int64 if c.name == "ts" 
 _DTYPES["batch_id"] = pl.Utf8()
 
 
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    dialect = conn.dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+def insert_ignore_statement(dialect: str, table: sa.Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` for ``dialect`` (sqlite or postgresql)."""
+    return _insert(dialect, table).on_conflict_do_nothing(index_elements=keys)
+
+
+def upsert_statement(dialect: str, table: sa.Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` of every other column, for ``dialect``."""
+    stmt = _insert(dialect, table)
+    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    return stmt.on_conflict_do_update(index_elements=keys, set_=updates)
+
+
+def _insert(dialect: str, table: sa.Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:
     if rows:
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(index_elements=keys), list(rows))
+        conn.execute(insert_ignore_statement(conn.dialect.name, table, keys), list(rows))
 
 
 def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:
-    if not rows:
-        return
-    stmt = _insert(conn, table)
-    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=updates), list(rows))
+    if rows:
+        conn.execute(upsert_statement(conn.dialect.name, table, keys), list(rows))
 
 
 CHUNK_ROWS = 50_000
@@ -99,12 +107,17 @@ def insert_events(conn: Connection, rows: int, chunks: Iterable[pl.DataFrame],
     return inserted
 
 
-_SECONDARY_INDEXES = {
+SECONDARY_INDEXES = {  # name and definition of each secondary index of ``events``
     "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL",
     "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
                   "AND tablename = 'events' AND indexname NOT IN "
                   "(SELECT conname FROM pg_constraint WHERE conrelid = 'events'::regclass)",
 }
+
+
+def stored_up_to(rows: int) -> str:
+    """SQL counting the stored events up to ``rows`` (enough to decide, in bounded time)."""
+    return f"SELECT count(*) FROM (SELECT 1 FROM events LIMIT {int(rows)}) AS s"
 
 
 def _drop_indexes(conn: Connection, rows: int) -> list[str]:
@@ -118,10 +131,10 @@ def _drop_indexes(conn: Connection, rows: int) -> list[str]:
     """
     if rows < REBUILD_MIN_ROWS:
         return []
-    stored = conn.exec_driver_sql(f"SELECT count(*) FROM (SELECT 1 FROM events LIMIT {int(rows)}) AS s").scalar_one()
+    stored = conn.exec_driver_sql(stored_up_to(rows)).scalar_one()
     if stored >= rows:
         return []
-    indexes = [(str(r[0]), str(r[1])) for r in conn.exec_driver_sql(_SECONDARY_INDEXES[conn.dialect.name])]
+    indexes = [(str(r[0]), str(r[1])) for r in conn.exec_driver_sql(SECONDARY_INDEXES[conn.dialect.name])]
     for name, _ in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in indexes]

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
 from sobria.store import bulk
@@ -61,8 +60,8 @@ def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Ca
         try:
             inserted = _load(cur, rows, chunks, done)
             last = small(inserted)
-            _insert_ignore(cur, teams, last.teams, ["name"])
-            _upsert(cur, people, last.people, ["person"])
+            _executemany(cur, bulk.insert_ignore_statement("sqlite", teams, ["name"]), last.teams)
+            _executemany(cur, bulk.upsert_statement("sqlite", people, ["person"]), last.people)
             _executemany(cur, sqlite.insert(import_batches), [last.batch])
             _run(cur, "COMMIT")
         except BaseException:
@@ -103,8 +102,7 @@ def _run(cur: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]
 
 
 def _stored(cur: Any, rows: int) -> int:
-    """Events stored, counted up to ``rows`` (enough to decide, bounded time)."""
-    return int(_run(cur, f"SELECT count(*) FROM (SELECT 1 FROM events LIMIT {int(rows)})")[0][0])
+    return int(_run(cur, bulk.stored_up_to(rows))[0][0])
 
 
 def _not_stored(cur: Any, chunk: pl.DataFrame) -> pl.DataFrame:
@@ -120,27 +118,16 @@ def _drop_indexes(cur: Any) -> list[str]:
     Building an index once after the insert (a sort) is faster than as many B-tree inserts; the
     drop is part of the transaction, so a crash or an error restores the indexes.
     """
-    indexes = _run(cur, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' "
-                        "AND sql IS NOT NULL ORDER BY name")
+    indexes = _run(cur, bulk.SECONDARY_INDEXES["sqlite"])
     for name, _ in indexes:
         _run(cur, f'DROP INDEX "{name}"')
     return [str(sql) for _, sql in indexes]
 
 
-def _insert_ignore(cur: Any, table: sa.Table, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:
-    if rows:
-        _executemany(cur, sqlite.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
-
-
-def _upsert(cur: Any, table: sa.Table, rows: Sequence[dict[str, Any]], keys: list[str]) -> None:
-    if rows:
-        stmt = sqlite.insert(table)
-        updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-        _executemany(cur, stmt.on_conflict_do_update(index_elements=keys, set_=updates), rows)
-
-
 def _executemany(cur: Any, stmt: Any, rows: Sequence[dict[str, Any]]) -> None:
     """A SQLAlchemy insert compiled for SQLite (``?`` parameters), run for each row."""
+    if not rows:
+        return
     compiled = stmt.compile(dialect=sqlite.dialect(), column_keys=list(rows[0]))
     order = compiled.positiontup or []
     cur.executemany(str(compiled), [tuple(row[key] for key in order) for row in rows])
