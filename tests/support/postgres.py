@@ -1,6 +1,6 @@
 """A real PostgreSQL server for the tests, started by the test suite itself.
 
-Uses Debian's PostgreSQL binaries (installed with apt-get when missing and running as root), a
+Uses Debian's PostgreSQL binaries (installed by .ci/system-deps.sh, never by the tests), a
 throw-away data directory, a free TCP port on 127.0.0.1 and trust authentication.
 """
 
@@ -23,14 +23,11 @@ def _bin_dir() -> Path | None:
 
 
 def ensure_installed() -> Path:
+    """The server binaries; the tests never install system packages (.ci/system-deps.sh does)."""
     bin_dir = _bin_dir()
-    if bin_dir is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, capture_output=True)
-        bin_dir = _bin_dir()
     if bin_dir is None:
-        raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        raise RuntimeError("PostgreSQL server binaries not found: run `bash .ci/system-deps.sh` "
+                           "(or `apt-get install postgresql`) before the tests")
     return bin_dir
 
 
