@@ -21,11 +21,11 @@ from sobria.governance.committee_pack import (
     regulation_due,
     team_footprint,
 )
-from sobria.governance.groups import OTHERS
 from sobria.governance.training import Coverage, TeamCoverage
 from sobria.governance.violations import replay
 from sobria.i18n import Translator
 from sobria.policy.decision import Rules
+from sobria.privacy.groups import OTHERS
 from sobria.store import Store
 from tests.governance.helpers import events, policy
 

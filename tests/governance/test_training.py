@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from sobria.errors import UserInputError
-from sobria.governance.groups import OTHERS
 from sobria.governance.training import TeamCoverage, TrainingRecord, add_months, coverage, load_modules
 from sobria.governance.training_evidence import evidence_csv, evidence_json, evidence_rows
 from sobria.governance.training_import import read_training_file
 from sobria.governance.training_store import read_people_teams, read_training, write_training
 from sobria.ingest.pseudonym import pseudonym
+from sobria.privacy.groups import OTHERS
 from sobria.store import Store
 from sobria.store.governance_tables import training_records
 from sobria.store.tables import people

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from sobria.audit.kpis import MIN_GROUP
 from sobria.audit.period import Period
+from sobria.privacy.groups import MIN_GROUP
 
 BANDS = ("never", "occasional", "regular", "power")
 # Requests per working day at the band's lower bound (docs/audit.md).

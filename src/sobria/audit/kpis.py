@@ -10,9 +10,9 @@ from sobria.audit.period import DAYS_PER_YEAR, Period
 from sobria.audit.totals import Totals, breakdown, totals
 from sobria.catalog import Catalog
 from sobria.impact.spend import SpendCheck, spend_check
+from sobria.privacy.groups import MIN_GROUP
 from sobria.ranges import Range
 
-MIN_GROUP = 5
 SMALL_GROUPS = "autres (< 5 personnes)"
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import polars as pl
 
 from sobria.audit.adoption import compute_adoption
-from sobria.audit.kpis import MIN_GROUP, compute_kpis
+from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import ScenarioRules, apply_charter, compare_periods, rules_from_policy
 from sobria.audit.waste import detect_waste, waste_summary
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
+from sobria.privacy.groups import MIN_GROUP
 from sobria.store import Store
 
 CHARTER_SPLIT_DEFAULT = None

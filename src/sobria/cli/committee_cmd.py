@@ -24,12 +24,12 @@ from sobria.governance.committee_pack import (
     parse_month,
     regulation_due,
 )
-from sobria.governance.groups import OTHERS
 from sobria.governance.training import add_months, coverage, load_modules
 from sobria.governance.training_store import read_people_teams, read_training
 from sobria.governance.violations import Violations, replay
 from sobria.i18n import Translator
 from sobria.policy.schema import Policy
+from sobria.privacy.groups import OTHERS
 from sobria.store import Store, open_store
 
 app = typer.Typer(no_args_is_help=True, help="Le comité éthique : registre et dossier mensuel.")

@@ -14,13 +14,13 @@ from sobria.cli.context import cli_context
 from sobria.cli.store_cmd import open_initialised
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee_pack import parse_day_option
-from sobria.governance.groups import OTHERS
 from sobria.governance.training import Coverage, Status, TrainingRecord, coverage, load_modules
 from sobria.governance.training_evidence import default_evidence_name, evidence_csv, evidence_json, evidence_rows
 from sobria.governance.training_import import check_record_fields, read_training_file
 from sobria.governance.training_store import NewPerson, read_people_teams, read_training, write_training
 from sobria.i18n import Translator
 from sobria.ingest.pseudonym import pseudonym
+from sobria.privacy.groups import OTHERS
 from sobria.store import open_store
 
 app = typer.Typer(no_args_is_help=True, help="Formation et maîtrise de l'IA (article 4 du règlement européen).")

@@ -7,8 +7,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from sobria.governance.committee_pack import CommitteePack
-from sobria.governance.groups import OTHERS
 from sobria.i18n import Translator
+from sobria.privacy.groups import OTHERS
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 RULE_LABELS = ("tools", "tools.allowed", "images.allowed", "images.forbidden_purposes", "images.allowed_purposes",

@@ -18,9 +18,9 @@ import yaml
 
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee import LogEntry, entries_since
-from sobria.governance.groups import MIN_GROUP, display_groups, group_order
 from sobria.governance.training import Coverage, add_months
 from sobria.governance.violations import Violations
+from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
 
 BudgetStatus = Literal["none", "ok", "alert", "exceeded"]
 HORIZON_MONTHS = 12

@@ -20,8 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from sobria.errors import Location, UserInputError
-from sobria.governance.groups import display_groups
 from sobria.policy.schema import Policy
+from sobria.privacy.groups import display_groups
 
 CATALOG_FILE = "tools_catalog.yaml"
 FACT_NAMES = ("tier", "training_default", "data_location", "dpa_available", "retention")

@@ -3,7 +3,7 @@
 The catalogue is package data (``data/training_modules_fr.yaml``), validated as a whole. A person
 counts as *trained* on a day when every required module was completed on or before that day and
 its refresh period has not run out. Coverage is aggregated by team (never per person in outputs,
-teams under five people merged, see :mod:`sobria.governance.groups`).
+teams under five people merged, see :mod:`sobria.privacy.groups`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from sobria.governance.groups import MIN_GROUP, display_groups, group_order
+from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
 
 Status = Literal["attended", "completed"]
 STATUSES: tuple[Status, ...] = ("attended", "completed")

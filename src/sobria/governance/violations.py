@@ -6,7 +6,7 @@ emissions so far in the month) and goes through :func:`~sobria.policy.decision.d
 cannot be known after the fact is left out: personal data in prompts (not stored) and heavy-model
 justifications (not logged), so data rules fire only through purposes, and heavy models without a
 justification count as routed. Counts are per rule and team group, never per person; teams under
-five people are merged (:mod:`sobria.governance.groups`).
+five people are merged (:mod:`sobria.privacy.groups`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from sobria.governance.groups import MIN_GROUP, display_groups, group_order
 from sobria.policy.decision import BudgetState, Decision, RequestContext, Rules, decide
+from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
 
 ESCALATION_RULES = frozenset({"budgets.on_exceeded"})
 
