@@ -9,14 +9,18 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Range:
-    """A min–max interval. ``central`` is the midpoint, as EcoLogits reports it."""
+    """A min–max interval. ``central`` is the explicit central value ``mid`` when the data gives
+    one (a measurement inside a wide envelope), otherwise the midpoint, as EcoLogits reports it."""
 
     min: float
     max: float
+    mid: float | None = None
 
     def __post_init__(self) -> None:
         if math.isnan(self.min) or math.isnan(self.max) or self.min > self.max:
             raise ValueError(f"invalid range [{self.min}, {self.max}]")
+        if self.mid is not None and not (self.min <= self.mid <= self.max):
+            raise ValueError(f"central {self.mid} outside [{self.min}, {self.max}]")
 
     @classmethod
     def point(cls, value: float) -> Range:
@@ -31,10 +35,11 @@ class Range:
 
     @property
     def central(self) -> float:
-        return (self.min + self.max) / 2
+        return self.mid if self.mid is not None else (self.min + self.max) / 2
 
     def scale(self, factor: float) -> Range:
-        return Range(self.min * factor, self.max * factor)
+        mid = None if self.mid is None else self.mid * factor
+        return Range(self.min * factor, self.max * factor, mid)
 
     def as_dict(self) -> dict[str, float]:
         return {"min": self.min, "max": self.max}

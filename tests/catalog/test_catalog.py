@@ -63,7 +63,7 @@ def test_resolution(catalog: Catalog, provider: str | None, name: str, kind: str
 
 def test_unknown_image_and_embedding_models_fall_back(catalog: Catalog) -> None:
     image = resolve(catalog, "openai", "img-gen-x", "image")
-    assert (image.kind, image.status, image.model) == ("image", "model-not-in-catalog", "stable-diffusion-xl")
+    assert (image.kind, image.status, image.model) == ("image", "model-not-in-catalog", "generic-image")
     emb = resolve(catalog, "openai", "embed-x", "embedding")
     assert (emb.kind, emb.status) == ("embedding", "model-not-in-catalog")
 

@@ -98,8 +98,9 @@ def test_catalog_list_and_show() -> None:
     assert {"dall-e-3", "gpt-image-1", "midjourney", "stable-diffusion-xl", "flux", "imagen"} <= names
     shown = run("catalog", "show", "dall-e-3", "--json")
     data = json.loads(shown.stdout)
-    assert data["energy_wh_per_image"] == {"min": 0.56, "max": 11.5}
-    assert "Luccioni" in data["source"]["ref"]
+    energy = data["energy_wh_per_image"]  # generic bracket: GPU 0.43 / 0.99 / 5.03 Wh x server 1.1 / 1.21 / 2
+    assert [round(energy[k], 4) for k in ("min", "central", "max")] == [0.473, 1.1979, 10.06]
+    assert "generic diffusion bracket" in data["source"]["ref"]
     human = run("catalog", "show", "gpt-4o")
     assert human.returncode == 0 and "au catalogue" in human.stdout
 

@@ -24,7 +24,7 @@ Kind = Literal["llm", "image", "embedding"]
 STATUS_ORDER = (
     "ok", "outside-reference-method", "zone-unknown", "model-guessed", "model-not-in-catalog", "provider-unknown",
 )
-FALLBACK_IMAGE = "stable-diffusion-xl"
+FALLBACK_IMAGE = "generic-image"
 UNKNOWN_PROVIDER = "unknown"
 FALLBACK_EMBEDDING_PARAMS = Range(0.1, 7.0)
 

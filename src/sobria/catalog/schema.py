@@ -29,15 +29,23 @@ class Source(Strict):
 class Interval(Strict):
     min: float = Field(ge=0)
     max: float = Field(ge=0)
+    central: float | None = Field(None, ge=0, description="explicit central value (else the midpoint)")
 
     @model_validator(mode="after")
     def _ordered(self) -> Interval:
         if self.min > self.max:
             raise ValueError(f"min {self.min} > max {self.max}")
+        if self.central is not None and not self.min <= self.central <= self.max:
+            raise ValueError(f"central {self.central} outside [{self.min}, {self.max}]")
         return self
 
     def to_range(self) -> Range:
-        return Range(self.min, self.max)
+        return Range(self.min, self.max, self.central)
+
+    def times(self, other: Interval) -> Interval:
+        """Bound-by-bound product (min × min, central × central, max × max)."""
+        return Interval(min=self.min * other.min, max=self.max * other.max,
+                        central=self.to_range().central * other.to_range().central)
 
 
 class ProviderEntry(Strict):
@@ -56,16 +64,28 @@ class ProviderEntry(Strict):
 
 
 class ImageModelEntry(Strict):
-    """An image-generation model, with its energy per image at the reference resolution."""
+    """An image-generation model, with its energy per image at the reference resolution.
+
+    The boundary is explicit: ``gpu_wh_per_image`` is a GPU-only measurement (or bracket) at
+    1024x1024 and ``reference_steps`` denoising steps; ``server_factor`` takes it to the whole
+    server (CPU, memory, fans); the data centre's PUE is applied by the engine."""
 
     provider: str
     name: str
     family: str
-    energy_wh_per_image: Interval = Field(description="IT energy of one image at 1024x1024, standard")
+    gpu_wh_per_image: Interval = Field(description="GPU-only energy of one 1024x1024 image at the reference steps")
+    server_factor: Interval = Field(description="server energy / GPU energy")
+    reference_steps: int | None = Field(None, ge=1, description="denoising steps of the measurement; "
+                                        "None when the API exposes no step count")
     generation_s_per_image: Interval = Field(description="GPU occupancy of one image (embodied share)")
     gpus: int = Field(ge=1)
     quality_factors: dict[str, float] = Field(description="energy multiplier per quality level")
     source: Source
+
+    @property
+    def energy_wh_per_image(self) -> Interval:
+        """IT (server) energy of one 1024x1024 image at the reference steps, before PUE."""
+        return self.gpu_wh_per_image.times(self.server_factor)
 
 
 class EmbeddingModelEntry(Strict):

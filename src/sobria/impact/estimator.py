@@ -13,6 +13,11 @@ from sobria.impact.terms import ModelTerms, model_terms
 from sobria.ranges import Range
 
 
+def pick_bound(r: Range, bound: str) -> float:
+    """The value of a range in one scenario: 'min', 'central' or 'max'."""
+    return r.min if bound == "min" else r.max if bound == "max" else r.central
+
+
 @dataclass
 class Estimator:
     """Holds the catalogue, the options and a per-instance cache of per-model terms."""
@@ -56,7 +61,7 @@ class Estimator:
     def scenario_terms(self, terms: ModelTerms, mix: ElectricityMix, bound: str, image_factor: float) -> Terms:
         """The per-unit inputs of one bound ('min' or 'max') for a model in a zone."""
         def pick(r: Range) -> float:
-            return r.min if bound == "min" else r.max
+            return pick_bound(r, bound)
 
         market = self.options.carbon_basis == "market"
         return Terms(
@@ -79,10 +84,7 @@ class Estimator:
         if terms.kind == "image":
             return 0.0, 0.0, 0.0
         if terms.kind == "embedding":
-            embedding = self.embedding_ratio()
-            value = embedding.min if bound == "min" else embedding.max
+            value = pick_bound(self.embedding_ratio(), bound)
             return 0.0, value, value
-        prefill = self.prefill_ratio()
-        cached = self.catalog.constant("cached_input_fraction")
-        ratio = prefill.min if bound == "min" else prefill.max
-        return 1.0, ratio, ratio * (cached.min if bound == "min" else cached.max)
+        ratio = pick_bound(self.prefill_ratio(), bound)
+        return 1.0, ratio, ratio * pick_bound(self.catalog.constant("cached_input_fraction"), bound)

@@ -9,11 +9,12 @@ from sobria.errors import Location, UserInputError
 from sobria.impact.engine import Scenario, apply, coefficients
 from sobria.impact.estimator import Estimator
 from sobria.impact.pricing import request_cost_eur
-from sobria.impact.terms import pixel_factor, quality_factor
+from sobria.impact.terms import pixel_factor, quality_factor, steps_factor
 from sobria.ranges import Range
 
 OPERATIONS = ("chat", "completion", "embedding", "image", "audio")
 MAX_IMAGES = 1000
+MAX_STEPS = 1000
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Request:
     images: int = 0
     image_size: str | None = None
     image_quality: str | None = None
+    image_steps: int | None = None
     latency_s: float | None = None
     zone: str | None = None
     operation: str | None = None
@@ -41,6 +43,10 @@ class Request:
             raise UserInputError("impact.cached_over_input", {"cached": self.cached_input_tokens,
                                                                "input": self.input_tokens},
                                  Location(parameter="cached_input_tokens"))
+        if self.image_steps is not None and (isinstance(self.image_steps, bool) or not isinstance(
+                self.image_steps, int) or not 1 <= self.image_steps <= MAX_STEPS):
+            raise UserInputError("impact.bad_image_steps", {"value": self.image_steps, "max": MAX_STEPS},
+                                 Location(parameter="image_steps"))
         if self.images > MAX_IMAGES:
             raise UserInputError("impact.too_many_images", {"value": self.images, "max": MAX_IMAGES},
                                  Location(parameter="images"))
@@ -84,27 +90,34 @@ class Impacts:
 def estimate_request(estimator: Estimator, req: Request) -> Impacts:
     terms = estimator.terms(req.provider, req.model, req.effective_operation)
     mix, zone_status = estimator.mix_for(req.zone, terms)
-    image_factor = (pixel_factor(req.image_size) or 1.0) * quality_factor(terms, req.image_quality)
+    image_factor = ((pixel_factor(req.image_size) or 1.0) * quality_factor(terms, req.image_quality)
+                    * steps_factor(terms, req.image_steps))
     images = float(req.images) if terms.kind == "image" else 0.0
     latency = req.latency_s if req.latency_s is not None else math.inf
     bounds: list[Scenario] = []
-    for bound in ("min", "max"):
+    for bound in ("min", "max", "central"):
         out_w, in_w, cached_w = estimator.token_weights(terms, bound)
         tokens = (out_w * req.output_tokens + in_w * (req.input_tokens - req.cached_input_tokens)
                   + cached_w * req.cached_input_tokens)
         coef = coefficients(estimator.catalog.hardware, estimator.scenario_terms(terms, mix, bound, image_factor))
         result = apply(coef, float(tokens), images, latency)
         bounds.append(Scenario(*(float(getattr(result, n)) for n in Scenario.__dataclass_fields__)))
-    low, high = bounds
+    low, high, mid = bounds
     res = terms.resolution
+    explicit = terms.kind == "image"  # the only terms with a measured central inside a wide envelope
+
+    def rng(name: str) -> Range:
+        lo, hi = float(getattr(low, name)), float(getattr(high, name))
+        return Range(lo, hi, min(max(float(getattr(mid, name)), lo), hi) if explicit else None)
+
     return Impacts(
-        energy_kwh=Range(low.energy_kwh, high.energy_kwh),
-        gwp_kgco2e=Range(low.gwp_kgco2e, high.gwp_kgco2e),
-        gwp_usage_kgco2e=Range(low.gwp_usage_kgco2e, high.gwp_usage_kgco2e),
-        gwp_embodied_kgco2e=Range(low.gwp_embodied_kgco2e, high.gwp_embodied_kgco2e),
-        adpe_kgsbeq=Range(low.adpe_kgsbeq, high.adpe_kgsbeq),
-        pe_mj=Range(low.pe_mj, high.pe_mj),
-        water_l=Range(low.water_l, high.water_l),
+        energy_kwh=rng("energy_kwh"),
+        gwp_kgco2e=rng("gwp_kgco2e"),
+        gwp_usage_kgco2e=rng("gwp_usage_kgco2e"),
+        gwp_embodied_kgco2e=rng("gwp_embodied_kgco2e"),
+        adpe_kgsbeq=rng("adpe_kgsbeq"),
+        pe_mj=rng("pe_mj"),
+        water_l=rng("water_l"),
         cost_eur=request_cost_eur(estimator.catalog, terms, req.input_tokens, req.cached_input_tokens,
                                   req.output_tokens, req.images, req.image_quality, req.image_size),
         status=estimator.row_status(terms, zone_status),
