@@ -19,7 +19,7 @@ ROWS = [
     {"provider": "openai", "model": "text-embedding-3-small", "input_tokens": 800, "output_tokens": 0,
      "cached_input_tokens": 0, "images": 0, "image_size": None, "image_quality": None, "latency_ms": None,
      "zone": "SWE"},
-    {"provider": "mistral", "model": "mistral-large-2411", "input_tokens": 300, "output_tokens": 500,
+    {"provider": "mistral", "model": "mistral-large-2402", "input_tokens": 300, "output_tokens": 500,
      "cached_input_tokens": 0, "images": 0, "image_size": None, "image_quality": None, "latency_ms": 4000.0,
      "zone": None},
     {"provider": "acme", "model": "mystery", "input_tokens": 5, "output_tokens": 7, "cached_input_tokens": 0,

@@ -13,6 +13,7 @@ from sobria.catalog.reference import (
     LlmModel,
     ecologits_data_dir,
     ecologits_version,
+    overlay_llm_models,
     read_datacenter_defaults,
     read_electricity_mixes,
     read_hardware_constants,
@@ -103,6 +104,10 @@ def load_catalog() -> Catalog:
     overlay = read_overlay()
     data_dir = ecologits_data_dir()
     llm = {(m.provider, m.name): m for m in read_llm_models(data_dir)}
+    for model in overlay_llm_models(overlay.llm_models):
+        if (model.provider, model.name) in llm:
+            raise CatalogDataError(f"llm_models.json: {model.name} is already in EcoLogits' catalogue")
+        llm[(model.provider, model.name)] = model
     mixes = {m.zone: m for m in read_electricity_mixes(data_dir)}
     providers = _providers(overlay.providers, read_datacenter_defaults(), mixes)
     catalog = Catalog(

@@ -15,6 +15,10 @@ _SUFFIXES = (
     re.compile(r"-(?:latest|preview)$"),
 )
 _SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)b(?![a-z])")
+# Mixture-of-experts names: "235b-a22b" (total, active) and "8x7b" (experts x size). Llama 4's
+# "17b-16e" gives only the active size: the dense rule reads it (a lower bound, flagged as a guess).
+_MOE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)b[-_]a(\d+(?:\.\d+)?)b(?![a-z])")
+_EXPERTS = re.compile(r"(?<![\d.])(\d+)x(\d+(?:\.\d+)?)b(?![a-z])")
 
 
 def normalise(name: str) -> str:
@@ -48,3 +52,19 @@ def size_in_name_b(name: str) -> float | None:
     """The parameter count a name advertises (``llama-3-70b`` -> 70.0), if any."""
     match = _SIZE.search(name)
     return float(match.group(1)) if match else None
+
+
+def moe_sizes_in_name_b(name: str) -> tuple[float, float] | None:
+    """(active, total) parameters a mixture-of-experts name advertises, if any.
+
+    ``qwen3-235b-a22b`` -> (22, 235); ``mixtral-8x7b`` -> (2 x 7, 8 x 7) as an upper bound of
+    the total (shared layers are counted once per expert) with Mixtral's top-2 routing."""
+    match = _MOE.search(name)
+    if match:
+        total, active = float(match.group(1)), float(match.group(2))
+        return (active, total) if active <= total else None
+    match = _EXPERTS.search(name)
+    if match:
+        experts, size = int(match.group(1)), float(match.group(2))
+        return min(2, experts) * size, experts * size
+    return None

@@ -10,9 +10,14 @@ import json
 from dataclasses import dataclass
 from importlib import util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sobria.ranges import Range
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sobria.catalog.schema import LlmModelEntry
 
 ECOLOGITS_SOURCE = "https://ecologits.ai/latest/methodology/llm_inference/"
 
@@ -100,6 +105,20 @@ def read_llm_models(data_dir: Path) -> list[LlmModel]:
         target = models[(alias["provider"], alias["alias"])]
         models[(alias["provider"], alias["name"])] = _renamed(target, alias["name"])
     return list(models.values())
+
+
+def overlay_llm_models(entries: Iterable[LlmModelEntry]) -> list[LlmModel]:
+    """Sobria's additions to the LLM catalogue (one model per API id)."""
+    out: list[LlmModel] = []
+    for e in entries:
+        for name in (e.name, *e.names):
+            out.append(LlmModel(provider=e.provider, name=name, architecture=e.architecture,
+                                active_params_b=e.active_params_b.to_range(),
+                                total_params_b=e.total_params_b.to_range(),
+                                tps=None, ttft_s=None, warnings=tuple(e.warnings),
+                                sources=(e.source.ref,) + ((e.source.note,) if e.source.note else ()),
+                                origin="sobria"))
+    return out
 
 
 def _renamed(model: LlmModel, name: str) -> LlmModel:

@@ -11,19 +11,26 @@ Order (documented in docs/methodology.md, "Model resolution"):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from sobria.catalog.catalog import Catalog
-from sobria.catalog.names import normalise, size_in_name_b, undated_variants
+from sobria.catalog.names import moe_sizes_in_name_b, normalise, size_in_name_b, undated_variants
 from sobria.catalog.reference import LlmModel
 from sobria.catalog.schema import EmbeddingModelEntry, FallbackClass, ImageModelEntry
 from sobria.ranges import Range
 
-Kind = Literal["llm", "image", "embedding"]
+Kind = Literal["llm", "image", "embedding", "unsupported"]
 STATUS_ORDER = (
     "ok", "outside-reference-method", "zone-unknown", "model-guessed", "model-not-in-catalog", "provider-unknown",
+    "modality-not-supported",
 )
+# Speech (whisper, tts, transcribe) and video (sora, veo, kling...) have no defensible per-request
+# model in Sobria yet: their requests get this status (counted in reports), never 0 Wh as a figure.
+UNSUPPORTED_OPERATIONS = frozenset({"audio", "video"})
+_UNSUPPORTED_NAME = re.compile(r"^(?:whisper|tts-|sora|veo-|veo\d|kling|"
+                               r"runway|gen-\d|seedance|hunyuanvideo|wan2|ltx-)")
 FALLBACK_IMAGE = "generic-image"
 UNKNOWN_PROVIDER = "unknown"
 FALLBACK_EMBEDDING_PARAMS = Range(0.1, 7.0)
@@ -38,6 +45,7 @@ class Resolution:
     llm: LlmModel | None = None
     image: ImageModelEntry | None = None
     embedding: EmbeddingModelEntry | None = None
+    note: str = ""   # for a guess: what the name was mapped to, and why
 
 
 def worst_status(*statuses: str) -> str:
@@ -51,6 +59,12 @@ def resolve(catalog: Catalog, provider: str | None, name: str, operation: str | 
     base = normalise(name)
     names = list(dict.fromkeys([name.strip().lower(), base, *undated_variants(base)]))
     found = _exact(catalog, canon, names, operation) or _exact(catalog, None, names, operation)
+    if found is None and (operation in UNSUPPORTED_OPERATIONS or _UNSUPPORTED_NAME.match(base)):
+        # token-billed speech models of the catalogue (gpt-4o-mini-tts...) are found above and
+        # estimated from their tokens, as EcoLogits does
+        what = operation if operation in UNSUPPORTED_OPERATIONS else "audio or video"
+        found = Resolution("unsupported", canon or UNKNOWN_PROVIDER, base, "modality-not-supported",
+                           note=f"{what} generation: no per-request energy model (docs/methodology.md)")
     if found is None:
         found = _guess(catalog, canon, base, operation)
     if given_unknown:
@@ -75,7 +89,10 @@ def _exact(catalog: Catalog, canon: str | None, names: list[str], operation: str
         alias = catalog.aliases.get(candidate)
         if alias is not None and (canon is None or alias.provider == canon):
             hit = _lookup(catalog, alias.provider, alias.model, alias.kind)
-            return None if hit is None else replace(hit, status=alias.status)
+            if hit is None:
+                return None
+            note = "" if alias.status == "ok" else f"mapped to {alias.model}: {alias.source.note or alias.source.ref}"
+            return replace(hit, status=alias.status, note=note)
     return None
 
 
@@ -108,21 +125,30 @@ def _guess(catalog: Catalog, canon: str | None, name: str, operation: str | None
     provider = canon or UNKNOWN_PROVIDER
     if operation == "image":
         image = catalog.images[FALLBACK_IMAGE]
-        return Resolution("image", provider, image.name, "model-not-in-catalog", image=image)
+        return Resolution("image", provider, image.name, "model-not-in-catalog", image=image,
+                          note=f"mapped to {image.name}: no measurement for this image model")
     if operation == "embedding":
         return _embedding_fallback(provider, name)
     prefix = _longest_prefix(catalog, canon, name)
     if prefix is not None:
-        return Resolution("llm", _owner(catalog, prefix.provider), prefix.name, "model-guessed", llm=prefix)
+        return Resolution("llm", _owner(catalog, prefix.provider), prefix.name, "model-guessed", llm=prefix,
+                          note=f"mapped to {prefix.name}: the longest catalogue name that '{name}' extends")
+    moe = moe_sizes_in_name_b(name)
     size = size_in_name_b(name)
-    if size is not None:
-        params = Range.point(size)
-        model = _synthetic(provider, name, params, params, f"size read from the name ({size:g}B)")
-        return Resolution("llm", provider, name, "model-guessed", llm=model)
+    if moe is not None or size is not None:
+        active, total = moe if moe is not None else (size, size)
+        assert active is not None and total is not None
+        how = (f"mixture of experts read from the name ({active:g}B active of {total:g}B)" if moe is not None
+               else f"size read from the name ({total:g}B, dense)")
+        model = _synthetic(provider, name, Range.point(active), Range.point(total), how)
+        return Resolution("llm", provider, name, "model-guessed", llm=model, note=how)
     fallback = _size_class(catalog, name)
     model = _synthetic(provider, name, fallback.active_params_b.to_range(), fallback.total_params_b.to_range(),
                        f"size class '{fallback.key}'")
-    return Resolution("llm", provider, f"class:{fallback.key}", "model-not-in-catalog", llm=model)
+    word = next((w for w in fallback.keywords if w in name), None)
+    why = f"keyword '{word}'" if word else "no size keyword: the default class"
+    return Resolution("llm", provider, f"class:{fallback.key}", "model-not-in-catalog", llm=model,
+                      note=f"mapped to size class '{fallback.key}' ({why})")
 
 
 def _longest_prefix(catalog: Catalog, canon: str | None, name: str) -> LlmModel | None:
@@ -160,4 +186,5 @@ def _embedding_fallback(provider: str, name: str) -> Resolution:
         source=Source(ref="Sobria fallback: bounds of the catalogue's embedding models",
                       recorded=dt.date(2026, 11, 28)),
     )
-    return Resolution("embedding", provider, name, "model-not-in-catalog", embedding=entry)
+    return Resolution("embedding", provider, name, "model-not-in-catalog", embedding=entry,
+                      note="mapped to the embedding bracket 0.1-7B: parameter count unknown")

@@ -88,6 +88,27 @@ class ImageModelEntry(Strict):
         return self.gpu_wh_per_image.times(self.server_factor)
 
 
+class LlmModelEntry(Strict):
+    """An LLM missing from EcoLogits' catalogue, with a sourced architecture (billions of parameters)."""
+
+    provider: str = Field(description="Sobria provider (or EcoLogits provider) that serves it")
+    name: str
+    names: list[str] = Field([], description="other API ids of the same model")
+    architecture: Literal["dense", "moe"]
+    active_params_b: Interval
+    total_params_b: Interval
+    warnings: list[str] = []
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LlmModelEntry:
+        if self.active_params_b.max > self.total_params_b.max or self.active_params_b.min > self.total_params_b.min:
+            raise ValueError("active parameters exceed total parameters")
+        if self.architecture == "dense" and self.active_params_b != self.total_params_b:
+            raise ValueError("a dense model has as many active as total parameters")
+        return self
+
+
 class EmbeddingModelEntry(Strict):
     provider: str
     name: str
@@ -151,6 +172,7 @@ class Overlay(Strict):
     """The whole overlay, as loaded from the package's JSON files."""
 
     providers: list[ProviderEntry]
+    llm_models: list[LlmModelEntry]
     image_models: list[ImageModelEntry]
     embedding_models: list[EmbeddingModelEntry]
     aliases: list[AliasEntry]

@@ -81,7 +81,7 @@ class Estimator:
 
     def token_weights(self, terms: ModelTerms, bound: str) -> tuple[float, float, float]:
         """Equivalent output tokens per (output, uncached input, cached input) token."""
-        if terms.kind == "image":
+        if terms.kind in ("image", "unsupported"):
             return 0.0, 0.0, 0.0
         if terms.kind == "embedding":
             value = pick_bound(self.embedding_ratio(), bound)

@@ -12,7 +12,7 @@ from sobria.impact.pricing import request_cost_eur
 from sobria.impact.terms import pixel_factor, quality_factor, steps_factor
 from sobria.ranges import Range
 
-OPERATIONS = ("chat", "completion", "embedding", "image", "audio")
+OPERATIONS = ("chat", "completion", "embedding", "image", "audio", "video")
 MAX_IMAGES = 1000
 MAX_STEPS = 1000
 
@@ -85,6 +85,7 @@ class Impacts:
     model: str
     zone: str
     warnings: tuple[str, ...]
+    resolution_note: str = ""   # for a guessed model: what it was mapped to, and why
 
 
 def estimate_request(estimator: Estimator, req: Request) -> Impacts:
@@ -126,4 +127,5 @@ def estimate_request(estimator: Estimator, req: Request) -> Impacts:
         model=res.model,
         zone=mix.zone,
         warnings=tuple(sorted(set(mix.warnings) | set(res.llm.warnings if res.llm else ()))),
+        resolution_note=res.note,
     )

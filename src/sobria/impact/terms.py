@@ -9,7 +9,7 @@ from sobria.catalog.reference import HardwareConstants
 from sobria.impact import formulas as f
 from sobria.ranges import Range
 
-KIND_CODES = {"llm": 0, "embedding": 1, "image": 2}
+KIND_CODES = {"llm": 0, "embedding": 1, "image": 2, "unsupported": 3}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
     provider = catalog.providers.get(res.provider) or catalog.providers["openai"]
     dc = provider.datacenter
     site = (dc.zone, dc.pue, dc.wue_l_per_kwh, provider.market_gwp_kgco2e_per_kwh)
+    if res.kind == "unsupported":
+        zero = Range.point(0.0)
+        return ModelTerms(res, zero, zero, 0.0, zero, zero, zero, *site)
     if res.image is not None:
         gpus = float(res.image.gpus)
         return ModelTerms(res, Range.point(0.0), Range.point(0.0), 0.0, Range.point(gpus),
