@@ -12,6 +12,8 @@ from sobria.impact.options import EstimateOptions
 from sobria.impact.terms import ModelTerms, model_terms
 from sobria.ranges import Range
 
+MJ_PER_KWH = 3.6
+
 
 def pick_bound(r: Range, bound: str) -> float:
     """The value of a range in one scenario: 'min', 'central' or 'max'."""
@@ -58,6 +60,14 @@ class Estimator:
             return "outside-reference-method"
         return status
 
+    def pe_mj_per_kwh(self, mix: ElectricityMix) -> float:
+        """Primary energy per kWh: EcoLogits' value, except its world default (below the 3.6 MJ of
+        the kWh itself, impossible) which the sobria method corrects (docs/methodology.md)."""
+        world = self.catalog.mixes["WOR"].pe_mj_per_kwh
+        if self.options.method == "sobria" and mix.pe_mj_per_kwh == world and world < MJ_PER_KWH:
+            return self.catalog.constant("world_primary_energy_mj_per_kwh").central
+        return mix.pe_mj_per_kwh
+
     def scenario_terms(self, terms: ModelTerms, mix: ElectricityMix, bound: str, image_factor: float) -> Terms:
         """The per-unit inputs of one bound ('min' or 'max') for a model in a zone."""
         def pick(r: Range) -> float:
@@ -75,7 +85,7 @@ class Estimator:
             datacenter_wue=pick(terms.datacenter_wue),
             gwp_per_kwh=pick(terms.market_gwp) if market else mix.gwp_kgco2e_per_kwh,
             adpe_per_kwh=mix.adpe_kgsbeq_per_kwh,
-            pe_per_kwh=mix.pe_mj_per_kwh,
+            pe_per_kwh=self.pe_mj_per_kwh(mix),
             mix_wue=mix.wue_l_per_kwh,
         )
 

@@ -86,6 +86,9 @@ class Impacts:
     zone: str
     warnings: tuple[str, ...]
     resolution_note: str = ""   # for a guessed model: what it was mapped to, and why
+    # usage (electricity) carbon on both bases, side by side; ``gwp_usage_kgco2e`` is the chosen one
+    gwp_usage_location_kgco2e: Range | None = None
+    gwp_usage_market_kgco2e: Range | None = None
 
 
 def estimate_request(estimator: Estimator, req: Request) -> Impacts:
@@ -128,4 +131,13 @@ def estimate_request(estimator: Estimator, req: Request) -> Impacts:
         zone=mix.zone,
         warnings=tuple(sorted(set(mix.warnings) | set(res.llm.warnings if res.llm else ()))),
         resolution_note=res.note,
+        gwp_usage_location_kgco2e=_usage(low, high, mid, explicit, Range.point(mix.gwp_kgco2e_per_kwh)),
+        gwp_usage_market_kgco2e=_usage(low, high, mid, explicit, terms.market_gwp),
     )
+
+
+def _usage(low: Scenario, high: Scenario, mid: Scenario, explicit: bool, factor: Range) -> Range:
+    """Usage carbon of the three scenarios' energies at an electricity factor (per kWh)."""
+    lo, hi = float(low.energy_kwh) * factor.min, float(high.energy_kwh) * factor.max
+    central = min(max(float(mid.energy_kwh) * factor.central, lo), hi) if explicit else None
+    return Range(lo, hi, central)
