@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from sobria.catalog import Catalog
@@ -76,15 +74,26 @@ def test_gpt_image_quality_levels_follow_image_tokens(catalog: Catalog) -> None:
     assert high.energy_kwh.min / low.energy_kwh.min == pytest.approx(3.94 / 0.26)
 
 
-def test_embedding_is_a_prefill_only_pass(catalog: Catalog) -> None:
+def test_embedding_is_one_encoder_pass_proportional_to_parameters(catalog: Catalog) -> None:
     emb = estimate_request(est(catalog), Request("openai", "text-embedding-3-small", input_tokens=1000))
     assert emb.kind == "embedding"
-    # 0.1B params, 1 GPU, ratio 0.05: 50 equivalent tokens
-    hw = catalog.hardware
-    per_token = (hw.gpu_energy_alpha * math.exp(hw.gpu_energy_beta * 64) * 0.1 + hw.gpu_energy_gamma) / 1000
-    latency = 50 * (hw.latency_alpha * 0.1 + hw.latency_beta * 64 + hw.latency_gamma)
-    server = latency / 3600 * 1.2 * (1 / 8) / 64
-    assert emb.energy_kwh.min == pytest.approx(1.2 * (server + 50 * per_token), rel=1e-9)
+    # 0.1 .. 1.0 B params, 1 GPU: GPU 7.86e-10 kWh per token per B (50 % MFU) and 4.044e-6 GPU-s per token per B;
+    # the server (1.2 kW for 8 GPUs) runs for that GPU time, PUE 1.2
+    gpu = 1000 * 0.1 * 7.86e-10
+    server = 1000 * 0.1 * 4.044e-6 / 3600 * 1.2 / 8
+    assert emb.energy_kwh.min == pytest.approx(1.2 * (gpu + server), rel=1e-9)
+    gpu_max = 1000 * 1.0 * 1.311e-9
+    server_max = 1000 * 1.0 * 6.741e-6 / 3600 * 1.2 / 8
+    assert emb.energy_kwh.max == pytest.approx(1.2 * (gpu_max + server_max), rel=1e-9)
+
+
+def test_embeddings_scale_with_model_size(catalog: Catalog) -> None:
+    e = est(catalog)
+    small = estimate_request(e, Request("openai", "text-embedding-3-small", input_tokens=1000))   # 0.1-1 B
+    large = estimate_request(e, Request("google", "gemini-embedding-001", input_tokens=1000))     # 1-10 B
+    # ten times the parameters, ten times the energy (Google PUE 1.09 against OpenAI's 1.2)
+    assert large.energy_kwh.min / small.energy_kwh.min == pytest.approx(10 * 1.09 / 1.2, rel=1e-9)
+    assert large.energy_kwh.max / small.energy_kwh.max == pytest.approx(10 * 1.09 / 1.2, rel=1e-9)
 
 
 def test_market_based_carbon_uses_the_provider_factor(catalog: Catalog) -> None:

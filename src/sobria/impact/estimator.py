@@ -42,10 +42,6 @@ class Estimator:
             return Range.point(0.0)
         return self.catalog.constant("prefill_ratio")
 
-    def embedding_ratio(self) -> Range:
-        """Embeddings are a prefill-only pass, in both methods (EcoLogits has no embedding model)."""
-        return self.catalog.constant("prefill_ratio")
-
     def mix_for(self, zone: str | None, terms: ModelTerms) -> tuple[ElectricityMix, str]:
         """The electricity mix to use and the status it implies."""
         wanted = (zone or terms.zone).strip().upper()
@@ -94,7 +90,6 @@ class Estimator:
         if terms.kind in ("image", "unsupported"):
             return 0.0, 0.0, 0.0
         if terms.kind == "embedding":
-            value = pick_bound(self.embedding_ratio(), bound)
-            return 0.0, value, value
+            return 0.0, 1.0, 1.0   # every input token goes through the encoder once
         ratio = pick_bound(self.prefill_ratio(), bound)
         return 1.0, ratio, ratio * pick_bound(self.catalog.constant("cached_input_fraction"), bound)

@@ -52,12 +52,10 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
                           res.image.energy_wh_per_image.to_range().scale(1 / 1000),
                           res.image.generation_s_per_image.to_range(), *site)
     if res.embedding is not None:
-        active = total = res.embedding.params_b.to_range()
-        tps = ttft = None
-    else:
-        assert res.llm is not None
-        active, total = res.llm.active_params_b, res.llm.total_params_b
-        tps, ttft = res.llm.tps, res.llm.ttft_s
+        return _embedding_terms(catalog, res, site)
+    assert res.llm is not None
+    active, total = res.llm.active_params_b, res.llm.total_params_b
+    tps, ttft = res.llm.tps, res.llm.ttft_s
 
     def per_token_energy(p: float) -> float:
         return float(f.gpu_energy_per_token_kwh(p, hw.batch_size, hw.gpu_energy_alpha, hw.gpu_energy_beta,
@@ -74,6 +72,26 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
         Range(per_token_latency(active.min), per_token_latency(active.max)),
         ttft or 0.0,
         Range(gpu_count_for(total.min, hw), gpu_count_for(total.max, hw)),
+        Range.point(0.0), Range.point(0.0), *site,
+    )
+
+
+def _embedding_terms(catalog: Catalog, res: Resolution, site: tuple[str, Range, Range, Range]) -> ModelTerms:
+    """An embedding is one encoder pass: energy and GPU time proportional to the parameter count
+    (2 FLOP per parameter per token), not EcoLogits' decode regression, whose constant term would
+    make a 0.1 B and a 7 B embedder cost the same. The GPU time is the whole GPU's (not shared by a
+    batch of 64), hence multiplied by the batch size that the server and embodied formulas divide by."""
+    assert res.embedding is not None
+    hw = catalog.hardware
+    params = res.embedding.params_b.to_range()
+    kwh = catalog.constant("embedding_gpu_kwh_per_token_per_b")
+    seconds = catalog.constant("embedding_gpu_s_per_token_per_b")
+    return ModelTerms(
+        res,
+        Range(params.min * kwh.min, params.max * kwh.max),
+        Range(params.min * seconds.min * hw.batch_size, params.max * seconds.max * hw.batch_size),
+        0.0,
+        Range(gpu_count_for(params.min, hw), gpu_count_for(params.max, hw)),
         Range.point(0.0), Range.point(0.0), *site,
     )
 
