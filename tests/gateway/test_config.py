@@ -46,11 +46,11 @@ def test_errors_name_line_and_field(text: str, line: int, field: str) -> None:
 def test_syntax_error_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UserInputError) as caught:
         parse_config("policy: [unclosed\n", "gw.yaml")
-    assert (caught.value.key, caught.value.where.line) == ("gateway.config.syntax", 2)
+    assert (caught.value.key, caught.value.where.line) == ("yaml.syntax", 2)
     with pytest.raises(UserInputError) as missing:
         load_config(tmp_path / "absent.yaml")
     assert Translator.for_lang("fr").error(missing.value) == (
-        f"{tmp_path / 'absent.yaml'} : fichier de configuration introuvable : {tmp_path / 'absent.yaml'}")
+        f"{tmp_path / 'absent.yaml'} : fichier introuvable : {tmp_path / 'absent.yaml'}")
 
 
 def test_cli_refuses_a_tool_missing_from_the_policy(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_tracking_is_applied_and_due_before_filters(regulation: Regulation) -> N
 BAD = [
     ("empty.yaml", 1, None, "aiact.error.empty", {}),
     ("not_mapping.yaml", 1, None, "policy.error.not_mapping", {}),
-    ("syntax.yaml", 7, None, "policy.error.syntax", {"detail": "expected ',' or ']', but got ':'"}),
+    ("syntax.yaml", 7, None, "yaml.syntax", {"detail": "expected ',' or ']', but got ':'"}),
     ("unknown_key.yaml", 4, "use_cases[0].team", "policy.error.missing", {"field": "team"}),
     ("missing_field.yaml", 4, "use_cases[0].personal_data", "policy.error.missing", {"field": "personal_data"}),
     ("bad_choice.yaml", 16, "use_cases[0].area", "policy.error.bad_choice", None),
@@ -111,5 +111,5 @@ def test_unknown_key_is_reported_with_suggestion(regulation: Regulation) -> None
 def test_missing_file(regulation: Regulation, tmp_path: Path) -> None:
     with pytest.raises(UserInputError) as caught:
         load_inventory(tmp_path / "absent.yaml", regulation)
-    assert caught.value.key == "policy.error.no_file"
+    assert caught.value.key == "yaml.no_file"
     assert list(tmp_path.iterdir()) == []

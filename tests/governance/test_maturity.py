@@ -115,7 +115,7 @@ def test_bad_csv_questionnaire() -> None:
 
 @pytest.mark.parametrize(("name", "text", "key", "line", "field"), [
     ("v.yaml", "version: 2\nanswers:\n  ai_teams_using: all\n", "gov.maturity.bad_version", 1, "version"),
-    ("s.yaml", "version: 1\nanswers: [\n", "gov.maturity.syntax", 3, None),
+    ("s.yaml", "version: 1\nanswers: [\n", "yaml.syntax", 3, None),
     ("k.yaml", "version: 1\nanswer:\n  a: b\n", "gov.maturity.unknown_key", 2, "answer"),
     ("n.yaml", "version: 1\norganisation: X\n", "gov.maturity.no_answers", 1, "answers"),
     ("h.csv", "q,a\nfootprint_known,true\n", "gov.maturity.csv_header", 1, "question"),

@@ -261,7 +261,7 @@ def test_load_policy_raises_the_first_issue_with_its_location() -> None:
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserInputError) as caught:
         load_policy(tmp_path / "absent.yaml")
-    assert caught.value.key == "policy.error.no_file"
+    assert caught.value.key == "yaml.no_file"
 
 
 def test_labels_can_be_given_per_language() -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from sobria.cli.context import cli_context
 from sobria.cli.store_cmd import open_initialised
+from sobria.csvfile import write_text_atomically
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee_pack import parse_day_option
 from sobria.governance.training import Coverage, Status, TrainingRecord, coverage, load_modules
@@ -139,5 +140,5 @@ def export(
     rows = evidence_rows(read_training(store), modules, day)
     org = store.organisation()
     text = evidence_csv(rows) if fmt == "csv" else evidence_json(rows, modules, str(org["name"]) if org else "", day)
-    path.write_text(text, encoding="utf-8")
+    write_text_atomically(path, text, "--out")
     typer.echo(c.t("gov.training.exported", path=str(path), rows=len(rows)))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sobria.errors import Location, UserInputError
-from sobria.policy.checks import PathKey, Positions, dotted
+from sobria.policy.checks import dotted
+from sobria.yamlfile import PathKey, Positions, parse_yaml, read_yaml_text
 
 
 class _Strict(BaseModel):
@@ -76,28 +76,14 @@ class GatewayConfig(_Strict):
 
 def load_config(path: Path) -> GatewayConfig:
     """The configuration in ``path``; the first problem is raised as a :class:`UserInputError`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserInputError("gateway.config.no_file", {"path": str(path)}, Location(file=str(path))) from None
-    return parse_config(text, str(path)).resolve(path.resolve().parent)
+    return parse_config(read_yaml_text(path), str(path)).resolve(path.resolve().parent)
 
 
 def parse_config(text: str, file: str) -> GatewayConfig:
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise UserInputError("gateway.config.syntax", {"detail": exc.problem or str(exc)},
-                             Location(file=file, line=mark.line + 1 if mark else None)) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict) or node is None:
+    document = parse_yaml(text, file)
+    data, positions = document.data, document.positions
+    if not isinstance(data, dict):
         raise UserInputError("gateway.config.not_mapping", {}, Location(file=file, line=1))
-    positions = Positions()
-    _record(node, (), positions)
     try:
         return GatewayConfig.model_validate(data)
     except ValidationError as exc:
@@ -107,18 +93,6 @@ def parse_config(text: str, file: str) -> GatewayConfig:
         line = positions.key_line(path) if err["type"] == "extra_forbidden" else positions.line(path)
         raise UserInputError("gateway.config.invalid", {"detail": err["msg"], "value": _short(err.get("input"))},
                              Location(file=file, line=line, field=field)) from None
-
-
-def _record(node: yaml.Node, path: PathKey, positions: Positions) -> None:
-    positions.values[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            child = (*path, str(key_node.value))
-            positions.keys[child] = key_node.start_mark.line + 1
-            _record(value_node, child, positions)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record(item, (*path, index), positions)
 
 
 def _known(loc: tuple[int | str, ...], positions: Positions) -> PathKey:

@@ -16,3 +16,5 @@ def read_user_text(path: Path) -> str:
         raise UserInputError("gov.input.file_missing", {"path": name}, Location(file=name)) from None
     except UnicodeDecodeError:
         raise UserInputError("gov.input.file_encoding", {}, Location(file=name)) from None
+    except OSError:  # a directory, a device without permission...
+        raise UserInputError("gov.input.unreadable", {"path": name}, Location(file=name)) from None

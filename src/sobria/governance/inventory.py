@@ -19,8 +19,9 @@ from sobria.errors import Location, UserInputError
 from sobria.governance.classify import assess
 from sobria.governance.regulation import Regulation
 from sobria.governance.usecases import Inventory
-from sobria.policy.checks import PathKey, PolicyIssue, Positions, dotted
+from sobria.policy.checks import PolicyIssue, dotted
 from sobria.policy.loader import _issue_from_error, _order, _parse, _unique, read_text, schema_field_names
+from sobria.yamlfile import PathKey, Positions
 
 
 def read_inventory_text(text: str, regulation: Regulation) -> tuple[Inventory | None, tuple[PolicyIssue, ...]]:

@@ -23,11 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sobria.errors import Location, UserInputError
 from sobria.governance.files import read_user_text
 from sobria.governance.maturity import LEVELS, QUESTION_IDS, QUESTIONS, Answer, Questionnaire
+from sobria.yamlfile import parse_yaml
 
 _BOOLS = {"true": True, "false": False, "oui": True, "non": False, "yes": True, "no": False}
 _LEVEL_WORDS = {"aucun": "none", "aucune": "none", "quelques": "few", "moitie": "half", "moitié": "half",
@@ -119,47 +118,35 @@ def _csv_entries(text: str, name: str) -> Iterator[Entry]:
 
 
 def _yaml_entries(text: str, name: str) -> Iterator[Entry]:
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise UserInputError("gov.maturity.syntax", {"detail": exc.problem or str(exc)},
-                             Location(file=name, line=mark.line + 1 if mark else None)) from None
-    finally:
-        loader.dispose()
-    if not isinstance(root, yaml.MappingNode):
+    document = parse_yaml(text, name)
+    top, where = document.data, document.positions
+    if not isinstance(top, dict):
         raise UserInputError("gov.maturity.not_mapping", {}, Location(file=name, line=1))
-    top = {str(k.value): (k, v) for k, v in root.value}
-    for key, (key_node, _value) in top.items():
-        if key not in _META:
-            raise UserInputError("gov.maturity.unknown_key", {"name": key, "expected": ", ".join(_META)},
-                                 Location(file=name, line=key_node.start_mark.line + 1, field=key))
-    version = _scalar(top["version"][1]) if "version" in top else None
-    if version != 1:
-        line = top["version"][1].start_mark.line + 1 if "version" in top else 1
+    for key in top:
+        if str(key) not in _META:
+            raise UserInputError("gov.maturity.unknown_key", {"name": str(key), "expected": ", ".join(_META)},
+                                 Location(file=name, line=where.key_line((str(key),)), field=str(key)))
+    version = top.get("version")
+    if version != 1 or isinstance(version, bool):
         raise UserInputError("gov.maturity.bad_version", {"value": str(version)},
-                             Location(file=name, line=line, field="version"))
+                             Location(file=name, line=where.line(("version",)) or 1, field="version"))
     for key in ("organisation", "date"):
         if key in top:
-            value = _scalar(top[key][1])
-            yield key, value.isoformat() if isinstance(value, dt.date) else value, top[key][1].start_mark.line + 1
+            value = top[key]
+            yield key, value if _is_scalar(value) else None, where.line((key,)) or 1
     answers = top.get("answers")
-    if answers is None or not isinstance(answers[1], yaml.MappingNode):
-        line = answers[0].start_mark.line + 1 if answers else 1
-        raise UserInputError("gov.maturity.no_answers", {}, Location(file=name, line=line, field="answers"))
-    for key_node, value_node in answers[1].value:
-        yield str(key_node.value), _scalar(value_node), key_node.start_mark.line + 1
+    if not isinstance(answers, dict):
+        raise UserInputError("gov.maturity.no_answers", {},
+                             Location(file=name, line=where.key_line(("answers",)) or 1, field="answers"))
+    given = [(str(key), value, where.key_line(("answers", str(key))) or 1) for key, value in answers.items()]
+    given += [(str(path[1]), answers.get(path[1]), line) for line, path in document.duplicates
+              if len(path) == 2 and path[0] == "answers"]
+    for key, value, line in sorted(given, key=lambda entry: entry[2]):
+        yield key, value if _is_scalar(value) else None, line
 
 
-def _scalar(node: yaml.Node) -> Any:
-    if not isinstance(node, yaml.ScalarNode):
-        return None
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node)
-    finally:
-        loader.dispose()
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 def questionnaire_template(day: dt.date) -> str:

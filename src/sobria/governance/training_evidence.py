@@ -7,13 +7,12 @@ runs out (refresh) and the session. The JSON form adds the generation day and th
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sobria.csvfile import csv_text
 from sobria.governance.training import TrainingModule, TrainingRecord, valid_until
 
 EVIDENCE_SCHEMA = "sobria.training-evidence/1"
@@ -35,11 +34,8 @@ def evidence_rows(records: Sequence[TrainingRecord], modules: Mapping[str, Train
 
 
 def evidence_csv(rows: Sequence[Mapping[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    """The CSV form, through the one CSV writer (a cell a spreadsheet would run is neutralised)."""
+    return csv_text(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in rows))
 
 
 def evidence_json(rows: Sequence[Mapping[str, str]], modules: Mapping[str, TrainingModule],

@@ -26,6 +26,8 @@ from typing import Any
 
 import polars as pl
 
+from sobria.errors import Location, UserInputError
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -34,6 +36,9 @@ class RowError:
     field: str | None
     key: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def as_error(self) -> UserInputError:
+        return UserInputError(self.key, self.params, Location(file=self.file, line=self.line, field=self.field))
 
 
 @dataclass(frozen=True)

@@ -13,22 +13,24 @@ in a later chunk rolls the earlier ones back; duplicates are found across chunks
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 from sobria.catalog import Catalog
+from sobria.csvfile import check_writable, write_csv
 from sobria.errors import Location, UserInputError
 from sobria.events.fingerprint import fingerprint
 from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.i18n import Translator
 from sobria.impact import Estimator, estimate_frame
+from sobria.ingest.limits import EventLimits
 from sobria.ingest.parsed import Parsed, ParsedChunks, ParseOptions, RowError
 from sobria.ingest.people import PersonEntry, read_people
 from sobria.ingest.prefetch import prefetched
@@ -56,6 +58,12 @@ class ImportOptions:
     keep_names: bool = False
     parse: ParseOptions = field(default_factory=ParseOptions)
     lang: str = "fr"                     # language of the reasons in the reject file
+    limits: EventLimits = field(default_factory=EventLimits)
+    now: datetime | None = None          # the clock the latest plausible timestamp is relative to
+
+    @property
+    def reject_path(self) -> Path:
+        return self.reject_file or Path(f"{self.files[0]}.rejects.csv")
 
 
 @dataclass(frozen=True)
@@ -88,9 +96,12 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     started = time.time_ns() // 1000
     report = progress or (lambda _stage, _done, _total: None)
     _check_secret(store, secret)
+    if options.skip_invalid:
+        check_writable(options.reject_path, "--reject-file")
     people = read_people(options.people_file) if options.people_file else {}
     steps = _Steps(catalog, secret, options, people, store.teams() | {p.team for p in people.values()},
-                   hashlib.sha256(f"{options.kind}:{started}:{options.files}".encode()).hexdigest()[:16])
+                   hashlib.sha256(f"{options.kind}:{started}:{options.files}".encode()).hexdigest()[:16],
+                   options.now or datetime.fromtimestamp(started / 1e6, UTC))
     parse = chunk_parser_for(options.kind)
     files = [(path, parse(path, options.parse, CHUNK_ROWS)) for path in options.files]
     rows = sum(parsed.rows for _, parsed in files)
@@ -110,6 +121,8 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     with closing(prefetched(_prepared(files, rows, steps, tally, report))) as chunks:
         inserted = store.write_chunks(rows, chunks, end, done)
     report("write", rows, rows)
+    if tally.has_errors:  # only once the batch is committed, so that a failed import leaves no file
+        tally.reject_file = _write_rejects(options, tally.errors())
     return _summary(steps.batch_id, inserted, tally)
 
 
@@ -123,6 +136,7 @@ class _Steps:
     people: dict[str, PersonEntry]
     known_teams: set[str]
     batch_id: str
+    now: datetime
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -139,7 +153,8 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
         for part in parsed.chunks:
             tally.rows_read += part.frame.height + len(part.errors)
             tally.parse_errors += part.errors
-            valid, errors = validate(_canonical(path, part, steps), steps.known_teams, tally.seen)
+            valid, errors = validate(_canonical(path, part, steps), steps.known_teams, tally.seen,
+                                     steps.options.limits, steps.now)
             tally.check_errors += errors
             report("parse", tally.rows_read, rows)
             if tally.has_errors and not steps.options.skip_invalid:
@@ -153,8 +168,6 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
                                      pl.col("ts").dt.epoch("us").alias("ts_us"))
     if tally.has_errors and not steps.options.skip_invalid:
         raise ImportRejectedError(tally.errors())
-    if tally.has_errors:
-        tally.reject_file = _write_rejects(steps.options, tally.errors())
 
 
 def _check_secret(store: Store, secret: bytes) -> None:
@@ -225,13 +238,10 @@ def _person_rows(people: dict[str, PersonEntry], secret: bytes, keep_names: bool
 
 
 def _write_rejects(options: ImportOptions, errors: list[RowError]) -> Path:
-    path = options.reject_file or Path(f"{options.files[0]}.rejects.csv")
+    path = options.reject_path
     t = Translator.for_lang(options.lang)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "line", "field", "reason"])
-        for e in errors:
-            writer.writerow([e.file, e.line, e.field or "", t(e.key, **e.params)])
+    write_csv(path, ["file", "line", "field", "reason"],
+              ([e.file, e.line, e.field or "", t(e.key, **e.params)] for e in errors), "--reject-file")
     return path
 
 

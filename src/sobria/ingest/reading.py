@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -132,10 +133,41 @@ def _quoted_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFram
     return table, errors
 
 
+MAX_LINE_CHARS = 1_000_000   # one line (a CSV row, a JSON Lines record): the longest real export line is ~100 kB
+INT64_LIMIT = 2**63           # integers stored as Int64: larger is an error, not a silent wrap
+
+
+def decode_json(text: str) -> Any:
+    """``json.loads`` for untrusted text: nesting past Python's stack, ``NaN``/``Infinity``, numbers
+    that overflow a float (``1e999``) and integers of thousands of digits are decoding errors."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
+
+
+def _finite_float(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise json.JSONDecodeError(f"{raw[:20]} is not a finite number", raw, 0)
+    return value
+
+
+def _bounded_int(raw: str) -> int | float:
+    """An integer; one too long for Int64 stays a (finite) float, so it is reported as too large."""
+    if len(raw.lstrip("-")) <= 19:
+        return int(raw)
+    return _finite_float(raw)
+
+
 def parse_json(text: str, name: str) -> Any:
     """Decode a whole JSON document; invalid or truncated JSON names the file, line and column."""
     try:
-        return json.loads(text)
+        return decode_json(text)
     except json.JSONDecodeError as err:
         truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
         raise UserInputError("ingest.truncated_json" if truncated else "ingest.bad_json",
@@ -154,8 +186,11 @@ def json_lines(text: str, name: str) -> tuple[list[Record], list[RowError]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > MAX_LINE_CHARS:
+            errors.append(RowError(name, number, None, "ingest.line_too_long", {"limit": MAX_LINE_CHARS}))
+            continue
         try:
-            value = json.loads(line)
+            value = decode_json(line)
         except json.JSONDecodeError as err:
             errors.append(RowError(name, number, None, "ingest.bad_json_line", {"reason": err.msg}))
             continue
@@ -184,7 +219,7 @@ def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
     """One JSON document, or JSON Lines (as OTLP file exporters write): ``(line, document)`` pairs."""
     name, text = str(path), read_text(path)
     try:
-        whole = json.loads(text)
+        whole = decode_json(text)
     except json.JSONDecodeError as err:
         if err.msg != "Extra data":
             parse_json(text, name)  # raises with the file, line and column
@@ -192,6 +227,16 @@ def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
     if not isinstance(whole, dict):
         raise UserInputError("ingest.bad_structure", {"expected": "{...}"}, Location(file=name))
     return [(1, whole)], []
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """A JSON value expected to be an object: anything else reads as empty (never a crash)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON value expected to be an array: anything else reads as empty (never a crash)."""
+    return value if isinstance(value, list) else []
 
 
 def _as_text(value: Any) -> str | None:
@@ -227,7 +272,7 @@ def message_text(value: Any) -> str | None:
         text = value.strip()
         if text[:1] in ("[", "{"):
             try:
-                return message_text(json.loads(text))
+                return message_text(decode_json(text))
             except json.JSONDecodeError:
                 return text
         return text or None
@@ -269,6 +314,10 @@ class TableReader:
         """Raise for the first absent column, naming the file and the columns found."""
         for column in columns:
             if column not in self.table.columns:
+                if self.errors and self.table.height == 0:  # no row could be read: say why, line by line
+                    raise UserInputError("ingest.no_readable_row", {"count": len(self.errors)},
+                                         Location(file=self.file, line=self.errors[0].line),
+                                         details=tuple(e.as_error() for e in self.errors))
                 found = ", ".join(c for c in self.table.columns if c != LINE)
                 raise UserInputError("ingest.missing_column", {"column": column, "found": found},
                                      Location(file=self.file, field=column))
@@ -299,10 +348,15 @@ class TableReader:
             self.fail(i, column, "ingest.not_integer", value=raw[i])
         for i in (integral & (num < 0)).arg_true().to_list():
             self.fail(i, column, "ingest.negative", value=raw[i])
+        too_large = integral & (num >= INT64_LIMIT)
+        for i in too_large.arg_true().to_list():
+            self.fail(i, column, "ingest.too_large", value=raw[i])
+        integral = integral & ~too_large
         return pl.select(pl.when(integral).then(num).otherwise(None)).to_series().cast(pl.Int64()).alias(column)
 
-    def number(self, column: str, *, required: bool = False, decimal_comma: bool = False) -> pl.Series:
-        """A non-negative decimal number (``2,5`` too when ``decimal_comma``)."""
+    def number(self, column: str, *, required: bool = False, decimal_comma: bool = False,
+               upper: float | None = None) -> pl.Series:
+        """A non-negative decimal number (``2,5`` too when ``decimal_comma``), at most ``upper``."""
         raw = self.text(column, required=required)
         source = raw.str.replace(",", ".", literal=True) if decimal_comma else raw
         num = source.cast(pl.Float64(), strict=False)
@@ -311,6 +365,11 @@ class TableReader:
             self.fail(i, column, "ingest.not_number", value=raw[i])
         for i in (finite & (num < 0)).arg_true().to_list():
             self.fail(i, column, "ingest.negative", value=raw[i])
+        if upper is not None:
+            too_large = finite & (num > upper)
+            for i in too_large.arg_true().to_list():
+                self.fail(i, column, "ingest.above_limit", value=raw[i], limit=upper)
+            finite = finite & ~too_large
         return pl.select(pl.when(finite).then(num).otherwise(None)).to_series().alias(column)
 
     def timestamp(self, column: str, *, required: bool = True, epoch: bool = False) -> pl.Series:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 
 import polars as pl
 
 from sobria.events.schema import OPERATIONS, TIERS
 from sobria.impact.terms import pixel_factor
+from sobria.ingest.limits import EventLimits
 from sobria.ingest.parsed import RowError
 
 COUNTS = ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "images")
@@ -21,7 +23,8 @@ def _checks(frame: pl.DataFrame, known_teams: Collection[str]) -> list[tuple[str
         ("operation", "pipeline.bad_operation", ~pl.col("operation").is_in(OPERATIONS).fill_null(False)),
         ("tier", "pipeline.bad_tier", ~pl.col("tier").is_in(TIERS).fill_null(False)),
         ("request_count", "pipeline.bad_request_count", pl.col("request_count").fill_null(0) < 1),
-        ("latency_ms", "pipeline.bad_latency", pl.col("latency_ms") <= 0),
+        ("latency_ms", "pipeline.bad_latency", (pl.col("latency_ms") <= 0) | ~pl.col("latency_ms").is_finite()),
+        ("cost_eur", "pipeline.not_finite", ~pl.col("cost_eur").is_finite()),
         ("cached_input_tokens", "pipeline.cached_over_input",
          pl.col("cached_input_tokens").fill_null(0) > pl.col("input_tokens").fill_null(0)),
     ]
@@ -65,20 +68,23 @@ class SeenIds:
 _SEED = 20250101
 
 
-def validate(frame: pl.DataFrame, known_teams: Collection[str],
-             seen: SeenIds | None = None) -> tuple[pl.DataFrame, list[RowError]]:
+def validate(frame: pl.DataFrame, known_teams: Collection[str], seen: SeenIds | None = None,
+             limits: EventLimits | None = None, now: datetime | None = None) -> tuple[pl.DataFrame, list[RowError]]:
     """Split canonical rows (with ``_file`` and ``_line``) into valid rows and errors.
 
     ``seen``: the ids of the batch's earlier chunks (a repeat of one is a duplicate row); the
-    chunk's first occurrences are added to it.
+    chunk's first occurrences are added to it. ``limits``: the plausible bounds of one event
+    (default :class:`EventLimits`), the latest timestamp relative to ``now`` (default: the clock).
     """
     errors: list[RowError] = []
-    checks = _checks(frame, known_teams)
-    flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr) in enumerate(checks))
-    for (field, key, _), flagged in zip(checks, flags.iter_columns(), strict=True):
+    bounds = (limits or EventLimits()).checks(now or datetime.now(UTC))
+    checks = [(field, key, expr, None) for field, key, expr in _checks(frame, known_teams)] + bounds
+    flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr, _) in enumerate(checks))
+    for (field, key, _, limit), flagged in zip(checks, flags.iter_columns(), strict=True):
         rows = flagged.arg_true()
         for row in frame.select("_file", "_line", field)[rows].iter_rows():
-            errors.append(RowError(row[0], row[1], field, key, {"value": row[2]}))
+            params = {"value": row[2]} if limit is None else {"value": row[2], "limit": limit}
+            errors.append(RowError(row[0], row[1], field, key, params))
     bad = flags.select(pl.any_horizontal(pl.all()) if checks else pl.repeat(False, frame.height)).to_series()
     dup = _duplicates(frame, seen, errors)
     rejected = bad | dup

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sobria.policy.schema import DATA_ACTION_RANK, DATA_CLASSES, Policy
-
-PathKey = tuple[str | int, ...]
+from sobria.yamlfile import PathKey, Positions
 
 
 @dataclass(frozen=True)
@@ -27,25 +26,6 @@ class PolicyIssue:
     params: Mapping[str, Any] = field(default_factory=dict)
     suggestion_key: str = "policy.suggest.docs"
     suggestion_params: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Positions:
-    """Line numbers (1-based) of every value and every mapping key of a YAML document."""
-
-    values: dict[PathKey, int] = field(default_factory=dict)
-    keys: dict[PathKey, int] = field(default_factory=dict)
-
-    def line(self, path: PathKey) -> int | None:
-        """The line of ``path``'s value, or of its nearest ancestor present in the file."""
-        for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
-            if found is not None:
-                return found
-        return None
-
-    def key_line(self, path: PathKey) -> int | None:
-        return self.keys.get(path) or self.line(path)
 
 
 def semantic_issues(policy: Policy, positions: Positions,

@@ -17,13 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sobria.errors import Location, UserInputError
-from sobria.policy.checks import PathKey, PolicyIssue, Positions, dotted, raw_model_issues, semantic_issues
+from sobria.policy.checks import PolicyIssue, dotted, raw_model_issues, semantic_issues
 from sobria.policy.schema import Policy
+from sobria.yamlfile import PathKey, Positions, parse_yaml, read_yaml_text
 
 _TYPE_NAMES = {
     "int_type": "int", "int_parsing": "int", "int_from_float": "int",
@@ -80,12 +80,8 @@ def load_policy(path: Path, known_model: Callable[[str], bool] | None = None,
 
 
 def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserInputError("policy.error.no_file", {"path": str(path)}, Location(file=str(path))) from None
-    except UnicodeDecodeError:
-        raise UserInputError("policy.error.encoding", {}, Location(file=str(path))) from None
+    """The policy file's text (the YAML reader's checks: missing, directory, size, encoding)."""
+    return read_yaml_text(path)
 
 
 def _unique(issues: Iterable[PolicyIssue]) -> list[PolicyIssue]:
@@ -103,56 +99,19 @@ def _order(issue: PolicyIssue) -> tuple[int, str]:
     return (issue.line or 0, issue.path)
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """Dates stay text, so that an impossible date (2025-02-30) is a schema error with its line,
-    not a crash inside the YAML parser."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _parse(text: str) -> tuple[Any, Positions, list[PolicyIssue]] | PolicyIssue:
+    """The document through the one YAML reader; its first problem (or emptiness) as an issue."""
     if not text.strip():
         return PolicyIssue(1, "", "policy.error.empty", {}, "policy.suggest.init")
-    loader = _DatesAsText(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return PolicyIssue(1, "", "policy.error.empty", {}, "policy.suggest.init")
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return PolicyIssue(line, "", "policy.error.syntax", {"detail": exc.problem or str(exc)},
-                           "policy.suggest.syntax")
-    finally:
-        loader.dispose()
-    positions = Positions()
-    issues: list[PolicyIssue] = []
-    _record(node, (), positions, issues)
-    return data, positions, issues
-
-
-def _record(node: yaml.Node, path: PathKey, positions: Positions, issues: list[PolicyIssue]) -> None:
-    positions.values[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = (*path, key)
-            if key in seen:
-                issues.append(PolicyIssue(key_node.start_mark.line + 1, dotted(child),
-                                          "policy.error.duplicate_key", {"name": key},
-                                          "policy.suggest.duplicate_key"))
-            seen.add(key)
-            positions.keys[child] = key_node.start_mark.line + 1
-            _record(value_node, child, positions, issues)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record(item, (*path, index), positions, issues)
+        document = parse_yaml(text, "")
+    except UserInputError as err:
+        return PolicyIssue(err.where.line, "", err.key, err.params, "policy.suggest.syntax")
+    if document.data is None:
+        return PolicyIssue(1, "", "policy.error.empty", {}, "policy.suggest.init")
+    issues = [PolicyIssue(line, dotted(path), "policy.error.duplicate_key", {"name": str(path[-1])},
+                          "policy.suggest.duplicate_key") for line, path in document.duplicates]
+    return document.data, document.positions, issues
 
 
 def _issue_from_error(err: ErrorDetails, positions: Positions) -> PolicyIssue:

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from sobria.ingest.parsed import Parsed, ParseOptions
-from sobria.ingest.reading import TableReader, read_csv_table, stable_id
+from sobria.ingest.reading import TableReader, decode_json, read_csv_table, stable_id
 
 KIND = "chatgpt-enterprise"
 PROVIDER = "openai"
 UNKNOWN_MODEL = "unknown"
+MAX_MESSAGES = 10**12  # messages of one person and model in one period: more is not a real count
 VARIANTS = {"period_start": ("period_start", "week_start"), "email": ("email", "public_id")}
 
 
@@ -81,7 +83,7 @@ def _model_counts(raw: str | None) -> dict[str, int] | None:
         return {}
     value: Any
     try:
-        value = json.loads(raw)
+        value = decode_json(raw)
     except json.JSONDecodeError:
         try:
             value = ast.literal_eval(raw)  # the export writes Python-style dicts: {'gpt-4o': 25}
@@ -93,7 +95,7 @@ def _model_counts(raw: str | None) -> dict[str, int] | None:
     for model, count in value.items():
         if not isinstance(model, str) or isinstance(count, bool) or not isinstance(count, int | float):
             return None
-        if count < 0 or count != int(count):
+        if not math.isfinite(count) or not 0 <= count < MAX_MESSAGES or count != int(count):
             return None
         if count:
             counts[model.strip()] = int(count)

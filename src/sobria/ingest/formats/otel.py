@@ -27,7 +27,15 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.ingest.parsed import Parsed, ParseOptions
-from sobria.ingest.reading import Record, TableReader, json_documents, message_text, table_from_records
+from sobria.ingest.reading import (
+    Record,
+    TableReader,
+    as_dict,
+    as_list,
+    json_documents,
+    message_text,
+    table_from_records,
+)
 
 KIND = "otel"
 OPERATIONS = {
@@ -86,10 +94,10 @@ def _spans(document: Mapping[str, Any], name: str) -> list[tuple[dict[str, Any],
     if not isinstance(resource_spans, list):
         raise UserInputError("ingest.bad_structure", {"expected": '{"resourceSpans": [...]}'}, Location(file=name))
     found: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    for entry in resource_spans:
-        resource = attributes((entry.get("resource") or {}).get("attributes"))
-        for scope in entry.get("scopeSpans") or []:
-            found.extend((resource, span) for span in scope.get("spans") or [] if isinstance(span, dict))
+    for entry in map(as_dict, resource_spans):
+        resource = attributes(as_dict(entry.get("resource")).get("attributes"))
+        for scope in map(as_dict, as_list(entry.get("scopeSpans"))):
+            found.extend((resource, span) for span in as_list(scope.get("spans")) if isinstance(span, dict))
     return found
 
 
@@ -110,7 +118,7 @@ def _record(resource: dict[str, Any], span: dict[str, Any]) -> dict[str, Any] | 
 
 def attributes(raw: Any) -> dict[str, Any]:
     """OTLP/JSON ``[{key, value: {...Value}}]`` as a plain mapping."""
-    return {item["key"]: any_value(item.get("value")) for item in raw or []
+    return {item["key"]: any_value(item.get("value")) for item in as_list(raw)
             if isinstance(item, dict) and isinstance(item.get("key"), str)}
 
 
@@ -118,9 +126,9 @@ def any_value(value: Any) -> Any:
     if not isinstance(value, dict):
         return None
     if "arrayValue" in value:
-        return [any_value(v) for v in (value["arrayValue"] or {}).get("values") or []]
+        return [any_value(v) for v in as_list(as_dict(value["arrayValue"]).get("values"))]
     if "kvlistValue" in value:
-        return attributes((value["kvlistValue"] or {}).get("values"))
+        return attributes(as_dict(value["kvlistValue"]).get("values"))
     for kind in ("stringValue", "intValue", "doubleValue", "boolValue", "bytesValue"):
         if kind in value:
             return value[kind]  # intValue is a decimal string in OTLP/JSON: converted later
@@ -136,7 +144,7 @@ def _prompt(attrs: dict[str, Any], span: dict[str, Any]) -> str | None:
     if numbered:  # OpenLLMetry style: gen_ai.prompt.0.role, gen_ai.prompt.0.content...
         return message_text([{"role": attrs.get(f"gen_ai.prompt.{n}.role"),
                                "content": attrs[f"gen_ai.prompt.{n}.content"]} for n in numbered])
-    events = [attributes(e.get("attributes")).get("content") for e in span.get("events") or []
+    events = [attributes(e.get("attributes")).get("content") for e in as_list(span.get("events"))
               if isinstance(e, dict) and e.get("name") in _PROMPT_EVENTS]
     return message_text([e for e in events if e is not None]) if events else None
 

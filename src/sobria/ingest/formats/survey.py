@@ -56,6 +56,7 @@ TASKS: dict[str, Task] = {
 TASK_ALIASES = {"writing": "redaction", "rewriting": "reformulation", "summary": "resume",
                 "translation": "traduction", "analysis": "analyse", "search": "recherche", "other": "autre"}
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_USES_PER_DAY = 10_000  # one person's declared uses of one tool per day: more is not a real answer
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
@@ -67,7 +68,7 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
     if default_month is None and not reader.has("mois"):
         raise UserInputError("ingest.survey_month_missing", {}, Location(file=str(path), parameter="survey_month"))
     person, tool = reader.text("identifiant", required=True), reader.text("outil", required=True)
-    uses = reader.number("usages_par_jour", required=True, decimal_comma=True)
+    uses = reader.number("usages_par_jour", required=True, decimal_comma=True, upper=MAX_USES_PER_DAY)
     months, tasks = reader.text("mois").to_list(), reader.text("taches_typiques").to_list()
     rows: list[int] = []
     out: dict[str, list[object]] = {k: [] for k in ("ts", "operation", "requests", "in", "out", "images")}
@@ -139,7 +140,7 @@ def _plain(name: str) -> str:
 
 def _month(raw: str) -> datetime | None:
     match = _MONTH.match(raw.strip())
-    if match is None or not 1 <= int(match[2]) <= 12:
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
         return None
     return datetime(int(match[1]), int(match[2]), 1, tzinfo=UTC)
 
