@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import polars as pl
 import pytest
 
 from sobria.audit.period import Period
-from sobria.audit.scenarios import ScenarioRules, apply_charter, compare_periods
+from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, compare_periods
 from sobria.catalog import Catalog
 from sobria.impact import Estimator, Request, estimate_request
 from tests.audit.helpers import events
@@ -16,15 +17,16 @@ from tests.audit.helpers import events
 T0 = dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC)
 
 
-def _flagged(rows: list[tuple[str, str, str | None]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema={"event_id": pl.Utf8, "reason": pl.Utf8, "chain_id": pl.Utf8}, orient="row")
+def _rules(catalog: Catalog, **changes: object) -> ScenarioRules:
+    builtin = builtin_rules(catalog)
+    return ScenarioRules(replace(builtin.rules, **changes), "test", check_tools=False)  # type: ignore[arg-type]
 
 
 def test_heavy_model_rerouted_to_the_light_one_and_reestimated(catalog: Catalog) -> None:
     data = events([{"id": "a", "model": "gpt-4o", "input": 1000, "output": 400, "gwp": 0.01},
                    {"id": "b", "model": "gpt-4o", "input": 10, "output": 10, "purpose": "analyse", "gwp": 0.01}])
-    rules = ScenarioRules(heavy_purposes=frozenset({"analyse"}))
-    result = apply_charter(data, _flagged([]), catalog, rules)
+    rules = _rules(catalog, heavy_purposes=frozenset({"analyse"}), justification_required=False)
+    result = apply_charter(data, catalog, rules)
     light = estimate_request(Estimator(catalog), Request("openai", "gpt-4o-mini", output_tokens=400,
                                                          input_tokens=1000))
     assert result.rerouted == 1
@@ -32,25 +34,44 @@ def test_heavy_model_rerouted_to_the_light_one_and_reestimated(catalog: Catalog)
     assert result.usages_kept_share == 1.0
 
 
+def test_a_heavy_model_of_another_provider_is_reestimated_as_the_charter_default(catalog: Catalog) -> None:
+    data = events([{"id": "a", "provider": "anthropic", "model": "claude-sonnet-4-5", "input": 1000, "output": 400}])
+    result = apply_charter(data, catalog, builtin_rules(catalog))
+    light = estimate_request(Estimator(catalog), Request("openai", "gpt-4o-mini", output_tokens=400,
+                                                         input_tokens=1000))
+    assert result.rerouted == 1
+    assert result.projected.gwp_kgco2e.min == pytest.approx(light.gwp_kgco2e.min)
+
+
 def test_retries_beyond_the_allowed_number_and_internal_images_are_dropped(catalog: Catalog) -> None:
-    data = events([{"id": f"r{i}", "ts": T0 + dt.timedelta(minutes=i), "model": "gpt-4o-mini", "gwp": 0.01}
-                   for i in range(4)]
+    retry = {"model": "gpt-4o-mini", "gwp": 0.01, "person": "p1", "fingerprint": "f1"}
+    data = events([{"id": f"r{i}", "ts": T0 + dt.timedelta(minutes=i), **retry} for i in range(4)]
                   + [{"id": "img", "operation": "image", "model": "dall-e-3", "purpose": "internal", "gwp": 0.05},
                      {"id": "ext", "operation": "image", "model": "dall-e-3", "purpose": "external", "gwp": 0.05}])
-    flagged = _flagged([("r1", "reformulation", "c1"), ("r2", "reformulation", "c1"), ("r3", "regeneration", "c1"),
-                        ("img", "internal-image", None)])
-    result = apply_charter(data, flagged, catalog, ScenarioRules(max_regenerations=1))
-    assert (result.dropped_regenerations, result.dropped_images, result.rerouted) == (2, 1, 0)
+    data = data.with_columns(pl.when(pl.col("event_id").str.starts_with("r")).then(pl.lit("f1"))
+                             .alias("prompt_fingerprint"))
+    result = apply_charter(data, catalog, _rules(catalog, max_regenerations=1, image_models=("dall-e-3",)))
+    assert (result.dropped_regenerations, result.dropped_images, result.rerouted, result.blocked_other) == (2, 1, 0, 0)
     assert result.projected.requests == 3
     assert result.usages_kept_share == pytest.approx(3 / 6)
     assert result.projected.gwp_kgco2e.min == pytest.approx(0.02 + 0.05)
     assert result.gwp_reduction_share == pytest.approx(1 - 0.07 / 0.14)
 
 
-def test_removing_flagged_events_never_increases_the_footprint(catalog: Catalog) -> None:
-    data = events([{"id": f"e{i}", "model": "gpt-4o-mini", "gwp": 0.001 * (i + 1)} for i in range(5)])
-    result = apply_charter(data, _flagged([("e3", "regeneration", "c"), ("e4", "regeneration", "c")]), catalog,
-                           ScenarioRules(max_regenerations=0))
+def test_the_builtin_rules_come_from_the_template_and_the_catalogue(catalog: Catalog) -> None:
+    rules = builtin_rules(catalog)
+    assert (rules.source, rules.check_tools) == ("built-in", False)
+    assert rules.rules.heavy == frozenset(catalog.model_classes.heavy)
+    assert rules.rules.image_forbidden_purposes == frozenset({"internal", "document_interne"})
+    assert (rules.rules.default_model, rules.rules.max_regenerations, rules.rules.default_budget) == (
+        "gpt-4o-mini", 3, None)
+
+
+def test_removing_blocked_events_never_increases_the_footprint(catalog: Catalog) -> None:
+    data = events([{"id": f"e{i}", "model": "gpt-4o-mini", "gwp": 0.001 * (i + 1), "tool": "absent"}
+                   for i in range(5)])
+    result = apply_charter(data, catalog, ScenarioRules(builtin_rules(catalog).rules, "test"))
+    assert (result.blocked_other, result.projected.requests) == (5, 0)
     assert result.projected.gwp_kgco2e.max <= result.actual.gwp_kgco2e.max
 
 

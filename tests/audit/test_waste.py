@@ -114,9 +114,19 @@ def test_light_model_choice(catalog: Catalog) -> None:
     assert light_model_for(catalog, "openai", "gpt-4o", opts) == "gpt-4o-mini"
     assert light_model_for(catalog, "openai", "gpt-4o-mini", opts) is None
     assert light_model_for(catalog, None, "totally-unknown-model", opts) is None
-    assert light_model_for(catalog, "openai", "gpt-4o", WasteOptions(heavy_min_active_params_b=200)) is None
-    assert light_model_for(catalog, "openai", "gpt-4o", WasteOptions(heavy_min_active_params_b=200,
-                                                                      heavy_models=("gpt-4o",))) == "gpt-4o-mini"
+    big = WasteOptions(heavy_min_active_params_b=200)
+    assert light_model_for(catalog, "openai", "gpt-4o", big) == "gpt-4o-mini"   # catalogue's model_classes.heavy
+    assert light_model_for(catalog, "openai", "gpt-4o-2024-08-06", big) is None
+    assert light_model_for(catalog, "openai", "gpt-4o-2024-08-06", WasteOptions(
+        heavy_min_active_params_b=200, heavy_models=("gpt-4o-2024-08-06",))) == "gpt-4o-mini"
+
+
+def test_model_classes_are_one_list_with_a_source(catalog: Catalog) -> None:
+    classes = catalog.model_classes
+    assert classes.light["google_genai"] == "gemini-2.5-flash-lite"
+    assert all(catalog.knows_model(m) for m in classes.light.values())
+    assert classes.internal_purposes == ["internal", "document_interne"]
+    assert classes.source.recorded.isoformat() == "2026-12-02"
 
 
 def test_unknown_models_and_missing_values_do_not_crash(catalog: Catalog) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from sobria.governance.violations import ViolationRow, quantised_spent, replay, replay_columns
+from sobria.governance.violations import ViolationRow, replay
 from sobria.policy.decision import Rules
+from sobria.policy.replay import quantised_spent, replay_columns
 from tests.governance.helpers import events, policy
 
 MK = {"team": "marketing", "purpose": "email"}

@@ -50,7 +50,7 @@ def test_template_is_valid_and_dated() -> None:
 
 
 def test_valid_fixture_loads() -> None:
-    policy = load_policy(DATA / "valid.yaml", KNOWN.__contains__, CANDIDATES)
+    policy = load_policy(DATA / "valid.yaml", _Names())
     assert policy.organisation.name == "TechVert"
     assert [tool.id for tool in policy.tools] == [
         "passerelle-sobria",
@@ -252,7 +252,7 @@ def test_model_names_are_not_checked_without_a_catalogue() -> None:
 def test_load_policy_raises_the_first_issue_with_its_location() -> None:
     path = DATA / "negative_budget.yaml"
     with pytest.raises(UserInputError) as caught:
-        load_policy(path, KNOWN.__contains__, CANDIDATES)
+        load_policy(path, _Names())
     err = caught.value
     assert (err.key, err.params) == ("policy.error.negative", {"value": "-8", "minimum": "0"})
     assert (err.where.file, err.where.line, err.where.field) == (str(path), 113, "budgets.teams.marketing")
@@ -285,3 +285,13 @@ def test_impossible_date_is_an_error_with_its_line() -> None:
     report = read_policy_text("\n".join(lines) + "\n")
     assert report.policy is None
     assert [(issue.line, issue.path) for issue in report.issues] == [(index + 1, "charter.date")]
+
+
+class _Names:
+    """The catalogue's model-name vetting, for the test's known models."""
+
+    def knows_model(self, name: str) -> bool:
+        return name in KNOWN
+
+    def model_names(self) -> list[str]:
+        return list(CANDIDATES)

@@ -12,11 +12,19 @@ from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import Comparison, ScenarioResult, ScenarioRules
 from sobria.audit.totals import Totals
 from sobria.impact.spend import SpendCheck
+from sobria.policy.decision import Rules
+from sobria.policy.loader import policy_template, read_policy_text
 from sobria.ranges import Range
 
 # 73 days from Monday 6 January 2025: 365 / 73 = 5 (annualisation), 53 working days.
 PERIOD = Period(dt.date(2025, 1, 6), dt.date(2025, 3, 20))
 SPLIT = dt.date(2025, 2, 17)
+
+
+def _template_rules() -> ScenarioRules:
+    policy = read_policy_text(policy_template(dt.date(2026, 1, 1))).policy
+    assert policy is not None
+    return ScenarioRules(Rules.from_policy(policy))
 
 
 def tot(requests: int, gwp_min: float, gwp_max: float, events: int | None = None, cost: float = 0.0) -> Totals:
@@ -51,7 +59,7 @@ def sample_result() -> AuditResult:
                  TeamAdoption("Direction", 3, None),
                  TeamAdoption("Marketing", 12, {"never": 4, "occasional": 4, "regular": 2, "power": 2})],
         gini=0.5, top20_share=0.6)
-    scenario = ScenarioResult(ScenarioRules(), total, tot(800, 1.1, 3.3), rerouted=300, dropped_regenerations=170,
+    scenario = ScenarioResult(_template_rules(), total, tot(800, 1.1, 3.3), rerouted=300, dropped_regenerations=170,
                               dropped_images=30)
     comparison = Comparison(Period(PERIOD.start, SPLIT), Period(SPLIT, PERIOD.end), tot(600, 1.2, 3.6),
                             tot(400, 0.8, 2.4))
@@ -75,5 +83,5 @@ def empty_result() -> AuditResult:
         waste=WasteFigures(0, 0.0, 0.0, 0.0, {}, 0.0),
         adoption=Adoption(people=0, bands={"never": 0, "occasional": 0, "regular": 0, "power": 0}, by_team=[],
                           gini=None, top20_share=None),
-        scenario=ScenarioResult(ScenarioRules(), zero, zero, 0, 0, 0), comparison=None,
+        scenario=ScenarioResult(_template_rules(), zero, zero, 0, 0, 0), comparison=None,
         headline=Headline(0.0, 0.0, False, 0.0))

@@ -12,7 +12,7 @@ from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
-from sobria.audit.scenarios import ScenarioRules, apply_charter, compare_periods, rules_from_policy
+from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, compare_periods, rules_from_policy
 from sobria.audit.waste import detect_waste, waste_summary
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
@@ -73,11 +73,10 @@ def waste_figures(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteFigures:
 
 def scenario_rules(options: AuditOptions, catalog: Catalog) -> ScenarioRules:
     if options.policy_file is None:
-        return ScenarioRules()
+        return builtin_rules(catalog)
     from sobria.policy.loader import load_policy
 
-    policy = load_policy(options.policy_file, known_model=catalog.knows_model, candidates=catalog.model_names())
-    return rules_from_policy(policy, str(options.policy_file))
+    return rules_from_policy(load_policy(options.policy_file, catalog), str(options.policy_file))
 
 
 def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
@@ -88,7 +87,7 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
     flagged = detect_waste(events, catalog)
     kpis = compute_kpis(events, catalog, period)
     waste = waste_figures(events, flagged)
-    scenario = apply_charter(events, flagged, catalog, scenario_rules(options, catalog))
+    scenario = apply_charter(events, catalog, scenario_rules(options, catalog))
     comparison = compare_periods(events, period, options.split) if options.split else None
     org = store.organisation()
     return AuditResult(

@@ -1,49 +1,59 @@
-"""Scenarios: the charter applied to the history, and two periods compared (before / after)."""
+"""Scenarios: the charter applied to the history, and two periods compared (before / after).
+
+The charter scenario has no rules of its own: it replays :func:`sobria.policy.decision.decide`
+over the stored events (:mod:`sobria.policy.replay`, as the committee's violation counts do), and
+turns each decision into a footprint: a blocked request is not sent, a routed one is re-estimated
+with the model the charter routes it to, a retry past the allowed regenerations is not sent.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from sobria.audit.period import Period
 from sobria.audit.totals import Totals, totals
-from sobria.catalog import Catalog
+from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
+from sobria.policy.decision import Rules
+from sobria.policy.replay import decision_frame
 from sobria.policy.schema import Policy
 
-LIGHT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5", "mistralai": "mistral-small-latest",
-                "mistral": "mistral-small-latest", "google_genai": "gemini-2.5-flash-lite"}
-HEAVY_MODELS = frozenset({"gpt-4", "gpt-4-turbo", "gpt-4o", "gpt-4.1", "gpt-5", "o1", "o3", "claude-sonnet-4-5",
-                          "claude-opus-4-5", "mistral-large-latest", "gemini-2.5-pro"})
-INTERNAL_PURPOSES = frozenset({"internal", "document_interne"})
-CHAIN_REASONS = ("reformulation", "regeneration")
+REGENERATION_RULE = "regenerations.max_per_request"
 
 
 @dataclass(frozen=True)
 class ScenarioRules:
-    """The charter's rules that change the footprint of past usage."""
+    """The charter replayed on the history: compiled rules and where they come from.
 
-    light_models: dict[str, str] = field(default_factory=lambda: dict(LIGHT_MODELS))
-    heavy_models: frozenset[str] = HEAVY_MODELS
-    heavy_purposes: frozenset[str] = frozenset()
-    max_regenerations: int = 1
-    no_internal_images: bool = True
-    internal_purposes: frozenset[str] = INTERNAL_PURPOSES
+    ``check_tools`` is False for the built-in charter only: the case study's rules name no tools.
+    """
+
+    rules: Rules
     source: str = "built-in"           # "built-in" (the case study's rules) or the policy file
+    check_tools: bool = True
+
+
+def builtin_rules(catalog: Catalog) -> ScenarioRules:
+    """The case study's rules: the template charter's models and regenerations, heavy models and
+    internal purposes from the catalogue's ``model_classes``, no images for internal documents,
+    no tool list and no budgets (both belong to a company's own charter)."""
+    from sobria.policy.loader import policy_template, read_policy_text
+
+    policy = read_policy_text(policy_template(dt.date(2026, 1, 1))).policy
+    assert policy is not None, "the packaged policy template is valid"
+    classes = catalog.model_classes
+    base = Rules.from_policy(policy)
+    rules = replace(base, tools={}, heavy=frozenset(classes.heavy), listed=base.listed | set(classes.heavy),
+                    image_forbidden_purposes=frozenset(classes.internal_purposes),
+                    image_allowed_purposes=frozenset(), team_budgets={}, default_budget=None)
+    return ScenarioRules(rules, "built-in", check_tools=False)
 
 
 def rules_from_policy(policy: Policy, path: str) -> ScenarioRules:
-    light = {provider: policy.models.default for provider in LIGHT_MODELS}
-    internal = frozenset(policy.images.forbidden_purposes) | INTERNAL_PURPOSES
-    return ScenarioRules(
-        light_models=light, heavy_models=frozenset(policy.models.heavy.models) or HEAVY_MODELS,
-        heavy_purposes=frozenset(policy.models.heavy.purposes),
-        max_regenerations=policy.regenerations.max_per_request,
-        no_internal_images=not policy.images.allowed or bool(policy.images.forbidden_purposes),
-        internal_purposes=internal, source=path,
-    )
+    return ScenarioRules(Rules.from_policy(policy), path)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class ScenarioResult:
     rerouted: int
     dropped_regenerations: int
     dropped_images: int
+    blocked_other: int = 0             # blocked by another rule (tool, data, budget)
 
     @property
     def usages_kept_share(self) -> float:
@@ -65,43 +76,41 @@ class ScenarioResult:
         return 1 - self.projected.gwp_kgco2e.central / actual if actual > 0 else 0.0
 
 
-def apply_charter(events: pl.DataFrame, flagged: pl.DataFrame, catalog: Catalog,
-                  rules: ScenarioRules) -> ScenarioResult:
-    """Replay the history under the charter: drop what it forbids, re-route what it re-routes."""
-    kept = events
-    dropped_images = 0
-    if rules.no_internal_images:
-        internal = (pl.col("operation") == "image") & pl.col("purpose").is_in(list(rules.internal_purposes))
-        dropped_images = kept.filter(internal).height
-        kept = kept.filter(~internal.fill_null(False))
-    extra = _beyond_allowed_retries(flagged, events, rules.max_regenerations)
-    before = kept.height
-    kept = kept.filter(~pl.col("event_id").is_in(extra.implode()))
-    dropped_regenerations = before - kept.height
-    heavy = (pl.col("operation").is_in(["chat", "completion"]) & pl.col("model").is_in(list(rules.heavy_models))
-             & ~pl.col("purpose").fill_null("").is_in(list(rules.heavy_purposes))
-             & pl.col("provider").is_in(list(rules.light_models)))
-    rerouted_rows = kept.filter(heavy)
-    projected = pl.concat([kept.filter(~heavy), _reestimate(rerouted_rows, catalog, rules)], how="vertical")
-    return ScenarioResult(rules, totals(events), totals(projected), rerouted_rows.height, dropped_regenerations,
-                          dropped_images)
+def charter_decisions(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFrame:
+    """The events with the charter's decision (``action``, ``rule``, ``target``, ``rules``) and
+    ``dropped``: blocked, or a retry past the allowed regenerations (a warning people heed)."""
+    replayed = events if rules.check_tools else events.with_columns(pl.lit(None, pl.Utf8).alias("tool"))
+    decided = events.join(decision_frame(replayed, rules.rules), on="event_id", how="left")
+    retry = pl.col("rules").str.contains(REGENERATION_RULE, literal=True).fill_null(False)
+    return decided.with_columns(dropped=(pl.col("action") == "block") | retry, _retry=retry)
 
 
-def _beyond_allowed_retries(flagged: pl.DataFrame, events: pl.DataFrame, allowed: int) -> pl.Series:
-    """Events of reformulation/regeneration chains past the ``allowed`` retries of each chain."""
-    chain = flagged.filter(pl.col("reason").is_in(CHAIN_REASONS) & pl.col("chain_id").is_not_null())
-    if chain.height == 0:
-        return pl.Series("event_id", [], dtype=pl.Utf8)
-    timed = chain.join(events.select("event_id", "ts"), on="event_id", how="inner").unique("event_id")
-    ranked = timed.with_columns(pl.col("ts").rank("ordinal").over("chain_id").alias("_rank"))
-    return ranked.filter(pl.col("_rank") > allowed)["event_id"]
+def apply_charter(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> ScenarioResult:
+    """Replay the history under the charter (:func:`sobria.policy.decision.decide` on every event):
+    drop what it blocks, re-route what it routes, re-estimate the re-routed requests."""
+    decided = charter_decisions(events, rules)
+    dropped = decided.filter(pl.col("dropped"))
+    images = int((dropped["operation"] == "image").sum())
+    retries = int(dropped.filter(pl.col("operation") != "image")["_retry"].sum())
+    kept = decided.filter(~pl.col("dropped"))
+    routed = pl.col("target") != pl.col("model")
+    rerouted_rows = kept.filter(routed)
+    projected = pl.concat([kept.filter(~routed).drop(_DECISION), _reestimate(rerouted_rows, catalog)],
+                          how="vertical")
+    return ScenarioResult(rules, totals(events), totals(projected), rerouted_rows.height, retries, images,
+                          dropped.height - images - retries)
 
 
-def _reestimate(rows: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> pl.DataFrame:
+_DECISION = ("action", "rule", "target", "rules", "dropped", "_retry")
+
+
+def _reestimate(rows: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+    swapped = rows.with_columns(pl.col("target").alias("model")).drop(_DECISION)
     if rows.height == 0:
-        return rows
-    light = pl.col("provider").replace_strict(rules.light_models, default=pl.col("model"))
-    swapped = rows.with_columns(light.alias("model"))
+        return swapped
+    providers = {m: resolve(catalog, None, m).provider for m in swapped["model"].unique().to_list()}
+    swapped = swapped.with_columns(pl.col("model").replace_strict(providers, default=pl.col("provider"))
+                                   .alias("provider"))
     inputs = swapped.select("provider", "model", "operation", "input_tokens", "output_tokens",
                             "cached_input_tokens", "images", "image_size", "image_quality", "latency_ms", "zone",
                             "request_count").with_columns(pl.lit(None, pl.Float64).alias("latency_ms"))

@@ -11,7 +11,7 @@ thresholds and the evaluation: docs/waste.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -27,11 +27,6 @@ UNUSED_IMAGE = "unused-image"
 INTERNAL_IMAGE = "internal-image"
 HEAVY_MODEL_TRIVIAL = "heavy-model-trivial"
 REASONS = (REFORMULATION, REGENERATION, UNUSED_IMAGE, INTERNAL_IMAGE, HEAVY_MODEL_TRIVIAL)
-INTERNAL_PURPOSES = ("internal",)
-DEFAULT_LIGHT_MODELS: Mapping[str, str] = MappingProxyType({
-    "openai": "gpt-4o-mini", "mistralai": "mistral-small-latest", "anthropic": "claude-haiku-4-5",
-    "google_genai": "gemini-2.0-flash-lite", "cohere": "command-r7b-12-2024",
-})
 RESULT_SCHEMA: Mapping[str, pl.DataType] = MappingProxyType({
     "event_id": pl.Utf8(), "reason": pl.Utf8(), "chain_id": pl.Utf8(), "confidence": pl.Float64(),
     "saving_gwp_kgco2e": pl.Float64(), "saving_energy_kwh": pl.Float64(),
@@ -47,12 +42,12 @@ class WasteOptions:
     duplicate_similarity: float = 0.85
     near_similarity: float = 0.5
     paraphrase_words: float = 0.3
-    light_models: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LIGHT_MODELS)
+    light_models: Mapping[str, str] | None = None   # None: the catalogue's model_classes.light
     heavy_min_active_params_b: float = 40.0     # at the catalogue's max bound
-    heavy_models: tuple[str, ...] = ()          # names always heavy, whatever the catalogue says
+    heavy_models: tuple[str, ...] = ()          # names always heavy, besides the catalogue's model_classes.heavy
     short_prompt_tokens: int = 50
     short_answer_tokens: int = 120
-    internal_purposes: tuple[str, ...] = INTERNAL_PURPOSES
+    internal_purposes: tuple[str, ...] | None = None  # None: the catalogue's model_classes.internal_purposes
 
     def chain_rules(self) -> ChainRules:
         return ChainRules(self.session_gap_minutes, self.lookback, self.duplicate_similarity,
@@ -82,7 +77,7 @@ def detect_waste(events: pl.DataFrame, catalog: Catalog, options: WasteOptions |
     opts = options or WasteOptions()
     if events.height == 0:
         return empty_result()
-    parts = [_chains(events, opts), _images(events, opts), _heavy(events, catalog, opts)]
+    parts = [_chains(events, opts), _images(events, catalog, opts), _heavy(events, catalog, opts)]
     columns = [pl.col(name).cast(dtype) for name, dtype in RESULT_SCHEMA.items()]
     return pl.concat([p.select(columns) for p in parts]).sort(["event_id", "reason"])
 
@@ -116,7 +111,13 @@ def _chains(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
     })
 
 
-def _images(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
+def internal_purposes(catalog: Catalog, opts: WasteOptions) -> tuple[str, ...]:
+    if opts.internal_purposes is not None:
+        return opts.internal_purposes
+    return tuple(catalog.model_classes.internal_purposes)
+
+
+def _images(events: pl.DataFrame, catalog: Catalog, opts: WasteOptions) -> pl.DataFrame:
     if "operation" not in events.columns:
         return empty_result()
     images = events.filter(pl.col("operation") == "image")
@@ -125,7 +126,7 @@ def _images(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
         frames.append(images.filter(pl.col("image_used").eq(False)).select(
             "event_id", pl.lit(UNUSED_IMAGE).alias("reason"), pl.lit(1.0).alias("confidence")))
     if "purpose" in images.columns:
-        frames.append(images.filter(pl.col("purpose").is_in(list(opts.internal_purposes))).select(
+        frames.append(images.filter(pl.col("purpose").is_in(list(internal_purposes(catalog, opts)))).select(
             "event_id", pl.lit(INTERNAL_IMAGE).alias("reason"), pl.lit(0.9).alias("confidence")))
     if not frames:
         return empty_result()
@@ -139,10 +140,12 @@ def light_model_for(catalog: Catalog, provider: str | None, model: str, opts: Wa
     resolution = resolve(catalog, provider, model, "chat")
     if resolution.kind != "llm" or resolution.status not in ("ok", "model-guessed"):
         return None
-    light = opts.light_models.get(resolution.provider)
+    classes = catalog.model_classes
+    light = (opts.light_models if opts.light_models is not None else classes.light).get(resolution.provider)
     if light is None or light == resolution.model:
         return None
-    if model in opts.heavy_models or resolution.model in opts.heavy_models:
+    heavy = {*opts.heavy_models, *classes.heavy}
+    if model in heavy or resolution.model in heavy:
         return light
     assert resolution.llm is not None
     if resolution.llm.active_params_b.max < opts.heavy_min_active_params_b:

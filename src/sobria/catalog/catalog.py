@@ -25,6 +25,7 @@ from sobria.catalog.schema import (
     EmbeddingModelEntry,
     FallbackClass,
     ImageModelEntry,
+    ModelClasses,
     MonetaryFactor,
     Overlay,
     PriceEntry,
@@ -93,6 +94,14 @@ class Catalog:
         from sobria.catalog.resolve import resolve
 
         return resolve(self, None, name).status == "ok" or normalise(name) in self.aliases
+
+    @property
+    def model_classes(self) -> ModelClasses:
+        """Light model per provider, heavy models, internal purposes (one list, with its source)."""
+        return self.overlay.model_classes
+
+    def is_heavy(self, model: str | None) -> bool:
+        return model is not None and model in self.overlay.model_classes.heavy
 
     def model_names(self) -> list[str]:
         names = {m.name for m in self.llm.values()} | set(self.images) | set(self.embeddings)
@@ -171,5 +180,8 @@ def _check_consistency(catalog: Catalog) -> None:
             raise CatalogDataError(f"constants.json: missing {key}")
     if "unknown" not in catalog.providers:
         raise CatalogDataError("providers.json: the 'unknown' provider is required")
+    for provider, light in catalog.model_classes.light.items():
+        if provider not in catalog.providers or not catalog.knows_model(light):
+            raise CatalogDataError(f"model_classes.json: light model {provider}/{light} is not in the catalogue")
     if "medium" not in catalog.fallbacks:
         raise CatalogDataError("fallback_classes.json: the 'medium' class is required")

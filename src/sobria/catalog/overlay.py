@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sobria.catalog.schema import Overlay
+from sobria.catalog.schema import ModelClasses, Overlay
 
 OVERLAY_FILES = (
     "providers", "llm_models", "image_models", "embedding_models", "aliases",
-    "prices", "monetary_factors", "fallback_classes", "constants",
+    "prices", "monetary_factors", "fallback_classes", "constants", "model_classes",
 )
 
 
@@ -33,3 +33,9 @@ def read_overlay() -> Overlay:
         first = exc.errors()[0]
         path = ".".join(str(p) for p in first["loc"])
         raise CatalogDataError(f"catalog/data/{first['loc'][0]}.json: {path}: {first['msg']}") from exc
+
+
+def read_model_classes() -> ModelClasses:
+    """Only the model classes (light/heavy models, internal purposes), for code without a catalogue."""
+    text = (resources.files("sobria") / "catalog" / "data" / "model_classes.json").read_text(encoding="utf-8")
+    return ModelClasses.model_validate(json.loads(text)["model_classes"])

@@ -168,6 +168,16 @@ class Constant(Strict):
     source: Source
 
 
+class ModelClasses(Strict):
+    """Which models are light (per provider, the default to route to) and heavy, and which purposes
+    are internal documents: the one list used by waste detection, the audit scenario and reports."""
+
+    light: dict[str, str] = Field(description="provider -> its light model")
+    heavy: list[str] = Field(description="model names that are heavy, whatever the catalogue's bounds")
+    internal_purposes: list[str] = Field(description="purposes that mean an internal document")
+    source: Source
+
+
 class Overlay(Strict):
     """The whole overlay, as loaded from the package's JSON files."""
 
@@ -180,3 +190,4 @@ class Overlay(Strict):
     monetary_factors: list[MonetaryFactor]
     fallback_classes: list[FallbackClass]
     constants: list[Constant]
+    model_classes: ModelClasses

@@ -31,7 +31,7 @@ def render(
 
     c = cli_context(ctx)
     catalog = load_catalog()
-    policy = load_policy(policy_file, catalog.knows_model, catalog.model_names())
+    policy = load_policy(policy_file, catalog)
     t = Translator.for_lang(lang) if lang is not None else c.t
     if fmt == "pdf":
         if output is None:

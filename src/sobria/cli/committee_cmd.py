@@ -47,7 +47,7 @@ def _policy(path: Path) -> Policy:
     from sobria.policy.loader import load_policy
 
     catalog = load_catalog()
-    return load_policy(path, catalog.knows_model, catalog.model_names())
+    return load_policy(path, catalog)
 
 
 @app.command("log")

@@ -66,7 +66,7 @@ def _signals(c: CliContext, policy_file: Path | None, measure: bool, at: str | N
         from sobria.policy.loader import load_policy
 
         catalog = load_catalog()
-        policy = load_policy(policy_file, catalog.knows_model, catalog.model_names())
+        policy = load_policy(policy_file, catalog)
         formalised = True
         budgets = Budgets(dict(policy.budgets.teams), policy.budgets.default_kgco2e,
                           tuple(policy.budgets.alert_thresholds_percent))

@@ -112,7 +112,7 @@ class Gateway:
 def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
     """Compile the policy, the PII scanner and the estimator; open the store and the journal."""
     catalog = load_catalog()
-    policy = load_policy(Path(config.policy), catalog.knows_model, catalog.model_names())
+    policy = load_policy(Path(config.policy), catalog)
     if config.tool not in {tool.id for tool in policy.tools}:
         raise UserInputError("gateway.config.unknown_tool", {"tool": config.tool, "policy": config.policy,
                                                              "tools": ", ".join(t.id for t in policy.tools)},

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, Protocol, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -68,10 +68,22 @@ def read_policy_text(text: str, known_model: Callable[[str], bool] | None = None
     return PolicyReport(policy if not issues else None, tuple(sorted(issues, key=_order)))
 
 
-def load_policy(path: Path, known_model: Callable[[str], bool] | None = None,
-                candidates: Sequence[str] = ()) -> Policy:
-    """The policy in ``path``; the first issue, if any, is raised as a :class:`UserInputError`."""
-    report = read_policy_text(read_text(path), known_model, candidates)
+class ModelNames(Protocol):
+    """What vetting a policy's model names needs from the catalogue."""
+
+    def knows_model(self, name: str) -> bool: ...
+
+    def model_names(self) -> list[str]: ...
+
+
+def load_policy(path: Path, catalog: ModelNames | None = None) -> Policy:
+    """The policy in ``path``, its model names vetted against ``catalog`` when given; the first
+    issue, if any, is raised as a :class:`UserInputError`. Every command, the audit and the
+    gateway load a policy file through this one helper."""
+    if catalog is None:
+        report = read_policy_text(read_text(path))
+    else:
+        report = read_policy_text(read_text(path), catalog.knows_model, catalog.model_names())
     if report.policy is None or report.issues:
         first = report.issues[0]
         raise UserInputError(first.key, dict(first.params),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sobria.audit.result import AuditResult
-from sobria.audit.scenarios import HEAVY_MODELS
+from sobria.catalog.overlay import read_model_classes
 
 # Thresholds (shares of requests, people or carbon) above which a recommendation is made.
 HEAVY_SHARE_MIN = 0.30          # requests on a heavy model
@@ -38,7 +38,8 @@ def recommend(result: AuditResult) -> list[Recommendation]:
         return out
     if not result.headline.policy_formalised:
         out.append(Recommendation("charter", "none", 0.0))
-    heavy = sum(t.requests for model, t in k.by_model if model in HEAVY_MODELS) / requests
+    heavy_models = frozenset(read_model_classes().heavy)
+    heavy = sum(t.requests for model, t in k.by_model if model in heavy_models) / requests
     if heavy >= HEAVY_SHARE_MIN:
         out.append(Recommendation("light-model", "share", heavy))
     retries = sum(waste.by_reason.get(r, 0) for r in RETRY_REASONS) / requests

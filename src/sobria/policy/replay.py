@@ -1,0 +1,86 @@
+"""The decision function replayed over stored events: one :class:`Decision` per event.
+
+This is how everything after the fact applies the charter — the audit's charter scenario and the
+committee's violation counts alike — so that they agree with each other and with the gateway,
+which calls :func:`~sobria.policy.decision.decide` live. Each event becomes a
+:class:`~sobria.policy.decision.RequestContext`: tool, model, team, purpose, image or text, how
+many times the same prompt was already sent in the conversation, and the team's emissions so far
+in the month. What cannot be known after the fact is left out: personal data in prompts (not
+stored) and heavy-model justifications (not logged), so data rules fire only through purposes, and
+heavy models without a justification count as routed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from sobria.policy.decision import BudgetState, Decision, RequestContext, Rules, decide
+
+_COLUMNS = ("event_id", "team", "tool", "model", "operation", "purpose", "request_count", "_regeneration",
+            "_spent")
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """One event and the decision the charter takes for it."""
+
+    event_id: str
+    team: str | None
+    requests: int
+    decision: Decision
+
+
+def replay_columns(events: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_regeneration`` (earlier sends of the same prompt in the conversation) and ``_spent``
+    (the team's central kgCO2e earlier in the same month), in time order."""
+    ts = pl.col("ts_us") if "ts_us" in events.columns else pl.col("ts").dt.epoch("us")
+    central = ((pl.col("gwp_kgco2e_min").fill_null(0.0) + pl.col("gwp_kgco2e_max").fill_null(0.0)) / 2)
+    month = pl.from_epoch(ts, time_unit="us").dt.strftime("%Y-%m")
+    ordered = events.with_columns(_ts=ts, _month=month, _gwp=central).sort("_ts", "event_id")
+    regeneration = (pl.when(pl.col("prompt_fingerprint").is_null()).then(0)
+                    .otherwise(pl.int_range(pl.len()).over("person", "conversation_id", "prompt_fingerprint")))
+    spent = (pl.col("_gwp").cum_sum().over("team", "_month") - pl.col("_gwp"))
+    return ordered.with_columns(_regeneration=regeneration, _spent=spent)
+
+
+def quantised_spent(rules: Rules, team: str | None, spent: float) -> float:
+    """The spend at the last alert level crossed: the decision only depends on that level."""
+    limit = rules.team_budgets.get(team, rules.default_budget) if team is not None else None
+    if limit is None or limit <= 0:
+        return 0.0
+    percent = spent / limit * 100
+    crossed = [level for level in (*rules.thresholds, 100) if percent >= level]
+    return limit * max(crossed) / 100 if crossed else 0.0
+
+
+def context_of(rules: Rules, team: str | None, tool: str | None, model: str, operation: str | None,
+               purpose: str | None, regeneration: int, spent: float) -> RequestContext:
+    """The context of one stored event, as :func:`replay` builds it."""
+    budget = BudgetState(quantised_spent(rules, team, spent)) if team is not None else None
+    return RequestContext(model=model, tool=tool, team=team, purpose=purpose,
+                          kind="image" if operation == "image" else "text", regeneration=regeneration,
+                          budget=budget)
+
+
+def replay(events: pl.DataFrame, rules: Rules) -> Iterator[Replayed]:
+    """The decision for every event (with impact columns), in time order."""
+    frame = replay_columns(events)
+    cache: dict[RequestContext, Decision] = {}
+    for event_id, team, tool, model, operation, purpose, count, regen, spent in frame.select(_COLUMNS).iter_rows():
+        ctx = context_of(rules, team, tool, model, operation, purpose, int(regen), spent)
+        decision = cache.get(ctx)
+        if decision is None:
+            decision = cache[ctx] = decide(rules, ctx)
+        yield Replayed(event_id, team, int(count), decision)
+
+
+def decision_frame(events: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """One row per event: ``event_id``, ``action``, ``rule`` (of the main action), ``target``
+    (the model the charter sends the request to) and ``rules`` (every rule fired, ``|``-joined)."""
+    rows = [(r.event_id, r.decision.action, r.decision.rule, r.decision.model,
+             "|".join(f.rule for f in r.decision.fired)) for r in replay(events, rules)]
+    return pl.DataFrame(rows, schema={"event_id": pl.Utf8, "action": pl.Utf8, "rule": pl.Utf8,
+                                      "target": pl.Utf8, "rules": pl.Utf8}, orient="row")
