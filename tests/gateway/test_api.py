@@ -15,7 +15,7 @@ from sobria.impact.request import Request, estimate_request
 from sobria.store import Store
 from sobria.store.gateway_tables import requests
 from sobria.store.tables import events
-from tests.gateway.conftest import Running
+from tests.gateway.conftest import ADMIN_KEY, Running
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_health_and_metrics(running: Running) -> None:
     health = httpx.get(f"{running.url}/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
-    metrics = httpx.get(f"{running.url}/metrics").text
+    metrics = httpx.get(f"{running.url}/metrics", headers={"Authorization": f"Bearer {ADMIN_KEY}"}).text
     assert "# TYPE sobria_gateway_requests_total counter" in metrics
     assert 'sobria_gateway_request_duration_seconds_bucket{le="+Inf"}' in metrics
 

@@ -144,7 +144,7 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
     if decision.fired:
         text = " | ".join(decision.messages(gw.t))
         headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))
-    if call.limit_kgco2e is not None and call.key.team is not None:
-        used = gw.budget_used.get((call.key.team, month_of(call.ts_us)), 0.0)
+    if call.limit_kgco2e is not None and call.reservation is not None:
+        used = gw.budget_used.get((call.reservation[0], month_of(call.ts_us)), 0.0)
         headers.append((b"x-sobria-budget-left-kgco2e", f"{max(call.limit_kgco2e - used, 0.0):.6g}".encode()))
     return headers

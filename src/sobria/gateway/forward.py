@@ -21,7 +21,7 @@ _SSE_HEADERS = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no
 
 def upstream_failure(gw: Gateway, code: str, status: int | None = None) -> GatewayError:
     """The client-facing error for an upstream fault (``status``: the upstream's own, if any)."""
-    http = {"upstream_timeout": 504, "upstream_rate_limited": 429}.get(code, 502)
+    http = {"upstream_timeout": 504, "upstream_rate_limited": 429}.get(code, 502)  # upstream_auth too
     return GatewayError(http, code, gw.t(f"gateway.error.{code}", status=status or ""), kind="upstream_error")
 
 
@@ -93,8 +93,10 @@ async def _fail(gw: Gateway, call: Call, send: Send, code: str, status: int | No
 
 async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, content: bytes,
                            retry_after: str | None) -> None:
-    if status == 429 or status >= 500:
-        code = "upstream_rate_limited" if status == 429 else "upstream_error"
+    if status in (401, 403, 407) or status == 429 or status >= 500:
+        # the provider refusing the gateway's own key is not the client's fault: a 502, and never the
+        # provider's body (it quotes the masked provider key)
+        code = {429: "upstream_rate_limited"}.get(status, "upstream_error" if status >= 500 else "upstream_auth")
         error = upstream_failure(gw, code, status)
         footprint = finish(gw, call, error.status, None, error=code)
         extra = [(b"retry-after", retry_after.encode())] if retry_after else []

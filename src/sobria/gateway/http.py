@@ -81,3 +81,27 @@ def header(scope: Scope, name: bytes) -> str | None:
             except UnicodeDecodeError:
                 return raw.decode("latin-1")
     return None
+
+
+def bearer(scope: Scope) -> str | None:
+    """The token of ``Authorization: Bearer <token>`` (the scheme is case-insensitive, RFC 6750 and
+    RFC 9110 §11.1); None for any other form, a bare token included."""
+    given = header(scope, b"authorization")
+    if given is None:
+        return None
+    scheme, _, token = given.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def client_token(scope: Scope) -> str | None:
+    """A client's API key, as the SDKs send it: ``Authorization: Bearer`` (OpenAI), ``x-api-key``
+    (Anthropic) or ``api-key`` (Azure OpenAI)."""
+    token = bearer(scope)
+    if token:
+        return token
+    for name in (b"x-api-key", b"api-key"):
+        value = (header(scope, name) or "").strip()
+        if value:
+            return value
+    return None
