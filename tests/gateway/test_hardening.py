@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from typing import Any
 
 import httpx
@@ -193,3 +194,27 @@ def test_rejected_requests_are_in_the_security_log_with_the_key_id(running: Runn
         f"rejected status=400 code=invalid_json method=POST path=/v1/chat/completions key={key_id}",
         f"rejected status=404 code=model_not_found method=POST path=/v1/chat/completions key={key_id}",
         "rejected status=401 code=invalid_api_key method=POST path=/v1/chat/completions key=-"]
+
+
+def test_oversized_headers_are_a_431(running: Running) -> None:
+    r = _post(running, _chat(), **{"X-Padding": "a" * 40_000})
+    assert (r.status_code, r.json()["error"]["code"]) == (431, "headers_too_large")
+
+
+def test_a_body_sent_too_slowly_is_a_408(running: Running) -> None:
+    gw = running.gw
+    config = gw.config
+    gw.config = config.model_copy(update={"body_timeout_s": 0.2})
+    host, port = running.url.removeprefix("http://").split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=5) as conn:
+            conn.sendall(f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {running.key}\r\n"
+                         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{".encode())
+            chunks = []
+            while chunk := conn.recv(65536):  # the gateway closes the connection after its answer
+                chunks.append(chunk)
+            answer = b"".join(chunks).decode()
+    finally:
+        gw.config = config
+    assert answer.startswith("HTTP/1.1 408 ")
+    assert '"code": "body_timeout"' in answer

@@ -48,7 +48,7 @@ async def handle_admin(gw: Gateway, scope: Scope, receive: Receive, send: Send) 
         records = await asyncio.to_thread(list_keys, gw.engine)
         await send_json(send, 200, {"object": "list", "data": [key_json(r) for r in records]})
     elif path == "/admin/keys" and method == "POST":
-        fields = _fields(gw, await read_body(receive, 65536))
+        fields = _fields(gw, await read_body(receive, 65536, gw.config.body_timeout_s))
         try:
             person = gw.person_key(fields["person"]) if fields["person"] else None
             record, token = await asyncio.to_thread(create_key, gw.engine, fields["name"] or "", person,

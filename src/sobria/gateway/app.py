@@ -14,12 +14,14 @@ from sobria.gateway.charter import apply_charter
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.forward import forward
 from sobria.gateway.http import (
+    BodyTimeoutError,
     BodyTooLargeError,
     GatewayError,
     Receive,
     Scope,
     Send,
     client_token,
+    headers_size,
     read_body,
     send_bytes,
     send_error,
@@ -46,7 +48,15 @@ class GatewayApp:
         if scope["type"] != "http":
             return
         try:
+            if headers_size(scope) > self.gw.config.max_header_bytes:
+                raise GatewayError(431, "headers_too_large", self.gw.t("gateway.error.headers_too_large",
+                                                                       limit=self.gw.config.max_header_bytes))
             await self._route(scope, receive, send)
+        except BodyTimeoutError:
+            slow = GatewayError(408, "body_timeout", self.gw.t("gateway.error.body_timeout",
+                                                               limit=self.gw.config.body_timeout_s))
+            self._rejected(scope, slow)
+            await send_error(send, slow, [(b"connection", b"close")])
         except GatewayError as err:
             self._rejected(scope, err)
             await send_error(send, err)
@@ -94,7 +104,7 @@ class GatewayApp:
         started = time.perf_counter()
         gw = self.gw
         key = await self._authenticate(scope)
-        body = await read_body(receive, gw.config.max_body_bytes)
+        body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
         images = gw.rules.image_models[0] if gw.rules.image_models else None
         inbound = parse_inbound(path, body, gw.t, images)
         call = await apply_charter(gw, scope, key, inbound, started)

@@ -139,8 +139,9 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
     ]
     if estimated:
         headers.append((b"x-sobria-footprint", b"estimate"))
-    if decision.rule is not None:
-        headers.append((b"x-sobria-rule", decision.rule.encode()))
+    if decision.fired:  # every rule that fired (redaction and routing too), the main one first
+        rules = dict.fromkeys([decision.rule, *(f.rule for f in decision.fired)])
+        headers.append((b"x-sobria-rule", ", ".join(r for r in rules if r).encode()))
     if decision.fired:
         text = " | ".join(decision.messages(gw.t))
         headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))

@@ -63,6 +63,8 @@ class GatewayConfig(_Strict):
     admin_key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     lang: Literal["fr", "en"] = "fr"
     max_body_bytes: int = Field(4_000_000, ge=1024)
+    max_header_bytes: int = Field(32_768, ge=1024)  # names and values of all request headers
+    body_timeout_s: float = Field(30.0, gt=0)  # to receive a whole request body
     client_names: str | None = None
     metrics: Literal["off", "admin", "public"] = "admin"  # who may read /metrics ("admin": the admin key)
     estimates: Estimates = Estimates()

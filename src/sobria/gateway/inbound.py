@@ -180,12 +180,18 @@ def conversation_opening(inbound: Inbound) -> str | None:
     return json.dumps(opening, sort_keys=True, ensure_ascii=False)
 
 
+_NOT_PARAMETERS = frozenset({"messages", "stream", "stream_options", "user", "metadata"})
+
+
 def last_user_text(inbound: Inbound) -> str:
-    """The text that identifies a request for regeneration counting (last user message or prompt)."""
+    """What identifies a request for regeneration counting: its last user message (or prompt) and its
+    parameters (model, temperature, tools...) — asking the same thing with other settings is not a
+    regeneration."""
     payload = inbound.payload
+    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != _REQUIRED[inbound.operation]}
+    text: Any = None
     if inbound.operation == "chat":
-        for message in reversed(payload["messages"]):
-            if message.get("role") == "user":
-                return json.dumps(message.get("content"), sort_keys=True)
-        return ""
-    return json.dumps(payload.get(_REQUIRED[inbound.operation]), sort_keys=True)
+        text = next((m.get("content") for m in reversed(payload["messages"]) if m.get("role") == "user"), None)
+    else:
+        text = payload.get(_REQUIRED[inbound.operation])
+    return json.dumps([text, parameters], sort_keys=True)
