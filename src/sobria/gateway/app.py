@@ -87,6 +87,13 @@ class GatewayApp:
             await self._authenticate(scope)
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "sobria"} for m in gw.upstreams.models()]
             await send_json(send, 200, {"object": "list", "data": data})
+        elif path.startswith("/v1/models/") and method == "GET":
+            await self._authenticate(scope)
+            model = path.removeprefix("/v1/models/")
+            if model not in gw.upstreams.models():
+                raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=model),
+                                   param="model")
+            await send_json(send, 200, {"id": model, "object": "model", "created": 0, "owned_by": "sobria"})
         elif path == "/healthz":
             await send_json(send, 200, {"status": "ok", "pid": os.getpid(), "journal_lag_bytes": gw.lag_bytes()})
         elif path == "/metrics":

@@ -35,6 +35,7 @@ class Call:
     limit_kgco2e: float | None = None
     estimate: Footprint = NOTHING
     rewritten: bool = False
+    strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
 
     @property
     def model(self) -> str:

@@ -142,7 +142,11 @@ def _rewrite(call: Call, findings: list[list[Finding]]) -> bool:
         map_texts(payload, call.inbound.operation, hide)
     if call.model != call.inbound.model:
         payload["model"] = call.model
-    if call.inbound.stream:
-        options = payload.get("stream_options")
-        payload["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
+    options = payload.get("stream_options")
+    options = options if isinstance(options, dict) else {}
+    if call.inbound.stream and options.get("include_usage") is not True:
+        # the event needs the usage; the client did not ask for it, so the extra usage-only chunk is
+        # removed on the way back (a plain ``chunk.choices[0]`` loop keeps working)
+        payload["stream_options"] = {**options, "include_usage": True}
+        call.strip_usage_chunk = True
     return changed

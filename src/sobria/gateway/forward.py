@@ -107,7 +107,7 @@ async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, con
 
 
 async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str) -> None:
-    relay = _Relay(gw.config.estimates.chars_per_token)
+    relay = _Relay(gw.config.estimates.chars_per_token, call.strip_usage_chunk)
     started = False
     try:
         async with target.client().post(target.url(path), data=data, headers=target.headers,
@@ -146,7 +146,8 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
 class _Relay:
     """Splits an SSE stream into events, passes them on, reads usage and spots faults."""
 
-    def __init__(self, chars_per_token: float) -> None:
+    def __init__(self, chars_per_token: float, strip_usage_chunk: bool = False) -> None:
+        self.strip_usage_chunk = strip_usage_chunk
         self.buffer = b""
         self.done = False
         self.error: str | None = None
@@ -167,7 +168,8 @@ class _Relay:
         return b"".join(out)
 
     def _read(self, event: bytes) -> bool:
-        """True if the event is to be passed on."""
+        """True if the event is to be passed on (not the usage-only chunk the client did not ask for)."""
+        passed = True
         for line in event.split(b"\n"):
             if not line.startswith(b"data:"):
                 continue
@@ -181,7 +183,9 @@ class _Relay:
                 self.error = "upstream_malformed"
                 return False
             self._count(data)
-        return True
+            if self.strip_usage_chunk and isinstance(data, dict) and data.get("choices") == [] and "usage" in data:
+                passed = False
+        return passed
 
     def _count(self, data: Any) -> None:
         usage = usage_from(data)
