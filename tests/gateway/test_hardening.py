@@ -218,3 +218,22 @@ def test_a_body_sent_too_slowly_is_a_408(running: Running) -> None:
         gw.config = config
     assert answer.startswith("HTTP/1.1 408 ")
     assert '"code": "body_timeout"' in answer
+
+
+def test_a_request_that_fails_inside_the_gateway_still_has_its_event(running: Running,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("defect")
+
+    monkeypatch.setattr("sobria.gateway.forward.usage_from", broken)
+    before = running.gw.journal.size()
+    assert _post(running, _chat("bonjour")).status_code == 500  # uvicorn's answer to a defect
+    monkeypatch.undo()
+    assert running.gw.journal.size() > before
+    running.drain()
+    with running.gw.engine.connect() as conn:
+        row = conn.execute(sa.select(requests.c.status_code, requests.c.error)
+                           .order_by(requests.c.event_id.desc()).limit(1)).one()
+        reserved = conn.execute(sa.select(budgets.c.reserved_kgco2e).where(budgets.c.team == "commercial")).scalar()
+    assert tuple(row) == (500, "gateway_internal")
+    assert reserved == pytest.approx(0.0, abs=1e-12)

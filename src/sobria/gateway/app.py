@@ -10,6 +10,7 @@ import os
 import time
 
 from sobria.gateway.admin import authorise_admin, handle_admin
+from sobria.gateway.call import finish
 from sobria.gateway.charter import apply_charter
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.forward import forward
@@ -115,7 +116,11 @@ class GatewayApp:
         images = gw.rules.image_models[0] if gw.rules.image_models else None
         inbound = parse_inbound(path, body, gw.t, images)
         call = await apply_charter(gw, scope, key, inbound, started)
-        await forward(gw, call, body, send, path.removeprefix("/v1"))
+        try:
+            await forward(gw, call, body, send, path.removeprefix("/v1"))
+        finally:
+            if not call.finished:  # a defect or a cancelled request: the event (and the budget) all the same
+                finish(gw, call, 500, None, error="gateway_internal")
 
     def _metrics_allowed(self, scope: Scope) -> None:
         mode = self.gw.config.metrics

@@ -35,6 +35,7 @@ class Call:
     limit_kgco2e: float | None = None
     estimate: Footprint = NOTHING
     rewritten: bool = False
+    finished: bool = False  # its usage event is written
     strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
 
     @property
@@ -86,6 +87,7 @@ def _conversation(key_id: str, inbound: Inbound) -> str | None:
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
+    call.finished = True
     inbound = call.inbound
     if usage is None:
         chars = gw.config.estimates.chars_per_token
