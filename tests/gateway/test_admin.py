@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
+import pytest
 import sqlalchemy as sa
 
-from sobria.gateway.keys import PREFIX_LENGTH, TOKEN_PREFIX, hash_key
+from sobria.errors import UserInputError
+from sobria.gateway.keys import PREFIX_LENGTH, TOKEN_PREFIX, create_key, hash_key, list_keys, revoke_key
+from sobria.store import open_store
 from sobria.store.gateway_tables import virtual_keys
 from tests.gateway.conftest import ADMIN_KEY, Running
 
@@ -56,3 +61,18 @@ def test_admin_api_pseudonymises_people_unless_names_are_kept(running: Running) 
         assert refused.json()["error"]["message"].startswith("paramètre SOBRIA_SECRET_FILE")
     finally:
         running.gw.keep_names = True
+
+
+def test_revoke_by_a_unique_prefix_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'k.db'}")
+    store.migrate()
+    tokens = iter(["sk-sobria-abcdefXXXX-one", "sk-sobria-abcdefYYYY-two", "sk-sobria-zzzzzzZZZZ-three"])
+    monkeypatch.setattr("sobria.gateway.keys.new_token", lambda: next(tokens))
+    first = [create_key(store.engine, name, None, "t")[0] for name in ("un", "deux", "trois")]
+    assert {r.prefix for r in first} == {"sk-sobria-abcdef", "sk-sobria-zzzzzz"}  # 6 random characters
+    with pytest.raises(UserInputError) as ambiguous:
+        revoke_key(store.engine, "sk-sobria-abc")
+    assert ambiguous.value.key == "gateway.keys.ambiguous"
+    assert revoke_key(store.engine, "sk-sobria-zz").name == "trois"
+    assert revoke_key(store.engine, first[1].id).name == "deux"  # by id, always unique
+    assert [r.active for r in list_keys(store.engine)] == [True, False, False]

@@ -15,7 +15,7 @@ from sobria.impact.request import Request, estimate_request
 from sobria.store import Store
 from sobria.store.gateway_tables import requests
 from sobria.store.tables import events
-from tests.gateway.conftest import Running
+from tests.gateway.conftest import ADMIN_KEY, Running
 
 
 @pytest.fixture
@@ -65,11 +65,32 @@ def test_chat_streamed_usage_from_final_chunk(client: openai.OpenAI, running: Ru
     assert running.upstream.received[-1]["stream_options"] == {"include_usage": True}
 
 
+def test_the_usage_chunk_is_removed_unless_the_client_asked_for_it(client: openai.OpenAI, running: Running) -> None:
+    text = "un deux trois"
+    plain = client.chat.completions.create(model="gpt-4o-mini", stream=True,
+                                           messages=[{"role": "user", "content": text}])
+    contents = [chunk.choices[0].delta.content for chunk in plain]  # a plain loop: every chunk has a choice
+    assert contents == ["echo:", " un", " deux", " trois", None]
+    asked = client.chat.completions.create(model="gpt-4o-mini", stream=True, stream_options={"include_usage": True},
+                                           messages=[{"role": "user", "content": text}])
+    chunks = list(asked)
+    assert (chunks[-1].choices, chunks[-1].usage and chunks[-1].usage.completion_tokens) == ([], 4)
+    assert running.upstream.received[-1]["stream_options"] == {"include_usage": True}
+    refused = client.chat.completions.with_raw_response.create(
+        model="gpt-4o-mini", stream=True, stream_options={"include_usage": False},
+        messages=[{"role": "user", "content": text}])
+    assert all(c.choices for c in refused.parse())
+    assert _event(running, refused.headers["x-sobria-event-id"])["output_tokens"] == 4  # measured all the same
+
+
 def test_completions_embeddings_images_models(client: openai.OpenAI, running: Running) -> None:
     completion = client.completions.create(model="gpt-4o-mini", prompt="Bonjour")
     assert completion.choices[0].text == "echo: Bonjour"
     embedding = client.embeddings.create(model="text-embedding-3-small", input=["a b", "c"])
     assert [len(d.embedding) for d in embedding.data] == [8, 8]
+    assert client.models.retrieve("gpt-4o").id == "gpt-4o"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("gpt-unknown")
     models = [m.id for m in client.models.list()]
     assert models == ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "dall-e-3", "gpt-image-1", "gpt-refused"]
     raw = client.images.with_raw_response.generate(model="gpt-image-1", prompt="un logo sobre", n=2,
@@ -84,7 +105,7 @@ def test_health_and_metrics(running: Running) -> None:
     health = httpx.get(f"{running.url}/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
-    metrics = httpx.get(f"{running.url}/metrics").text
+    metrics = httpx.get(f"{running.url}/metrics", headers={"Authorization": f"Bearer {ADMIN_KEY}"}).text
     assert "# TYPE sobria_gateway_requests_total counter" in metrics
     assert 'sobria_gateway_request_duration_seconds_bucket{le="+Inf"}' in metrics
 

@@ -22,7 +22,8 @@ def test_heavy_model_without_purpose_is_routed_to_the_default(running: Running) 
     assert (r.headers["x-sobria-model"], r.headers["x-sobria-decision"]) == ("gpt-4o-mini", "route")
     assert r.headers["x-sobria-rule"] == "models.heavy.purposes"
     assert unquote(r.headers["x-sobria-message"]) == (
-        "Le modèle lourd « gpt-4o » n'est pas prévu pour cet usage (-) : la requête passe par « gpt-4o-mini ».")
+        "Le modèle lourd « gpt-4o » est réservé aux usages prévus par la charte et aucun usage n'a été déclaré : "
+        "la requête passe par « gpt-4o-mini ».")
     assert running.upstream.received[-1]["model"] == "gpt-4o-mini"
 
 
@@ -72,3 +73,22 @@ def test_images_rules(running: Running) -> None:
 def test_regenerations_over_the_limit_warn(running: Running) -> None:
     decisions = [_chat(running, "Reformule encore ce paragraphe").headers["x-sobria-decision"] for _ in range(5)]
     assert decisions == ["allow", "allow", "allow", "allow", "warn"]
+
+
+def test_the_same_prompt_with_other_parameters_is_not_a_regeneration(running: Running) -> None:
+    url, auth = f"{running.url}/v1/chat/completions", {"Authorization": f"Bearer {running.key}"}
+    messages = [{"role": "user", "content": "Traduis ce paragraphe en anglais"}]
+    decisions = [httpx.post(url, headers=auth, json={"model": "gpt-4o-mini", "messages": messages,
+                                                     "temperature": t / 10}).headers["x-sobria-decision"]
+                 for t in range(6)]
+    assert decisions == ["allow"] * 6
+
+
+def test_the_rule_header_names_every_rule_that_fired(running: Running) -> None:
+    r = _chat(running, "Écris à jean.dupont@client.fr", model="gpt-4o")
+    assert (r.headers["x-sobria-decision"], r.headers["x-sobria-model"]) == ("redact", "gpt-4o-mini")
+    assert r.headers["x-sobria-rule"] == "data.by_tier.enterprise.client_personal_data, models.heavy.purposes"
+    assert unquote(r.headers["x-sobria-message"]) == (
+        "Avant l'envoi, la passerelle a masqué des données personnelles de clients (email). | "
+        "Le modèle lourd « gpt-4o » est réservé aux usages prévus par la charte et aucun usage n'a été déclaré : "
+        "la requête passe par « gpt-4o-mini ».")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from sobria.cli import app as cli_app
 from sobria.cli import keys_cmd
-from sobria.gateway.keys import hash_key
+from sobria.gateway.keys import PREFIX_LENGTH, hash_key
 from sobria.ingest.pseudonym import create_secret, pseudonym
 from sobria.store import open_store
 from sobria.store.gateway_tables import virtual_keys
@@ -42,6 +42,6 @@ def test_create_list_revoke(cli: typer.Typer, tmp_path: Path, monkeypatch: pytes
     listed = runner.invoke(cli, ["--lang", "en", "keys", "list"])
     assert "Alice" in listed.output and "active" in listed.output and token not in listed.output
     revoked = runner.invoke(cli, ["keys", "revoke", row["id"]])
-    assert revoked.output.strip() == f"Clé {token[:14]}… (Alice) révoquée."
+    assert revoked.output.strip() == f"Clé {token[:PREFIX_LENGTH]}… (Alice) révoquée."
     with engine.connect() as conn:
         assert conn.execute(sa.select(virtual_keys.c.revoked_us)).scalar_one() is not None

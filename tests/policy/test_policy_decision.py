@@ -292,7 +292,7 @@ def test_decision_under_policy_variants(case: str) -> None:
 def test_messages_in_french_main_first() -> None:
     decision = decide(_rules(), CASES["redact, route and warn add up"][0])
     assert decision.messages(Translator.for_lang("fr")) == [
-        "Des données personnelles de clients (phone) ont été masquées avant l'envoi.",
+        "Avant l'envoi, la passerelle a masqué des données personnelles de clients (phone).",
         "Le modèle lourd « gpt-4o » n'est pas prévu pour cet usage (email) : la requête passe par « gpt-4o-mini ».",
         "Vous en êtes à 5 régénérations de cette requête (la charte en prévoit 3). "
         "Une demande plus précise donnera souvent un meilleur résultat.",

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from sobria.errors import UserInputError
-from sobria.gateway.http import GatewayError, Receive, Scope, Send, header, read_body, send_json
+from sobria.gateway.http import GatewayError, Receive, Scope, Send, bearer, read_body, send_json
 from sobria.gateway.keys import KeyRecord, create_key, list_keys, revoke_key
 from sobria.gateway.runtime import Gateway
 
@@ -23,12 +23,14 @@ def admin_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _authorise(gw: Gateway, scope: Scope) -> None:
+def authorise_admin(gw: Gateway, scope: Scope) -> None:
+    """The admin key, as ``Authorization: Bearer <key>`` only (RFC 6750: any case of ``Bearer``;
+    a bare key is refused)."""
     expected = gw.config.admin_key_sha256
     if expected is None:
         raise GatewayError(403, "admin_disabled", gw.t("gateway.error.admin_disabled"), kind="permission_error")
-    given = (header(scope, b"authorization") or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(admin_hash(given), expected):
+    given = bearer(scope)
+    if given is None or not hmac.compare_digest(admin_hash(given), expected):
         raise GatewayError(401, "invalid_admin_key", gw.t("gateway.error.invalid_admin_key"),
                            kind="authentication_error")
 
@@ -40,13 +42,13 @@ def key_json(record: KeyRecord) -> dict[str, Any]:
 
 
 async def handle_admin(gw: Gateway, scope: Scope, receive: Receive, send: Send) -> None:
-    _authorise(gw, scope)
+    authorise_admin(gw, scope)
     method, path = scope["method"], scope["path"]
     if path == "/admin/keys" and method == "GET":
         records = await asyncio.to_thread(list_keys, gw.engine)
         await send_json(send, 200, {"object": "list", "data": [key_json(r) for r in records]})
     elif path == "/admin/keys" and method == "POST":
-        fields = _fields(gw, await read_body(receive, 65536))
+        fields = _fields(gw, await read_body(receive, 65536, gw.config.body_timeout_s))
         try:
             person = gw.person_key(fields["person"]) if fields["person"] else None
             record, token = await asyncio.to_thread(create_key, gw.engine, fields["name"] or "", person,

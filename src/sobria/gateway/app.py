@@ -9,17 +9,20 @@ import logging
 import os
 import time
 
-from sobria.gateway.admin import handle_admin
+from sobria.gateway.admin import authorise_admin, handle_admin
+from sobria.gateway.call import finish
 from sobria.gateway.charter import apply_charter
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.forward import forward
 from sobria.gateway.http import (
+    BodyTimeoutError,
     BodyTooLargeError,
     GatewayError,
     Receive,
     Scope,
     Send,
-    header,
+    client_token,
+    headers_size,
     read_body,
     send_bytes,
     send_error,
@@ -30,6 +33,7 @@ from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 
 log = logging.getLogger("sobria.gateway")
+security = logging.getLogger("sobria.gateway.security")
 
 
 class GatewayApp:
@@ -45,13 +49,34 @@ class GatewayApp:
         if scope["type"] != "http":
             return
         try:
+            if headers_size(scope) > self.gw.config.max_header_bytes:
+                raise GatewayError(431, "headers_too_large", self.gw.t("gateway.error.headers_too_large",
+                                                                       limit=self.gw.config.max_header_bytes))
             await self._route(scope, receive, send)
+        except BodyTimeoutError:
+            slow = GatewayError(408, "body_timeout", self.gw.t("gateway.error.body_timeout",
+                                                               limit=self.gw.config.body_timeout_s))
+            self._rejected(scope, slow)
+            await send_error(send, slow, [(b"connection", b"close")])
         except GatewayError as err:
+            self._rejected(scope, err)
             await send_error(send, err)
         except BodyTooLargeError:
             limit = self.gw.config.max_body_bytes
-            await send_error(send, GatewayError(413, "body_too_large", self.gw.t("gateway.error.too_large",
-                                                                                 limit=limit)))
+            too_large = GatewayError(413, "body_too_large", self.gw.t("gateway.error.too_large", limit=limit))
+            self._rejected(scope, too_large)
+            await send_error(send, too_large)
+
+    def _rejected(self, scope: Scope, err: GatewayError) -> None:
+        """A request refused before any usage event (400, 401, 404, 405, 413): the security log and a
+        counter, with the key's id when it was recognised (a 403 of the charter is a usage event)."""
+        if err.status == 403 and err.kind == "policy_error":
+            return
+        key: KeyRecord | None = scope.get("sobria.key")
+        client = scope.get("client") or ("-", 0)
+        security.warning("rejected status=%d code=%s method=%s path=%s key=%s client=%s", err.status, err.code,
+                         scope.get("method"), scope.get("path"), key.id if key else "-", client[0])
+        self.gw.metrics.inc("sobria_gateway_rejected_total", status=str(err.status), code=err.code)
 
     async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         path, method, gw = scope["path"], scope["method"], self.gw
@@ -63,9 +88,17 @@ class GatewayApp:
             await self._authenticate(scope)
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "sobria"} for m in gw.upstreams.models()]
             await send_json(send, 200, {"object": "list", "data": data})
+        elif path.startswith("/v1/models/") and method == "GET":
+            await self._authenticate(scope)
+            model = path.removeprefix("/v1/models/")
+            if model not in gw.upstreams.models():
+                raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=model),
+                                   param="model")
+            await send_json(send, 200, {"id": model, "object": "model", "created": 0, "owned_by": "sobria"})
         elif path == "/healthz":
             await send_json(send, 200, {"status": "ok", "pid": os.getpid(), "journal_lag_bytes": gw.lag_bytes()})
         elif path == "/metrics":
+            self._metrics_allowed(scope)
             gauges = {"sobria_gateway_journal_lag_bytes": float(gw.lag_bytes()),
                       "sobria_gateway_events_stored": float(gw.drain.stored.value)}
             await send_bytes(send, 200, gw.metrics.render(gauges).encode(),
@@ -79,16 +112,26 @@ class GatewayApp:
         started = time.perf_counter()
         gw = self.gw
         key = await self._authenticate(scope)
-        body = await read_body(receive, gw.config.max_body_bytes)
+        body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
         images = gw.rules.image_models[0] if gw.rules.image_models else None
         inbound = parse_inbound(path, body, gw.t, images)
         call = await apply_charter(gw, scope, key, inbound, started)
-        await forward(gw, call, body, send, path.removeprefix("/v1"))
+        try:
+            await forward(gw, call, body, send, path.removeprefix("/v1"))
+        finally:
+            if not call.finished:  # a defect or a cancelled request: the event (and the budget) all the same
+                finish(gw, call, 500, None, error="gateway_internal")
+
+    def _metrics_allowed(self, scope: Scope) -> None:
+        mode = self.gw.config.metrics
+        if mode == "off":
+            raise GatewayError(404, "not_found", self.gw.t("gateway.error.metrics_disabled"))
+        if mode == "admin":
+            authorise_admin(self.gw, scope)
 
     async def _authenticate(self, scope: Scope) -> KeyRecord:
         gw = self.gw
-        given = header(scope, b"authorization") or ""
-        token = given[7:].strip() if given[:7].lower() == "bearer " else ""
+        token = client_token(scope)
         if not token:
             raise GatewayError(401, "missing_api_key", gw.t("gateway.error.missing_key"), kind="authentication_error")
         record = await gw.keys.lookup(token)
@@ -97,6 +140,7 @@ class GatewayApp:
         if not record.active:
             raise GatewayError(401, "key_revoked", gw.t("gateway.error.revoked_key", prefix=record.prefix),
                                kind="authentication_error")
+        scope["sobria.key"] = record
         return record
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -35,6 +35,8 @@ class Call:
     limit_kgco2e: float | None = None
     estimate: Footprint = NOTHING
     rewritten: bool = False
+    finished: bool = False  # its usage event is written
+    strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
 
     @property
     def model(self) -> str:
@@ -85,6 +87,7 @@ def _conversation(key_id: str, inbound: Inbound) -> str | None:
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
+    call.finished = True
     inbound = call.inbound
     if usage is None:
         chars = gw.config.estimates.chars_per_token
@@ -139,12 +142,13 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
     ]
     if estimated:
         headers.append((b"x-sobria-footprint", b"estimate"))
-    if decision.rule is not None:
-        headers.append((b"x-sobria-rule", decision.rule.encode()))
+    if decision.fired:  # every rule that fired (redaction and routing too), the main one first
+        rules = dict.fromkeys([decision.rule, *(f.rule for f in decision.fired)])
+        headers.append((b"x-sobria-rule", ", ".join(r for r in rules if r).encode()))
     if decision.fired:
         text = " | ".join(decision.messages(gw.t))
         headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))
-    if call.limit_kgco2e is not None and call.key.team is not None:
-        used = gw.budget_used.get((call.key.team, month_of(call.ts_us)), 0.0)
+    if call.limit_kgco2e is not None and call.reservation is not None:
+        used = gw.budget_used.get((call.reservation[0], month_of(call.ts_us)), 0.0)
         headers.append((b"x-sobria-budget-left-kgco2e", f"{max(call.limit_kgco2e - used, 0.0):.6g}".encode()))
     return headers

@@ -21,6 +21,9 @@ from sobria.gateway.runtime import Gateway
 from sobria.policy.decision import BudgetState, Decision, RequestContext, decide
 from sobria.policy.pii import Finding, redact
 
+PURPOSE_CHARS = 64
+JUSTIFICATION_CHARS = 500
+
 
 async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float) -> Call:
     """The call to forward (model routed, texts redacted, budget reserved), or a GatewayError."""
@@ -32,15 +35,16 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
 
     map_texts(inbound.payload, inbound.operation, scan)
     kinds = frozenset(str(f.kind) for fs in findings for f in fs)
-    purpose = header(scope, b"x-sobria-purpose") or key.purpose
-    justification = unquote(header(scope, b"x-sobria-justification") or "")  # SDKs send ASCII: percent-encoded
+    purpose = _purpose(gw, key, _header_text(gw, scope, b"x-sobria-purpose", PURPOSE_CHARS))
+    # SDKs send ASCII: a justification in French comes percent-encoded
+    justification = _header_text(gw, scope, b"x-sobria-justification", JUSTIFICATION_CHARS, decode=True) or ""
     ts_us = time.time_ns() // 1000
     month = month_of(ts_us)
-    team = key.team
-    limit = gw.rules.team_budgets.get(team, gw.rules.default_budget) if team else None
-    used = gw.budget_used.get((team, month)) if team and limit is not None else None
+    team = budget_team(key)
+    limit = gw.rules.team_budgets.get(key.team, gw.rules.default_budget) if key.team else gw.rules.default_budget
+    used = gw.budget_used.get((team, month)) if limit is not None else None
     ctx = RequestContext(
-        model=inbound.model, tool=gw.config.tool, person=key.person, team=team, purpose=purpose,
+        model=inbound.model, tool=gw.config.tool, person=key.person, team=key.team, purpose=purpose,
         kind="image" if inbound.operation == "image" else "text",
         justification=justification, data_classes=kinds,
         regeneration=gw.regenerations.count(key.id, last_user_text(inbound), time.monotonic()),
@@ -53,7 +57,9 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=call.model),
                            param="model")
     cfg = call.target.config
-    output = inbound.max_tokens if inbound.max_tokens is not None else gw.config.estimates.output_tokens
+    estimates = gw.config.estimates
+    output = inbound.max_tokens if inbound.max_tokens is not None else estimates.output_tokens
+    output = min(output, cfg.max_output_tokens or estimates.max_output_tokens)  # the model cannot write more
     if inbound.operation == "embedding":
         output = 0
     call.estimate = gw.footprints.footprint(
@@ -61,10 +67,43 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         input_tokens=round(inbound.chars / gw.config.estimates.chars_per_token),
         output_tokens=output, images=inbound.images, image_size=inbound.image_size,
         image_quality=inbound.image_quality, zone=cfg.zone)
-    if team is not None and limit is not None:
+    if limit is not None:
         await _reserve(gw, call, ctx, team, month, limit)
     call.rewritten = _rewrite(call, findings)
     return call
+
+
+def _header_text(gw: Gateway, scope: Scope, name: bytes, limit: int, decode: bool = False) -> str | None:
+    """A declared header value, refused (400) with a line break or control character or over ``limit``."""
+    value = header(scope, name)
+    if value is None:
+        return None
+    text = unquote(value) if decode else value
+    if len(text) > limit or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise GatewayError(400, "invalid_header", gw.t("gateway.error.bad_header", name=name.decode(), limit=limit))
+    return text.strip() or None
+
+
+def budget_team(key: KeyRecord) -> str:
+    """Whose budget a key spends: its team's, or for a key without a team its own (``key:<id>``, with
+    the default budget) — a key without a team does not escape budgets."""
+    return key.team if key.team else f"key:{key.id}"
+
+
+def allowed_purposes(key: KeyRecord) -> tuple[str, ...]:
+    """The purposes a key may declare: its ``purpose`` field, a comma-separated list (empty: any)."""
+    return tuple(p.strip() for p in (key.purpose or "").split(",") if p.strip())
+
+
+def _purpose(gw: Gateway, key: KeyRecord, declared: str | None) -> str | None:
+    """The request's purpose: the declared one if the key allows it (a 403 otherwise), else the key's first."""
+    allowed = allowed_purposes(key)
+    if declared is None:
+        return allowed[0] if allowed else None
+    if allowed and declared not in allowed:
+        raise GatewayError(403, "purpose_not_allowed", gw.t("gateway.error.purpose_not_allowed", purpose=declared,
+                                                            allowed=", ".join(allowed)), kind="permission_error")
+    return declared
 
 
 async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, month: str, limit: float) -> None:
@@ -103,7 +142,11 @@ def _rewrite(call: Call, findings: list[list[Finding]]) -> bool:
         map_texts(payload, call.inbound.operation, hide)
     if call.model != call.inbound.model:
         payload["model"] = call.model
-    if call.inbound.stream:
-        options = payload.get("stream_options")
-        payload["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
+    options = payload.get("stream_options")
+    options = options if isinstance(options, dict) else {}
+    if call.inbound.stream and options.get("include_usage") is not True:
+        # the event needs the usage; the client did not ask for it, so the extra usage-only chunk is
+        # removed on the way back (a plain ``chunk.choices[0]`` loop keeps working)
+        payload["stream_options"] = {**options, "include_usage": True}
+        call.strip_usage_chunk = True
     return changed

@@ -37,6 +37,7 @@ class Upstream(_Strict):
     max_connections: int = Field(100, ge=1)
     models: list[str] = Field(min_length=1)
     zone: str | None = None
+    max_output_tokens: int | None = Field(None, ge=1)
 
 
 class Estimates(_Strict):
@@ -44,6 +45,7 @@ class Estimates(_Strict):
 
     output_tokens: int = Field(500, ge=0)
     chars_per_token: float = Field(4.0, gt=0)
+    max_output_tokens: int = Field(128_000, ge=1)  # a model's output limit when its upstream gives none
 
 
 class GatewayConfig(_Strict):
@@ -61,7 +63,10 @@ class GatewayConfig(_Strict):
     admin_key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     lang: Literal["fr", "en"] = "fr"
     max_body_bytes: int = Field(4_000_000, ge=1024)
+    max_header_bytes: int = Field(32_768, ge=1024)  # names and values of all request headers
+    body_timeout_s: float = Field(30.0, gt=0)  # to receive a whole request body
     client_names: str | None = None
+    metrics: Literal["off", "admin", "public"] = "admin"  # who may read /metrics ("admin": the admin key)
     estimates: Estimates = Estimates()
     upstreams: list[Upstream] = Field(min_length=1)
 

@@ -4,9 +4,9 @@ It answers ``/v1/chat/completions`` (streaming or not), ``/v1/completions``, ``/
 ``/v1/images/generations`` and ``/v1/models`` with deterministic content: the answer echoes the
 last user text (so a test can see what left the gateway), usage counts words. A fixed latency and a
 fault can be configured for the whole server, and a request can ask for a fault by containing
-``[fault:NAME]`` in its text. Faults: ``timeout`` (never answers), ``429``, ``500``, ``malformed``
-(invalid JSON, or an invalid stream line), ``cutoff`` (the stream ends without its final chunk),
-``reset`` (the connection is dropped mid-stream).
+``[fault:NAME]`` in its text. Faults: ``timeout`` (never answers), ``401`` (the gateway's key
+refused), ``429``, ``500``, ``malformed`` (invalid JSON, or an invalid stream line), ``cutoff`` (the
+stream ends without its final chunk), ``reset`` (the connection is dropped mid-stream).
 
 Run it with ``python -m sobria.gateway.fake_upstream --port 9000 --latency-ms 20``.
 """
@@ -26,7 +26,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-FAULTS = ("none", "timeout", "429", "500", "malformed", "cutoff", "reset")
+FAULTS = ("none", "timeout", "401", "429", "500", "malformed", "cutoff", "reset")
 MODELS = ("gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "dall-e-3", "gpt-image-1")
 _FAULT_MARK = re.compile(r"\[fault:([a-z0-9]+)\]")
 _JSON = [(b"content-type", b"application/json")]
@@ -76,6 +76,9 @@ class FakeUpstream:
             await asyncio.sleep(self.options.latency_ms / 1000)
         if fault == "timeout":
             await asyncio.sleep(self.options.timeout_s)
+        if fault == "401":  # as OpenAI words it: the provider's key, masked
+            await _send(send, 401, _error("Incorrect API key provided: sk-proj-****************abcd."))
+            return
         if fault in ("429", "500"):
             await _send(send, int(fault), _error(f"fake fault {fault}"), [(b"retry-after", b"1")])
             return

@@ -21,7 +21,7 @@ _SSE_HEADERS = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no
 
 def upstream_failure(gw: Gateway, code: str, status: int | None = None) -> GatewayError:
     """The client-facing error for an upstream fault (``status``: the upstream's own, if any)."""
-    http = {"upstream_timeout": 504, "upstream_rate_limited": 429}.get(code, 502)
+    http = {"upstream_timeout": 504, "upstream_rate_limited": 429}.get(code, 502)  # upstream_auth too
     return GatewayError(http, code, gw.t(f"gateway.error.{code}", status=status or ""), kind="upstream_error")
 
 
@@ -93,8 +93,10 @@ async def _fail(gw: Gateway, call: Call, send: Send, code: str, status: int | No
 
 async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, content: bytes,
                            retry_after: str | None) -> None:
-    if status == 429 or status >= 500:
-        code = "upstream_rate_limited" if status == 429 else "upstream_error"
+    if status in (401, 403, 407) or status == 429 or status >= 500:
+        # the provider refusing the gateway's own key is not the client's fault: a 502, and never the
+        # provider's body (it quotes the masked provider key)
+        code = {429: "upstream_rate_limited"}.get(status, "upstream_error" if status >= 500 else "upstream_auth")
         error = upstream_failure(gw, code, status)
         footprint = finish(gw, call, error.status, None, error=code)
         extra = [(b"retry-after", retry_after.encode())] if retry_after else []
@@ -105,7 +107,7 @@ async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, con
 
 
 async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str) -> None:
-    relay = _Relay(gw.config.estimates.chars_per_token)
+    relay = _Relay(gw.config.estimates.chars_per_token, call.strip_usage_chunk)
     started = False
     try:
         async with target.client().post(target.url(path), data=data, headers=target.headers,
@@ -144,7 +146,8 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
 class _Relay:
     """Splits an SSE stream into events, passes them on, reads usage and spots faults."""
 
-    def __init__(self, chars_per_token: float) -> None:
+    def __init__(self, chars_per_token: float, strip_usage_chunk: bool = False) -> None:
+        self.strip_usage_chunk = strip_usage_chunk
         self.buffer = b""
         self.done = False
         self.error: str | None = None
@@ -165,7 +168,8 @@ class _Relay:
         return b"".join(out)
 
     def _read(self, event: bytes) -> bool:
-        """True if the event is to be passed on."""
+        """True if the event is to be passed on (not the usage-only chunk the client did not ask for)."""
+        passed = True
         for line in event.split(b"\n"):
             if not line.startswith(b"data:"):
                 continue
@@ -179,7 +183,9 @@ class _Relay:
                 self.error = "upstream_malformed"
                 return False
             self._count(data)
-        return True
+            if self.strip_usage_chunk and isinstance(data, dict) and data.get("choices") == [] and "usage" in data:
+                passed = False
+        return passed
 
     def _count(self, data: Any) -> None:
         usage = usage_from(data)

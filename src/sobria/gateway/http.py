@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ JSON_HEADERS: Headers = [(b"content-type", b"application/json")]
 
 class BodyTooLargeError(Exception):
     """The client sent more bytes than ``max_body_bytes``."""
+
+
+class BodyTimeoutError(Exception):
+    """The client did not send its whole body within ``body_timeout_s`` (a slow-read probe)."""
 
 
 @dataclass
@@ -40,7 +45,21 @@ def error_body(message: str, kind: str, code: str, param: str | None = None) -> 
                       ensure_ascii=False).encode()
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
+async def read_body(receive: Receive, limit: int, timeout_s: float | None = None) -> bytes:
+    """The whole body, at most ``limit`` bytes, all of it within ``timeout_s`` (None: no deadline)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _read(receive, limit)
+    except TimeoutError:
+        raise BodyTimeoutError from None
+
+
+def headers_size(scope: Scope) -> int:
+    """Bytes of the request's header names and values."""
+    return sum(len(k) + len(v) for k, v in scope["headers"])
+
+
+async def _read(receive: Receive, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -80,4 +99,28 @@ def header(scope: Scope, name: bytes) -> str | None:
                 return raw.decode("utf-8")
             except UnicodeDecodeError:
                 return raw.decode("latin-1")
+    return None
+
+
+def bearer(scope: Scope) -> str | None:
+    """The token of ``Authorization: Bearer <token>`` (the scheme is case-insensitive, RFC 6750 and
+    RFC 9110 §11.1); None for any other form, a bare token included."""
+    given = header(scope, b"authorization")
+    if given is None:
+        return None
+    scheme, _, token = given.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def client_token(scope: Scope) -> str | None:
+    """A client's API key, as the SDKs send it: ``Authorization: Bearer`` (OpenAI), ``x-api-key``
+    (Anthropic) or ``api-key`` (Azure OpenAI)."""
+    token = bearer(scope)
+    if token:
+        return token
+    for name in (b"x-api-key", b"api-key"):
+        value = (header(scope, name) or "").strip()
+        if value:
+            return value
     return None

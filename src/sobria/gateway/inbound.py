@@ -1,7 +1,14 @@
 """What a client asked for: the parsed body of one OpenAI API call, validated, and its texts.
 
-Texts (messages, prompt, input) are visited by one function, :func:`map_texts`, used both to scan
-them for personal data and to replace them by their redacted form before anything leaves.
+Texts are visited by one function, :func:`map_texts`, used both to scan them for personal data and
+to replace them by their redacted form before anything leaves. It visits *every* string the gateway
+forwards (message contents and names, tool-call arguments, tool descriptions, ``response_format``,
+``user``, ``metadata``, ``suffix``...) except the values of structural fields (model, role, ids,
+URLs and inline data), so that a field added by a new API version is scanned by default.
+
+A body the gateway cannot read faithfully — not JSON, nested deeper than :data:`MAX_DEPTH`, or a
+string holding a lone UTF-16 surrogate (``"\\ud800"``, which has no UTF-8 form) — is a 400 before
+anything leaves.
 """
 
 from __future__ import annotations
@@ -18,6 +25,11 @@ from sobria.impact.terms import pixel_factor
 OPERATIONS = {"/v1/chat/completions": "chat", "/v1/completions": "completion", "/v1/embeddings": "embedding",
               "/v1/images/generations": "image"}
 _REQUIRED = {"chat": "messages", "completion": "prompt", "embedding": "input", "image": "prompt"}
+MAX_DEPTH = 64  # nesting levels of a request body (OpenAI's own bodies need fewer than 20)
+# Fields whose values are identifiers, enumerations or inline binary data, not text a person wrote.
+STRUCTURAL = frozenset({"model", "role", "type", "id", "tool_call_id", "url", "detail", "data", "file_data",
+                        "file_id", "format", "voice", "encoding_format", "stream", "tool_choice", "modalities",
+                        "service_tier", "reasoning_effort", "size", "quality", "style", "previous_response_id"})
 
 
 @dataclass(slots=True)
@@ -39,8 +51,11 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise GatewayError(400, "invalid_json", t("gateway.error.invalid_json", detail=str(exc)[:120])) from None
+    except RecursionError:
+        raise GatewayError(400, "invalid_json", t("gateway.error.too_deep", limit=MAX_DEPTH)) from None
     if not isinstance(payload, dict):
         raise GatewayError(400, "invalid_json", t("gateway.error.not_object"))
+    check_readable(payload, t)
     model = payload.get("model")
     if model is None and operation == "image" and default_image_model:
         model = payload["model"] = default_image_model
@@ -57,7 +72,7 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
 
     map_texts(payload, operation, measure)
     inbound = Inbound(operation, payload, model, payload.get("stream") is True, sum(lengths))
-    max_tokens = payload.get("max_completion_tokens", payload.get("max_tokens"))
+    max_tokens = payload.get("max_completion_tokens", payload.get("max_tokens", payload.get("max_output_tokens")))
     if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens >= 0:
         inbound.max_tokens = max_tokens
     if operation == "image":
@@ -86,24 +101,55 @@ def _valid_texts(operation: str, value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and bool(value))
 
 
+def check_readable(payload: dict[str, Any], t: Translator) -> None:
+    """A 400 for a body nested deeper than :data:`MAX_DEPTH` or holding a string with no UTF-8 form."""
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise GatewayError(400, "invalid_json", t("gateway.error.too_deep", limit=MAX_DEPTH))
+        items = value.values() if isinstance(value, dict) else value
+        for item in items:
+            if isinstance(item, str):
+                if not item.isascii():
+                    _utf8(item, t)
+            elif isinstance(item, dict | list):
+                stack.append((item, depth + 1))
+
+
+def _utf8(text: str, t: Translator) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise GatewayError(400, "invalid_text", t("gateway.error.surrogate")) from None
+
+
 def map_texts(payload: dict[str, Any], operation: str, fn: Callable[[str], str]) -> None:
-    """Apply ``fn`` to every text of the request, in place (messages, prompt or input)."""
-    if operation == "chat":
-        for message in payload["messages"]:
-            content = message.get("content")
-            if isinstance(content, str):
-                message["content"] = fn(content)
-            elif isinstance(content, list):
-                for part in content:
-                    if isinstance(part, dict) and isinstance(part.get("text"), str):
-                        part["text"] = fn(part["text"])
-        return
-    name = _REQUIRED[operation]
-    value = payload[name]
-    if isinstance(value, str):
-        payload[name] = fn(value)
-    elif isinstance(value, list):
-        payload[name] = [fn(v) if isinstance(v, str) else v for v in value]
+    """Apply ``fn`` to every text the request forwards, in place, in a fixed order (``operation`` is
+    kept for the callers: every operation is visited the same way)."""
+    _map_dict(payload, fn)
+
+
+def _map_dict(value: dict[str, Any], fn: Callable[[str], str]) -> None:
+    for key, item in value.items():
+        if key in STRUCTURAL:
+            continue
+        if isinstance(item, str):
+            value[key] = fn(item)
+        elif isinstance(item, dict):
+            _map_dict(item, fn)
+        elif isinstance(item, list):
+            _map_list(item, fn)
+
+
+def _map_list(value: list[Any], fn: Callable[[str], str]) -> None:
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            value[index] = fn(item)
+        elif isinstance(item, dict):
+            _map_dict(item, fn)
+        elif isinstance(item, list):
+            _map_list(item, fn)
 
 
 def prompt_text(inbound: Inbound) -> str | None:
@@ -134,12 +180,18 @@ def conversation_opening(inbound: Inbound) -> str | None:
     return json.dumps(opening, sort_keys=True, ensure_ascii=False)
 
 
+_NOT_PARAMETERS = frozenset({"messages", "stream", "stream_options", "user", "metadata"})
+
+
 def last_user_text(inbound: Inbound) -> str:
-    """The text that identifies a request for regeneration counting (last user message or prompt)."""
+    """What identifies a request for regeneration counting: its last user message (or prompt) and its
+    parameters (model, temperature, tools...) — asking the same thing with other settings is not a
+    regeneration."""
     payload = inbound.payload
+    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != _REQUIRED[inbound.operation]}
+    text: Any = None
     if inbound.operation == "chat":
-        for message in reversed(payload["messages"]):
-            if message.get("role") == "user":
-                return json.dumps(message.get("content"), sort_keys=True)
-        return ""
-    return json.dumps(payload.get(_REQUIRED[inbound.operation]), sort_keys=True)
+        text = next((m.get("content") for m in reversed(payload["messages"]) if m.get("role") == "user"), None)
+    else:
+        text = payload.get(_REQUIRED[inbound.operation])
+    return json.dumps([text, parameters], sort_keys=True)

@@ -2,8 +2,9 @@
 
 A key is a high-entropy random token (``sk-sobria-`` + 43 URL-safe characters, 256 bits), so a
 keyed SHA-256 (HMAC) is enough: nobody can guess a key from its hash, and checking a key costs a
-microsecond. The store keeps the hash and a short prefix (to recognise a key in a list), never the
-key itself: it is shown once, when created.
+microsecond. The store keeps the hash and a prefix (``sk-sobria-`` and 6 random characters, 36 bits:
+to recognise a key in a list), never the key itself: it is shown once, when created. A key is revoked
+by its id, or by its prefix (or the start of it) only when exactly one key has it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sobria.errors import Location, UserInputError
 from sobria.store.gateway_tables import virtual_keys
 
 TOKEN_PREFIX = "sk-sobria-"
-PREFIX_LENGTH = 14
+PREFIX_LENGTH = 16
 _HASH_KEY = b"sobria-gateway-virtual-key-v1"
 
 
@@ -70,12 +71,20 @@ def list_keys(engine: Engine) -> list[KeyRecord]:
 
 
 def revoke_key(engine: Engine, key_id: str) -> KeyRecord:
-    """Revoke the key whose id (or prefix) is ``key_id``; an unknown key is a user error."""
-    column = virtual_keys.c.prefix if key_id.startswith(TOKEN_PREFIX) else virtual_keys.c.id
+    """Revoke the key whose id is ``key_id``, or the one key whose prefix starts with it (the whole key
+    works too); an unknown or ambiguous key is a user error."""
+    if key_id.startswith(TOKEN_PREFIX):
+        given = key_id[:PREFIX_LENGTH]
+        where = virtual_keys.c.prefix.startswith(given, autoescape=True)
+    else:
+        where = virtual_keys.c.id == key_id
     with engine.begin() as conn:
-        row = conn.execute(sa.select(virtual_keys).where(column == key_id)).mappings().first()
-        if row is None:
+        rows = conn.execute(sa.select(virtual_keys).where(where).limit(2)).mappings().all()
+        if not rows:
             raise UserInputError("gateway.keys.unknown", {"id": key_id}, Location(parameter="key"))
+        if len(rows) > 1:
+            raise UserInputError("gateway.keys.ambiguous", {"id": key_id}, Location(parameter="key"))
+        row = rows[0]
         if row["revoked_us"] is None:
             conn.execute(sa.update(virtual_keys).where(virtual_keys.c.id == row["id"])
                          .values(revoked_us=time.time_ns() // 1000))

@@ -22,4 +22,5 @@ def serve(config: GatewayConfig, settings: Settings, host: str | None = None, po
     uvicorn.run(app, host=host or config.listen.host, port=port if port is not None else config.listen.port,
                 loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
                 http="httptools" if importlib.util.find_spec("httptools") else "h11",
-                log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=KEEP_ALIVE_S)
+                log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=KEEP_ALIVE_S,
+                h11_max_incomplete_event_size=config.max_header_bytes)

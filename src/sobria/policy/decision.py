@@ -310,8 +310,11 @@ def _model(rules: Rules, ctx: RequestContext, model: str, fired: list[Firing]) -
         return target
     if model in rules.heavy:
         if ctx.purpose not in rules.heavy_purposes:
-            fired.append(Firing("models.heavy.purposes", "route", "policy.decision.heavy_purpose",
-                                {**params, "purpose": ctx.purpose or "-"}))
+            if ctx.purpose:
+                fired.append(Firing("models.heavy.purposes", "route", "policy.decision.heavy_purpose",
+                                    {**params, "purpose": ctx.purpose}))
+            else:
+                fired.append(Firing("models.heavy.purposes", "route", "policy.decision.heavy_no_purpose", params))
             return target
         if rules.justification_required and not (ctx.justification or "").strip():
             fired.append(Firing("models.heavy.justification_required", "route",

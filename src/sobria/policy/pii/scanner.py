@@ -13,6 +13,7 @@ from types import MappingProxyType
 from sobria.policy.pii.candidates import CANDIDATE_KINDS, find_identifiers
 from sobria.policy.pii.email import find_emails
 from sobria.policy.pii.findings import Finding, PiiKind, mask_value
+from sobria.policy.pii.identifier_view import identifier_view, original_span
 from sobria.policy.pii.names import NameIndex
 
 ALL_KINDS = frozenset(PiiKind)
@@ -51,7 +52,8 @@ class Scanner:
         if PiiKind.EMAIL in kinds and "@" in text:
             spans.extend((s, e, PiiKind.EMAIL) for s, e in find_emails(text))
         if not CANDIDATE_KINDS.isdisjoint(kinds):
-            spans.extend(find_identifiers(text, kinds))
+            view, positions = identifier_view(text)
+            spans.extend((*original_span(s, e, positions), k) for s, e, k in find_identifiers(view, kinds))
         if self.names is not None:
             spans.extend((s, e, PiiKind.CLIENT_NAME) for s, e in self.names.find(text))
         return [Finding(k, s, e, mask_value(k, text[s:e])) for s, e, k in _without_overlaps(spans)]
