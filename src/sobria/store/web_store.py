@@ -111,10 +111,11 @@ class WebStore:
 
     def usage_rollup(self) -> pl.DataFrame:
         """Sums per person, team, tool, model, tier and day: what every dashboard figure is built from."""
-        day = (events.c.ts_us // DAY_US).label("day")
+        bucket = events.c.ts_us // sa.literal_column(str(DAY_US), sa.BigInteger)  # one expression, no bind:
+        day = bucket.label("day")  # PostgreSQL must see the GROUP BY's own expression
         keys = [events.c.person, events.c.team, events.c.tool, events.c.model, events.c.tier]
         query = (sa.select(*keys, day, *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
-                 .group_by(*keys, events.c.ts_us // DAY_US))
+                 .group_by(*keys, bucket))
         schema: dict[str, pl.DataType] = {k.name: pl.Utf8() for k in keys}
         schema["day"] = pl.Int64()
         schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
