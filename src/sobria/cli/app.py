@@ -20,6 +20,7 @@ from sobria.cli import (
     maturity_cmd,
     pii_cmd,
     policy_cmd,
+    serve_cmd,
     store_cmd,
     tools_cmd,
     training_cmd,
@@ -44,6 +45,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("audit")(audit_cmd.audit)
 app.command("waste")(audit_cmd.waste)
 app.command("report")(audit_cmd.report)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(pii_cmd.app, name="pii", help="Détection de données personnelles dans les textes.")
 app.add_typer(policy_cmd.app, name="policy", help="La charte comme code : fichier de politique.")

@@ -79,4 +79,4 @@ Index("events_ts", events.c.ts_us)  # the only secondary index: every read filte
 
 
 # Tables of the other features share this metadata (imported for their side effect of registering).
-from sobria.store import gateway_tables, governance_tables  # noqa: E402, F401
+from sobria.store import gateway_tables, governance_tables, web_tables  # noqa: E402, F401

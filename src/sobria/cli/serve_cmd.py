@@ -1,0 +1,78 @@
+"""`sobria serve`: the web dashboard, and its local accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sobria.cli.context import CliContext, cli_context
+from sobria.policy.schema import Policy
+from sobria.store import Store, open_store
+from sobria.store.web_store import WebStore
+from sobria.web.auth import Auth
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def load_charter(path: Path | None) -> Policy:
+    """The charter in ``path``, or the default French template adopted today."""
+    from sobria.catalog import load_catalog
+    from sobria.policy.loader import load_policy, policy_template, read_policy_text
+
+    catalog = load_catalog()
+    if path is not None:
+        return load_policy(path, catalog.knows_model, catalog.model_names())
+    report = read_policy_text(policy_template(dt.date.today()))
+    if report.policy is None:
+        raise RuntimeError("the packaged policy template is invalid")
+    return report.policy
+
+
+def save_account(c: CliContext, store: Store, username: str, role: str, team: str | None = None,
+                 person: str | None = None, password: str | None = None) -> str:
+    """Create or update an account; a password is generated (and returned, to print once) when none is given."""
+    chosen = password or secrets.token_urlsafe(12)
+    Auth(WebStore(store), lambda: time.time_ns() // 1000).create_account(username, chosen, role, team, person)
+    typer.echo(c.t("web.serve.account_saved", username=username, role=c.t(f"web.role.{role}")))
+    return chosen
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="adresse d'écoute")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port d'écoute")] = 8000,
+    policy: Annotated[Path | None, typer.Option("--policy", help="fichier de politique (défaut : modèle)")] = None,
+    create_account: Annotated[str | None, typer.Option(
+        "--create-account", help="créer ou modifier ce compte puis quitter")] = None,
+    role: Annotated[str, typer.Option("--role", help="admin | direction | committee | team_lead | employee")]
+    = "admin",
+    team: Annotated[str | None, typer.Option("--team", help="équipe d'un responsable d'équipe")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="personne (pseudonyme) d'un compte salarié")]
+    = None,
+    secure_cookies: Annotated[bool | None, typer.Option(
+        "--secure-cookies/--no-secure-cookies", help="cookies Secure (défaut : oui hors boucle locale)")] = None,
+) -> None:
+    """Lancer le tableau de bord web (ou gérer ses comptes avec --create-account)."""
+    import uvicorn
+
+    from sobria.catalog import load_catalog
+    from sobria.web.app import WebConfig, create_app
+    from sobria.web.pages import Figures
+
+    c = cli_context(ctx)
+    store = open_store(c.settings.db)
+    store.migrate()
+    if create_account is not None:
+        password = save_account(c, store, create_account, role, team, person)
+        typer.echo(c.t("web.serve.password_once", password=password))
+        return
+    figures = Figures.create(store, load_charter(policy), load_catalog())
+    secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
+    app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure))
+    typer.echo(c.t("web.serve.listening", host=host, port=port))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,131 @@
+"""The dashboard's persistence: accounts, sessions, login throttling, the data version and the rollup.
+
+Only this module speaks SQL for the web layer; it returns plain records and Polars frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from sobria.store.gateway_tables import budgets
+from sobria.store.store import Store
+from sobria.store.tables import events, import_batches
+from sobria.store.web_tables import web_accounts, web_login_failures, web_sessions
+
+DAY_US = 86_400_000_000
+ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
+               "water_l_min", "water_l_max", "est_cost_eur")
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password_hash: str | None
+    role: str
+    team: str | None
+    person: str | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    token_hash: str
+    username: str | None
+    csrf: str
+    expires_us: int
+
+
+@dataclass(frozen=True)
+class WebStore:
+    store: Store
+
+    def upsert_account(self, account: Account, now_us: int) -> None:
+        values = {**account.__dict__, "created_us": now_us}
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_accounts).where(web_accounts.c.username == account.username))
+            conn.execute(sa.insert(web_accounts).values(**values))
+
+    def account(self, username: str) -> Account | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(sa.select(web_accounts).where(web_accounts.c.username == username)).mappings().first()
+        if row is None:
+            return None
+        return Account(row["username"], row["password_hash"], row["role"], row["team"], row["person"])
+
+    def accounts(self) -> list[Account]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(sa.select(web_accounts).order_by(web_accounts.c.username)).mappings().all()
+        return [Account(r["username"], r["password_hash"], r["role"], r["team"], r["person"]) for r in rows]
+
+    def add_session(self, row: SessionRow, now_us: int) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_us < now_us))
+            conn.execute(sa.insert(web_sessions).values(**row.__dict__, created_us=now_us))
+
+    def session(self, token_hash: str, now_us: int) -> SessionRow | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(sa.select(web_sessions).where(web_sessions.c.token_hash == token_hash,
+                                                             web_sessions.c.expires_us >= now_us)).mappings().first()
+        if row is None:
+            return None
+        return SessionRow(row["token_hash"], row["username"], row["csrf"], row["expires_us"])
+
+    def drop_session(self, token_hash: str) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
+
+    def failures(self, subject: str, window_start_us: int) -> int:
+        """Failed sign-ins of ``subject`` in the window that began at or after ``window_start_us``."""
+        with self.store.engine.connect() as conn:
+            row = conn.execute(sa.select(web_login_failures).where(
+                web_login_failures.c.subject == subject)).mappings().first()
+        if row is None or row["window_start_us"] < window_start_us:
+            return 0
+        return int(row["failures"])
+
+    def record_failure(self, subject: str, now_us: int, window_start_us: int) -> None:
+        """Count one more failure; a failure after the window ended starts a new window at ``now_us``."""
+        current = self.failures(subject, window_start_us)
+        with self.store.engine.begin() as conn:
+            row = conn.execute(sa.select(web_login_failures.c.window_start_us).where(
+                web_login_failures.c.subject == subject)).first()
+            start = int(row[0]) if (row is not None and current) else now_us
+            conn.execute(sa.delete(web_login_failures).where(web_login_failures.c.subject == subject))
+            conn.execute(sa.insert(web_login_failures).values(subject=subject, failures=current + 1,
+                                                              window_start_us=start))
+
+    def clear_failures(self, subject: str) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_login_failures).where(web_login_failures.c.subject == subject))
+
+    def data_version(self) -> tuple[Any, ...]:
+        """Changes whenever events are written (a batch) or a gateway budget moves: the cache key."""
+        with self.store.engine.connect() as conn:
+            b = conn.execute(sa.select(sa.func.count(), sa.func.max(import_batches.c.finished_us),
+                                       sa.func.sum(import_batches.c.rows_inserted))).one()
+            g = conn.execute(sa.select(sa.func.count(), sa.func.sum(budgets.c.spent_kgco2e))).one()
+        return (*tuple(b), *tuple(g))
+
+    def usage_rollup(self) -> pl.DataFrame:
+        """Sums per person, team, tool, model, tier and day: what every dashboard figure is built from."""
+        bucket = events.c.ts_us // sa.literal_column(str(DAY_US), sa.BigInteger)  # one expression, no bind:
+        day = bucket.label("day")  # PostgreSQL must see the GROUP BY's own expression
+        keys = [events.c.person, events.c.team, events.c.tool, events.c.model, events.c.tier]
+        query = (sa.select(*keys, day, *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
+                 .group_by(*keys, bucket))
+        schema: dict[str, pl.DataType] = {k.name: pl.Utf8() for k in keys}
+        schema["day"] = pl.Int64()
+        schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(query).fetchall()
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def gateway_budgets(self) -> pl.DataFrame:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(sa.select(budgets)).mappings().all()
+        return pl.DataFrame([dict(r) for r in rows], schema={"team": pl.Utf8, "month": pl.Utf8,
+                                                             "reserved_kgco2e": pl.Float64,
+                                                             "spent_kgco2e": pl.Float64})

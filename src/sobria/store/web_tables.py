@@ -1,0 +1,35 @@
+"""The dashboard's tables: local accounts, sign-in sessions, login throttling.
+
+Created by migration ``0800_web``. Passwords are stored as scrypt hashes, session ids as the
+SHA-256 of the cookie's token (a stolen database gives no usable cookie).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, String, Table, Text
+
+from sobria.store.tables import metadata
+
+web_accounts = Table(
+    "web_accounts", metadata,
+    Column("username", String(200), primary_key=True),
+    Column("password_hash", Text, nullable=True),  # None: signs in through OpenID Connect only
+    Column("role", String(32), nullable=False),
+    Column("team", String(200), nullable=True),
+    Column("person", Text, nullable=True),
+    Column("created_us", BigInteger, nullable=False),
+)
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(200), nullable=True),  # None: an anonymous session (CSRF of the login form)
+    Column("csrf", String(64), nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("expires_us", BigInteger, nullable=False),
+)
+web_login_failures = Table(
+    "web_login_failures", metadata,
+    Column("subject", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start_us", BigInteger, nullable=False),
+)

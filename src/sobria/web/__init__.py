@@ -1,0 +1,1 @@
+"""The web dashboard (``sobria serve``): server-rendered pages over the services, privacy in the query layer."""

@@ -1,0 +1,156 @@
+"""What each page shows, computed from the figure cache and the services (no SQL, no templates here)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from sobria.audit.result import AuditResult
+from sobria.audit.run import AuditOptions, run_audit
+from sobria.catalog import Catalog
+from sobria.errors import Location, UserInputError
+from sobria.governance.committee_pack import Budgets, TeamFootprint
+from sobria.governance.violations import Violations, replay
+from sobria.policy.decision import Rules
+from sobria.policy.schema import Policy
+from sobria.privacy.groups import MIN_GROUP
+from sobria.store import Store
+from sobria.store.web_store import WebStore
+from sobria.web.figures import (
+    DIMENSIONS,
+    MASKED,
+    FigureCache,
+    Table,
+    grouped,
+    latest_month,
+    measured_share,
+    own_totals,
+    select,
+    totals,
+)
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CSV_COLUMNS = ("key", "requests", "gwp", "gwp_min", "gwp_max", "energy_min", "energy_max", "cost_eur")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The services behind the pages, for one store and one charter."""
+
+    store: Store
+    cache: FigureCache
+    policy: Policy
+    catalog: Catalog
+    min_group: int = MIN_GROUP
+
+    @classmethod
+    def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP) -> Figures:
+        return cls(store, FigureCache(WebStore(store)), policy, catalog, min_group)
+
+    @property
+    def budgets(self) -> Budgets:
+        b = self.policy.budgets
+        return Budgets(dict(b.teams), b.default_kgco2e, tuple(b.alert_thresholds_percent))
+
+    def month(self, raw: str | None) -> str:
+        if raw:
+            if not MONTH.match(raw):
+                raise UserInputError("web.error.bad_month", {"value": raw}, Location(parameter="month"))
+            return raw
+        return latest_month(self.cache.rollup(), dt.date.today())
+
+    def overview(self, month: str) -> dict[str, Any]:
+        rollup = self.cache.rollup()
+        year = rollup.filter(pl.col("month").str.starts_with(month[:4]))
+        this = rollup.filter(pl.col("month") == month)
+        return {"month": month, "this": totals(this, self.min_group), "year": totals(year, self.min_group),
+                "trend": grouped(year, "month", self.min_group), "measured": measured_share(this),
+                "teams": self.team_budgets(month), "thresholds": self.budgets.thresholds}
+
+    def team_budgets(self, month: str, team: str | None = None) -> list[dict[str, Any]]:
+        frame = self.cache.rollup().filter(pl.col("month") == month)
+        if team is not None:
+            frame = frame.filter(pl.col("team") == team)
+        table = grouped(frame, "team", self.min_group)
+        gateway = self.cache.get(("gateway_budgets",), self.cache.web.gateway_budgets)
+        reserved = {t: r for t, m, r, _s in gateway.iter_rows() if m == month}
+        out = []
+        for row in table.rows:
+            limit = None if row["key"] == MASKED else self.budgets.of(row["key"])
+            fp = TeamFootprint(row["key"], int(row["requests"]), float(row["gwp_min"]), float(row["gwp_max"]), limit)
+            remaining = None if limit is None else limit - fp.gwp_central
+            out.append({**row, "budget": limit, "percent": fp.percent, "remaining": remaining,
+                        "reserved": reserved.get(row["key"]), "status": fp.status(self.budgets.thresholds)})
+        return out
+
+    def explorer(self, filters: dict[str, str], by: str) -> Table:
+        if by not in DIMENSIONS:
+            raise UserInputError("web.error.bad_dimension", {"value": by, "expected": ", ".join(DIMENSIONS)},
+                                 Location(parameter="by"))
+        return grouped(select(self.cache.rollup(), filters), by, self.min_group)
+
+    def choices(self) -> dict[str, list[str]]:
+        """Values offered in the explorer's filters: those used by at least ``min_group`` people."""
+        rollup = self.cache.rollup()
+        out = {}
+        for dim in DIMENSIONS:
+            sizes = rollup.group_by(dim).agg(pl.col("person").n_unique().alias("n"))
+            out[dim] = sorted(str(v) for v, n in sizes.iter_rows() if v is not None and n >= self.min_group)
+        return out
+
+    def team(self, team: str, month: str) -> dict[str, Any]:
+        frame = self.cache.rollup().filter(pl.col("team") == team)
+        this = frame.filter(pl.col("month") == month)
+        return {"team": team, "month": month, "this": totals(this, self.min_group),
+                "trend": grouped(frame, "month", self.min_group), "by_tool": grouped(this, "tool", self.min_group),
+                "budgets": self.team_budgets(month, team)}
+
+    def me(self, person: str | None, month: str) -> dict[str, Any]:
+        frame = self.cache.rollup().filter(pl.col("person") == (person or ""))
+        this = frame.filter(pl.col("month") == month)
+        heavy = set(self.policy.models.heavy.models)
+        mine = int(this["request_count"].sum() or 0)
+        heavy_share = (int(this.filter(pl.col("model").is_in(sorted(heavy)))["request_count"].sum()) / mine
+                       if mine else None)
+        by_month = (frame.group_by("month").agg(pl.col("request_count").sum().alias("requests"),
+                                                 pl.col("gwp").sum().alias("gwp"),
+                                                 pl.col("gwp_kgco2e_min").sum().alias("gwp_min"),
+                                                 pl.col("gwp_kgco2e_max").sum().alias("gwp_max"))
+                    .sort("month").rename({"month": "key"}).to_dicts())
+        return {"month": month, "this": own_totals(this), "by_month": by_month, "heavy_share": heavy_share,
+                "light_model": self.policy.models.default}
+
+    def audit(self) -> AuditResult | None:
+        result: AuditResult | None = self.cache.get(
+            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)))
+        return result
+
+    def violations(self, month: str) -> Violations:
+        def compute() -> Violations:
+            start = dt.datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=dt.UTC)
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+            events = self.store.read_events(int(start.timestamp() * 1e6), int(end.timestamp() * 1e6))
+            return replay(events, Rules.from_policy(self.policy), self.min_group)
+        result: Violations = self.cache.get(("violations", month), compute)
+        return result
+
+
+def table_csv(table: Table) -> str:
+    """The aggregated table (the same masked rows as the page) as CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([table.by, *CSV_COLUMNS[1:]])
+    for row in table.rows:
+        writer.writerow([_csv_cell(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _csv_cell(value: object) -> str:
+    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not isinstance(value, float) else text
