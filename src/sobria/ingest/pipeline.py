@@ -110,7 +110,17 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     with closing(prefetched(_prepared(files, rows, steps, tally, report))) as chunks:
         inserted = store.write_chunks(rows, chunks, end, done)
     report("write", rows, rows)
+    _refresh_partitions(store, tally)
     return _summary(steps.batch_id, inserted, tally)
+
+
+def _refresh_partitions(store: Store, tally: BatchTally) -> None:
+    """The months this batch touched, rewritten in the analysis partitions when the store has them."""
+    from sobria.analytics.partitions import PartitionSet, months_between
+
+    partitions = PartitionSet.beside(store)
+    if partitions is not None and tally.first is not None and tally.last is not None:
+        partitions.refresh(store, months_between(tally.first, tally.last))
 
 
 @dataclass(frozen=True)
