@@ -123,7 +123,17 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     report("write", rows, rows)
     if tally.has_errors:  # only once the batch is committed, so that a failed import leaves no file
         tally.reject_file = _write_rejects(options, tally.errors())
+    _refresh_partitions(store, tally)
     return _summary(steps.batch_id, inserted, tally)
+
+
+def _refresh_partitions(store: Store, tally: BatchTally) -> None:
+    """The months this batch touched, rewritten in the analysis partitions when the store has them."""
+    from sobria.analytics.partitions import PartitionSet, months_between
+
+    partitions = PartitionSet.beside(store)
+    if partitions is not None and tally.first is not None and tally.last is not None:
+        partitions.refresh(store, months_between(tally.first, tally.last))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,257 @@
+"""The audit out of core: the same :class:`AuditResult` as :func:`sobria.audit.run.run_audit`,
+read from the month partitions without holding the period in memory.
+
+Two passes. Per month partition, the engine aggregates (pushed down, only the columns needed): a
+cube of sums by team × tool × model × month × tier × impact status × side of the split, and one
+row per person (requests, first team seen). KPIs, the comparison and adoption come from those.
+Per *person range* (all months of a slice of the people, about one month's events), the waste
+detector and the charter scenario run unchanged: re-ask chains are windows over one person's
+events in time (sessions, the person's usual words over the whole period), so a slice of people
+gives exactly the chains of the whole period, which a month would not (a chain across midnight at
+a month's end; the vocabulary of the period). Every figure is a sum over people or over cells,
+added up here. See docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import polars as pl
+
+from sobria.analytics.partitions import ORDER, PartitionSet, month_bounds_us
+from sobria.audit.adoption import compute_adoption
+from sobria.audit.kpis import SMALL_GROUPS, Kpis
+from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
+from sobria.audit.result import AuditResult, Headline, WasteFigures
+from sobria.audit.run import AuditOptions, scenario_rules
+from sobria.audit.scenarios import Comparison, ScenarioResult, apply_charter
+from sobria.audit.totals import Totals, sum_exprs, totals_from_row
+from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
+from sobria.catalog import Catalog
+from sobria.errors import Location, UserInputError
+from sobria.impact.spend import spend_check
+from sobria.privacy.groups import MIN_GROUP
+from sobria.ranges import Range
+from sobria.store import Store
+
+CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
+SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
+        *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What to read: the months overlapping the period, its bounds, the team filter."""
+
+    partitions: PartitionSet
+    months: list[str]
+    start_us: int
+    end_us: int
+    team: str | None
+
+    def frame(self, months: list[str]) -> pl.LazyFrame:
+        lazy = self.partitions.scan_all(months).filter(
+            (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
+        return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
+
+
+def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catalog, options: AuditOptions,
+                          now: dt.datetime) -> AuditResult | None:
+    """:func:`run_audit` over the partitions; None when they hold no event."""
+    months = partitions.months()
+    if not months:
+        return None
+    low, high = partitions.scan_all(months).select(pl.col("ts_us").min().alias("low"),
+                                                   pl.col("ts_us").max().alias("high")).collect().row(0)
+    period = resolve_period(options.start, options.end, _day_of(low), _day_of(high))
+    if period is None:
+        return None
+    scan = Scan(partitions, [m for m in months if _overlaps(m, period)], period.start_us(), period.end_us(),
+                options.team)
+    cube, persons, pairs = _first_pass(scan, options.split)
+    if options.team is not None and persons["person"].n_unique() < MIN_GROUP:
+        raise UserInputError("audit.team_too_small", {"team": options.team, "min": MIN_GROUP},
+                             Location(parameter="--team"))
+    kpis = _kpis(cube, pairs, catalog, period)
+    summary, scenario = _second_pass(scan, persons, catalog, options)
+    waste = _waste_figures(summary)
+    people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
+    org = store.organisation()
+    return AuditResult(
+        organisation=str(org["name"]) if org else "", generated_at=now.isoformat(timespec="seconds"),
+        team=options.team, kpis=kpis, waste=waste, adoption=compute_adoption(_per_person(persons), people, period),
+        scenario=scenario, comparison=_comparison(cube, period, options.split) if options.split else None,
+        headline=Headline(t_co2e_per_year=kpis.annual_gwp_t.central, non_essential_share=waste.share_of_requests,
+                          policy_formalised=options.policy_file is not None,
+                          reduction_potential_share=scenario.gwp_reduction_share),
+        reference=f"ecologits {catalog.reference_version}")
+
+
+def _day_of(us: int) -> dt.date:
+    return dt.datetime.fromtimestamp(us / 1e6, tz=dt.UTC).date()
+
+
+def _overlaps(month: str, period: Period) -> bool:
+    start, end = month_bounds_us(month)
+    return start < period.end_us() and end > period.start_us()
+
+
+def _first_pass(scan: Scan, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Per month: the cube of sums, the people (in month order, so 'first team seen' holds) and
+    the (team, person) pairs."""
+    after = pl.col("ts").dt.date() >= split if split else pl.lit(False)
+    cubes, people, pairs = [], [], []
+    for month in scan.months:
+        lazy = scan.frame([month])
+        cubes.append(lazy.group_by(pl.col("team"), pl.col("tool"), pl.col("model"),
+                                   pl.col("ts").dt.strftime("%Y-%m").alias("month"), pl.col("tier"),
+                                   pl.col("impact_status"), after.alias("after")).agg(sum_exprs()))
+        people.append(lazy.group_by("person", maintain_order=True).agg(
+            pl.col("request_count").sum().alias("requests"), pl.len().alias("events"),
+            pl.col("team").drop_nulls().first().alias("team_seen")))
+        pairs.append(lazy.select("team", "person").unique())
+    if not cubes:
+        empty = pl.DataFrame(schema={"team": pl.Utf8, "person": pl.Utf8})
+        return pl.DataFrame(), pl.DataFrame(schema={"person": pl.Utf8}), empty
+    done = pl.collect_all([*cubes, *people, *pairs])
+    n = len(cubes)
+    persons = pl.concat(done[n:2 * n]).group_by("person", maintain_order=True).agg(
+        pl.col("requests").sum(), pl.col("events").sum(), pl.col("team_seen").drop_nulls().first())
+    return pl.concat(done[:n]), persons, pl.concat(done[2 * n:]).unique()
+
+
+def _sum(cube: pl.DataFrame) -> Totals:
+    if cube.height == 0:
+        return totals_from_row({})
+    return totals_from_row(cube.select(pl.col(c).sum() for c in SUMS).row(0, named=True))
+
+
+def _breakdown(cube: pl.DataFrame, key: str) -> list[tuple[str, Totals]]:
+    if cube.height == 0:
+        return []
+    grouped = cube.group_by(pl.col(key).fill_null("—")).agg(pl.col(c).sum() for c in SUMS)
+    grouped = grouped.sort(pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max"), descending=True)
+    return [(str(row[key]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]
+
+
+def _kpis(cube: pl.DataFrame, pairs: pl.DataFrame, catalog: Catalog, period: Period) -> Kpis:
+    total = _sum(cube)
+    price = catalog.constant("electricity_price_eur_per_kwh")
+    spend, source = (total.reported_cost_eur, "reported") if total.reported_cost_eur > 0 else (
+        total.list_cost_eur, "list-price")
+    sizes = pairs.group_by("team").agg(pl.col("person").n_unique().alias("size"))
+    small = sizes.filter(pl.col("size") < MIN_GROUP)["team"].drop_nulls().to_list()
+    private = cube.with_columns(pl.when(pl.col("team").is_in(small)).then(pl.lit(SMALL_GROUPS))
+                                .otherwise(pl.col("team")).alias("team")) if cube.height else cube
+    statuses = cube.group_by("impact_status").agg(pl.col("events").sum()) if cube.height else None
+    return Kpis(
+        period=period, totals=total, annual_gwp_t=total.gwp_kgco2e.scale(DAYS_PER_YEAR / max(period.days, 1) / 1000),
+        energy_cost_eur=Range(total.energy_kwh.min * price.min, total.energy_kwh.max * price.max),
+        by_team=_breakdown(private, "team"), by_tool=_breakdown(cube, "tool"), by_model=_breakdown(cube, "model"),
+        by_month=sorted(_breakdown(cube, "month")), by_tier=_breakdown(cube, "tier"),
+        statuses=dict(sorted(statuses.iter_rows())) if statuses is not None else {},
+        reconciliation=spend_check(catalog, spend, total.gwp_kgco2e) if spend > 0 and total.events else None,
+        spend_source=source)
+
+
+def _per_person(persons: pl.DataFrame) -> pl.DataFrame:
+    """One event per person carrying all their requests: adoption needs nothing more."""
+    if persons.height == 0:
+        return pl.DataFrame(schema={"person": pl.Utf8, "request_count": pl.Int64, "team": pl.Utf8})
+    return persons.select("person", pl.col("requests").alias("request_count"), pl.col("team_seen").alias("team"))
+
+
+def _comparison(cube: pl.DataFrame, period: Period, split: dt.date) -> Comparison | None:
+    if not (period.start < split < period.end) or cube.height == 0:
+        return None
+    before, after = _sum(cube.filter(~pl.col("after"))), _sum(cube.filter(pl.col("after")))
+    if before.events == 0 or after.events == 0:
+        return None
+    return Comparison(Period(period.start, split), Period(split, period.end), before, after)
+
+
+def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str | None, str | None]]:
+    """Consecutive [low, high) ranges of person ids of about ``target_events`` events each; the
+    first also takes the events without a person."""
+    known = persons.filter(pl.col("person").is_not_null()).sort("person")
+    bounds: list[str | None] = [None]
+    running = 0
+    for person, events in known.select("person", "events").iter_rows():
+        if running >= target_events:
+            bounds.append(str(person))
+            running = 0
+        running += int(events)
+    return list(zip(bounds, [*bounds[1:], None], strict=True))
+
+
+def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
+    person = pl.col("person")
+    cond = person.is_null() if low is None else person >= low
+    if low is None and high is not None:
+        cond = cond | (person < high)
+    elif high is not None:
+        cond = cond & (person < high)
+    elif low is None:
+        cond = pl.lit(True)
+    return scan.frame(scan.months).filter(cond).collect().sort(ORDER)
+
+
+def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
+                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
+    """Waste and the charter scenario per person range, summed."""
+    rules = scenario_rules(options, catalog)
+    target = max((scan.frame([m]).select(pl.len()).collect().item() for m in scan.months), default=0)
+    ranges = person_ranges(persons, max(int(target), 1)) if persons.height else [(None, None)]
+    summary: WasteSummary | None = None
+    scenario: ScenarioResult | None = None
+    requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
+    for low, high in ranges:
+        frame = _slice(scan, low, high)
+        flagged = detect_waste(frame, catalog)
+        part = waste_summary(frame, flagged)
+        base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),
+                            ((pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")) / 2).fill_null(0.0)
+                            .fill_nan(0.0).sum().alias("g")).row(0)
+        requests, gwp = requests + int(base[0] or 0), gwp + float(base[1] or 0.0)
+        summary = part if summary is None else _add_summaries(summary, part)
+        charter = apply_charter(frame, flagged, catalog, rules)
+        scenario = charter if scenario is None else _add_scenarios(scenario, charter)
+    assert summary is not None and scenario is not None
+    return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
+                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario
+
+
+def _add_totals(a: Totals, b: Totals) -> Totals:
+    def add(x: Range, y: Range) -> Range:
+        return Range(x.min + y.min, x.max + y.max)
+
+    return Totals(requests=a.requests + b.requests, events=a.events + b.events,
+                  energy_kwh=add(a.energy_kwh, b.energy_kwh), gwp_kgco2e=add(a.gwp_kgco2e, b.gwp_kgco2e),
+                  water_l=add(a.water_l, b.water_l), adpe_kgsbeq=add(a.adpe_kgsbeq, b.adpe_kgsbeq),
+                  pe_mj=add(a.pe_mj, b.pe_mj), reported_cost_eur=a.reported_cost_eur + b.reported_cost_eur,
+                  list_cost_eur=a.list_cost_eur + b.list_cost_eur)
+
+
+def _add_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioResult:
+    return ScenarioResult(a.rules, _add_totals(a.actual, b.actual), _add_totals(a.projected, b.projected),
+                          a.rerouted + b.rerouted, a.dropped_regenerations + b.dropped_regenerations,
+                          a.dropped_images + b.dropped_images)
+
+
+def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
+    return WasteSummary(
+        requests=a.requests + b.requests, share_of_requests=0.0,
+        gwp_kgco2e=a.gwp_kgco2e + b.gwp_kgco2e, share_of_gwp=0.0,
+        by_reason={r: a.by_reason[r] + b.by_reason[r] for r in REASONS},
+        gwp_kgco2e_by_reason={r: a.gwp_kgco2e_by_reason[r] + b.gwp_kgco2e_by_reason[r] for r in REASONS},
+        heavy_trivial_saving_gwp_kgco2e=a.heavy_trivial_saving_gwp_kgco2e + b.heavy_trivial_saving_gwp_kgco2e,
+        heavy_trivial_saving_energy_kwh=a.heavy_trivial_saving_energy_kwh + b.heavy_trivial_saving_energy_kwh)
+
+
+def _waste_figures(summary: WasteSummary) -> WasteFigures:
+    return WasteFigures(
+        requests=summary.requests, share_of_requests=summary.share_of_requests,
+        gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
+        by_reason={k: v for k, v in summary.by_reason.items() if v},
+        heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e)

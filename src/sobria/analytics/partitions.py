@@ -1,0 +1,132 @@
+"""Events for analysis in Parquet files, one per month, beside the store (the control plane).
+
+A partition is ``<root>/month=YYYY-MM/events.parquet`` holding that month's events with the
+columns and dtypes :meth:`Store.read_events` returns, sorted by (``ts_us``, ``event_id``), each
+``event_id`` once. Writing merges with what the partition holds (an event already there is kept,
+as the store keeps the first copy), writes a temporary file in the same folder and renames it over
+the partition: a reader sees the old month or the new one, never half of either.
+
+The folder is ``<store file>.parquet/`` for a SQLite store; an install without it works as
+before (the audit reads the store). See docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from sobria.store import Store
+
+FILE = "events.parquet"
+SUFFIX = ".parquet"
+ORDER = ("ts_us", "event_id")
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_bounds_us(month: str) -> tuple[int, int]:
+    """[start, end) of a month (``YYYY-MM``) in microseconds since the epoch, UTC."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = dt.datetime(year, mon, 1, tzinfo=dt.UTC)
+    end = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=dt.UTC)
+    return int(start.timestamp()) * 1_000_000, int(end.timestamp()) * 1_000_000
+
+
+def months_between(first: dt.date, last: dt.date) -> list[str]:
+    """Every month from ``first``'s to ``last``'s, inclusive."""
+    out, year, mon = [], first.year, first.month
+    while (year, mon) <= (last.year, last.month):
+        out.append(f"{year:04d}-{mon:02d}")
+        year, mon = year + mon // 12, mon % 12 + 1
+    return out
+
+
+@dataclass(frozen=True)
+class PartitionSet:
+    root: Path
+
+    @staticmethod
+    def beside(store: Store) -> PartitionSet | None:
+        """The partitions of a SQLite store when their folder exists (created by ``enable``)."""
+        url = store.engine.url
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        root = Path(str(url.database) + SUFFIX)
+        return PartitionSet(root) if root.is_dir() else None
+
+    @staticmethod
+    def enable(store_file: Path) -> PartitionSet:
+        root = Path(str(store_file) + SUFFIX)
+        root.mkdir(exist_ok=True)
+        return PartitionSet(root)
+
+    def path(self, month: str) -> Path:
+        return self.root / f"month={month}" / FILE
+
+    def months(self) -> list[str]:
+        return sorted(p.parent.name.removeprefix("month=") for p in self.root.glob(f"month=*/{FILE}"))
+
+    def scan(self, month: str) -> pl.LazyFrame:
+        return pl.scan_parquet(self.path(month))
+
+    def scan_all(self, months: Iterable[str] | None = None) -> pl.LazyFrame:
+        chosen = self.months() if months is None else [m for m in months if self.path(m).exists()]
+        return pl.scan_parquet([self.path(m) for m in chosen])
+
+    def write(self, frame: pl.DataFrame) -> dict[str, int]:
+        """Add ``frame``'s events (store columns, with ``ts_us``) to their months; return, per
+        month touched, how many events were new."""
+        if frame.height == 0:
+            return {}
+        keyed = frame.with_columns(pl.from_epoch("ts_us", time_unit="us").dt.strftime("%Y-%m").alias("_month"))
+        added: dict[str, int] = {}
+        for (month,), part in keyed.partition_by("_month", as_dict=True, maintain_order=True).items():
+            added[str(month)] = self._merge(str(month), part.drop("_month"))
+        return added
+
+    def replace(self, month: str, frame: pl.DataFrame) -> None:
+        """The month's partition becomes ``frame`` (deduplicated and sorted); none when empty."""
+        target = self.path(month)
+        if frame.height == 0:
+            target.unlink(missing_ok=True)
+            return
+        self._atomic_write(target, frame.unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+
+    def refresh(self, store: Store, months: Iterable[str]) -> None:
+        """Rewrite ``months`` from the store (which stays the reference)."""
+        for month in months:
+            start, end = month_bounds_us(month)
+            self.replace(month, store.read_events(start=start, end=end))
+
+    def _merge(self, month: str, new: pl.DataFrame) -> int:
+        target = self.path(month)
+        if target.exists():
+            old = pl.read_parquet(target)
+            fresh = new.join(old.select("event_id"), on="event_id", how="anti")
+            merged = pl.concat([old, fresh.select(old.columns).cast(old.schema)], how="vertical")
+        else:
+            fresh = merged = new
+        fresh = fresh.unique("event_id", keep="first", maintain_order=True)
+        if fresh.height:
+            self._atomic_write(target, merged.unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+        return fresh.height
+
+    @staticmethod
+    def _atomic_write(target: Path, frame: pl.DataFrame) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
+        os.close(handle)
+        try:
+            frame.write_parquet(tmp, statistics=True, row_group_size=128_000)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

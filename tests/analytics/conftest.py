@@ -1,0 +1,31 @@
+"""A generated store with its partitions, shared by the scale tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from sobria.analytics.partitions import PartitionSet
+from sobria.store import open_store
+from sobria.store.store import BatchRecord, PersonRow, Store
+from sobria.store.tables import event_column_names
+
+
+def stored(path: Path, frame: pl.DataFrame) -> Store:
+    """A SQLite store at ``path`` holding ``frame``'s events (a team per person in ``people``)."""
+    store = open_store(f"sqlite:///{path}")
+    store.migrate()
+    store.init_organisation("Groupe", "k" * 64)
+    persons = frame.select("person", "team").unique("person").sort("person")
+    store.write_batch(BatchRecord("synthetic", "test", "-", 0, frame.height, 0), frame.select(event_column_names()),
+                      set(persons["team"].to_list()), [PersonRow(p, t) for p, t in persons.iter_rows()])
+    return store
+
+
+def partitioned(store: Store, path: Path) -> PartitionSet:
+    parts = PartitionSet.enable(path)
+    events = store.read_events()
+    months = sorted(set(events["ts"].dt.strftime("%Y-%m").to_list()))
+    parts.refresh(store, months)
+    return parts

@@ -1,0 +1,91 @@
+"""The partitioned (out-of-core) audit gives the in-memory audit's JSON, on a generated store and
+on the demo company."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sobria.analytics.audit import person_ranges, run_partitioned_audit
+from sobria.analytics.compare import differences
+from sobria.analytics.partitions import PartitionSet
+from sobria.analytics.synthetic import generate_events
+from sobria.audit.run import AuditOptions, run_audit
+from sobria.catalog import load_catalog
+from sobria.errors import UserInputError
+from sobria.store import open_store
+from tests.analytics.conftest import partitioned, stored
+
+GOLDEN_REASONS = {"reformulation": 29, "regeneration": 2393, "unused-image": 599, "internal-image": 320,
+                  "heavy-model-trivial": 19}
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PartitionSet]:
+    path = tmp_path_factory.mktemp("gen") / "sobria.db"
+    store = stored(path, generate_events(30_000, load_catalog(), months=4))
+    return path, partitioned(store, path)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PartitionSet]:
+    folder = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")}
+    out = subprocess.run([sys.executable, "-m", "sobria", "demo"], cwd=folder, env=env, capture_output=True,
+                         text=True, check=False, timeout=300)
+    assert out.returncode == 0, out.stderr
+    path = folder / "sobria.db"
+    return path, partitioned(open_store(f"sqlite:///{path}"), path)
+
+
+OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
+           AuditOptions(start=dt.date(2025, 2, 10), end=dt.date(2025, 4, 3)),
+           AuditOptions(team="commercial", split=dt.date(2025, 2, 1))]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions) -> None:
+    path, parts = generated
+    store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
+    expected = run_audit(store, catalog, options, NOW)
+    got = run_partitioned_audit(store, parts, catalog, options, NOW)
+    assert expected is not None and got is not None
+    assert differences(expected.to_json(), got.to_json()) == []
+    if options == AuditOptions():   # chains were found (golden: the generator is seeded)
+        assert got.waste.by_reason == GOLDEN_REASONS
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+def test_demo_same_json(demo: tuple[Path, PartitionSet], options: AuditOptions) -> None:
+    path, parts = demo
+    store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
+    expected = run_audit(store, catalog, options, NOW)
+    got = run_partitioned_audit(store, parts, catalog, options, NOW)
+    assert expected is not None and got is not None
+    assert differences(expected.to_json(), got.to_json()) == []
+
+
+def test_small_team_refused_like_in_memory(generated: tuple[Path, PartitionSet]) -> None:
+    path, parts = generated
+    store = open_store(f"sqlite:///{path}")
+    with pytest.raises(UserInputError) as err:
+        run_partitioned_audit(store, parts, load_catalog(), AuditOptions(team="nobody"), NOW)
+    assert err.value.key == "audit.team_too_small"
+
+
+def test_empty_partitions_give_no_audit(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    assert run_partitioned_audit(store, PartitionSet(tmp_path), load_catalog(), AuditOptions(), NOW) is None
+
+
+def test_person_ranges_cover_everyone_once() -> None:
+    import polars as pl
+
+    persons = pl.DataFrame({"person": [None, "a", "b", "c", "d", "e"], "events": [3, 5, 5, 5, 5, 5]})
+    assert person_ranges(persons, 10) == [(None, "c"), ("c", "e"), ("e", None)]

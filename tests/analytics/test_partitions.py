@@ -1,0 +1,77 @@
+"""Month partitions: idempotent by event id, atomic per month, kept current by import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sobria.analytics.partitions import PartitionSet, month_bounds_us, months_between
+from sobria.analytics.synthetic import generate_events
+from sobria.catalog import Catalog
+from sobria.ingest.pipeline import ImportOptions, run_import
+from sobria.ingest.pseudonym import key_fingerprint
+from sobria.store import open_store
+from sobria.store.tables import event_column_names
+
+SECRET = bytes(range(32))
+CSV = ("event_id,ts,person,team,tool,provider,model,operation,input_tokens,output_tokens,tier\n"
+       "e1,2025-01-31T23:59:59Z,alice,sales,chat,openai,gpt-4o,chat,100,200,measured\n"
+       "e2,2025-02-01T00:00:00Z,bob,sales,chat,openai,gpt-4o,chat,10,20,measured\n"
+       "e3,2025-03-04T10:00:00Z,bob,sales,chat,openai,gpt-4o-mini,chat,10,20,measured\n")
+
+
+def test_month_helpers() -> None:
+    import datetime as dt
+
+    assert months_between(dt.date(2024, 11, 30), dt.date(2025, 2, 1)) == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert month_bounds_us("2024-12") == (1_733_011_200_000_000, 1_735_689_600_000_000)
+
+
+def test_write_is_idempotent_by_event_id(tmp_path: Path, catalog: Catalog) -> None:
+    parts = PartitionSet(tmp_path / "p")
+    frame = generate_events(2_000, catalog, months=3).select(event_column_names())
+    assert sum(parts.write(frame).values()) == 2_000
+    assert parts.write(frame) == {"2025-01": 0, "2025-02": 0, "2025-03": 0}
+    head = frame.head(10).with_columns(pl.lit(99, pl.Int64).alias("request_count"))   # same ids: the first copy stays
+    assert parts.write(pl.concat([head, frame.head(10)])) == {"2025-01": 0}
+    stored = parts.scan_all().collect()
+    assert parts.months() == ["2025-01", "2025-02", "2025-03"]
+    assert stored.height == 2_000 and stored["event_id"].n_unique() == 2_000
+    assert stored["request_count"].unique().to_list() == [1]
+    assert stored.equals(frame.sort("ts_us", "event_id"))
+
+
+def test_a_failed_write_leaves_the_month_as_it_was(tmp_path: Path, catalog: Catalog,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = PartitionSet(tmp_path / "p")
+    frame = generate_events(500, catalog, months=1).select(event_column_names())
+    parts.write(frame.head(100))
+    before = parts.path("2025-01").read_bytes()
+
+    def broken(_src: str, _dst: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        parts.write(frame)
+    assert parts.path("2025-01").read_bytes() == before
+    assert [p.name for p in parts.path("2025-01").parent.iterdir()] == ["events.parquet"]   # no temporary left
+
+
+def test_import_refreshes_the_months_it_touched(tmp_path: Path, catalog: Catalog) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
+    store.migrate()
+    store.init_organisation("TechVert", key_fingerprint(SECRET))
+    source = tmp_path / "events.csv"
+    source.write_text(CSV, encoding="utf-8")
+    run_import(store, catalog, SECRET, ImportOptions(kind="events", files=(source,)))
+    assert PartitionSet.beside(store) is None                   # no folder: nothing written, nothing needed
+    parts = PartitionSet.enable(tmp_path / "sobria.db")
+    run_import(store, catalog, SECRET, ImportOptions(kind="events", files=(source,)))   # adds nothing to the store
+    assert parts.months() == ["2025-01", "2025-02", "2025-03"]
+    assert parts.scan_all().collect().equals(store.read_events())
+    run_import(store, catalog, SECRET, ImportOptions(kind="events", files=(source,)))
+    assert parts.scan_all().collect().height == 3
