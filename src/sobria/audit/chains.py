@@ -31,6 +31,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 CHUNK = 250_000
 LOW_BITS = SALIENT_BIT - 1
+THREAD_COLUMNS = {"thread_turn": pl.Int64(), "thread_signal": pl.Utf8()}
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,12 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
     words = (pl.when(old).then(pl.lit("")).when(mh2).then(fp.str.slice(7 + MINHASH_HEX))
              .otherwise(fp.str.slice(9 + MINHASH_HEX)))
     flags = pl.when(mh3).then(fp.str.slice(6, 1).str.to_integer(base=16, strict=False)).otherwise(0)
+    missing = [pl.lit(None, dtype).alias(name) for name, dtype in THREAD_COLUMNS.items() if name not in events.columns]
     frame = (
-        events.lazy()
+        events.lazy().with_columns(missing)
         .filter(pl.col("person").is_not_null() & fp.is_not_null()
                 & pl.col("operation").is_in(["chat", "completion"]) & pl.col("ts").is_not_null())
-        .select("event_id", "person", "ts", "conversation_id",
+        .select("event_id", "person", "ts", "conversation_id", "thread_turn", "thread_signal",
                 pl.when(old).then(pl.lit("n")).otherwise(fp.str.slice(4, 1)).alias("cue"),
                 payload.alias("minhash"), words.alias("words"), flags.fill_null(0).cast(pl.Int64).alias("flags"),
                 (old | mh2 | mh3).alias("valid"))

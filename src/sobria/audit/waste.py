@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from sobria.audit.chains import ChainRules, chain_roots, content_links, prepared, retry_links
+from sobria.audit.thread_links import thread_links
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
 
@@ -90,15 +91,18 @@ def _chains(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
     if frame.height == 0:
         return empty_result()
     retry_child, retry_parent = retry_links(frame)
+    thread_child, thread_parent, thread_regen = thread_links(frame)
     content = content_links(frame, opts.chain_rules())
-    child = np.concatenate([retry_child, content.child])
-    parent = np.concatenate([retry_parent, content.parent])
-    regen = np.concatenate([np.zeros(len(retry_child), dtype=bool), content.regeneration])
-    conf = np.concatenate([np.full(len(retry_child), 0.8), content.confidence])
+    child = np.concatenate([thread_child, retry_child, content.child])
+    parent = np.concatenate([thread_parent, retry_parent, content.parent])
+    regen = np.concatenate([thread_regen, np.zeros(len(retry_child), dtype=bool), content.regeneration])
+    conf = np.concatenate([np.where(thread_regen, 0.95, 0.9), np.full(len(retry_child), 0.8), content.confidence])
     if len(child) == 0:
         return empty_result()
-    # one link per request: an identical earlier request if any, else the most recent it repeats
-    order = np.lexsort((-parent, ~regen, child))
+    # one link per request: an identical earlier request if any, else the turn it redid (thread
+    # signals), else the most recent request it repeats
+    by_thread = np.arange(len(child)) < len(thread_child)
+    order = np.lexsort((-parent, ~by_thread, ~regen, child))
     child, parent, regen, conf = child[order], parent[order], regen[order], conf[order]
     first = np.concatenate([[True], child[1:] != child[:-1]])
     child, parent, regen, conf = child[first], parent[first], regen[first], conf[first]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 OPERATIONS = ("chat", "completion", "embedding", "image", "audio")
+THREAD_SIGNALS = ("new", "revision", "regeneration", "edit")   # events.thread.SIGNALS
 TIERS = ("measured", "token-level", "message-level", "declared")
 
 
@@ -49,9 +50,14 @@ EVENT_COLUMNS: tuple[EventColumn, ...] = (
     EventColumn("zone", pl.Utf8(), False, "electricity zone of the data centre, when the source knows it"),
     EventColumn("purpose", pl.Utf8(), False, "purpose tag: internal, external, client, hr..."),
     EventColumn("conversation_id", pl.Utf8(), False, "conversation or session id", "gen_ai.conversation.id"),
+    EventColumn("thread_turn", pl.Int64(), False, "user turns the chat request carries (1: a thread's first)"),
+    EventColumn("thread_signal", pl.Utf8(), False,
+                "what the request does to its thread: new, revision, regeneration or edit (events.thread)"),
     EventColumn("image_used", pl.Boolean(), False, "outcome: was the generated image used"),
     EventColumn("answer_kept", pl.Boolean(), False, "outcome: was the answer kept"),
     EventColumn("prompt_fingerprint", pl.Utf8(), False, "fingerprint of the prompt for near-duplicate detection"),
+    EventColumn("semantic_fingerprint", pl.Utf8(), False,
+                "optional locality-sensitive hash of the prompt's meaning (off by default; events.semantic)"),
     EventColumn("prompt_text", pl.Utf8(), False, "prompt text, only when keeping text is enabled"),
     EventColumn("cost_eur", pl.Float64(), False, "cost reported by the source, in euros"),
     EventColumn("source", pl.Utf8(), True, "importer kind and file"),

@@ -84,6 +84,13 @@ def _conversation(key_id: str, inbound: Inbound) -> str | None:
     return "gw-" + hashlib.sha256(f"{key_id}\x1f{opening}".encode()).hexdigest()[:20]
 
 
+def _thread_columns(gw: Gateway, conversation: str | None, inbound: Inbound) -> dict[str, Any]:
+    """The conversation id and the thread signal (``events.thread``: regeneration, edit, revision, new)."""
+    signal = gw.threads.classify(conversation, inbound.payload["messages"]) if conversation is not None else None
+    return {"conversation_id": conversation, "thread_turn": signal.turn if signal else None,
+            "thread_signal": signal.signal if signal else None}
+
+
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
@@ -110,8 +117,8 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        "prompt_fingerprint": _fingerprint(inbound), "conversation_id": _conversation(key.id, inbound),
-        "batch_id": "gateway", **footprint.columns(),
+        "prompt_fingerprint": _fingerprint(inbound), "batch_id": "gateway", **footprint.columns(),
+        **_thread_columns(gw, _conversation(key.id, inbound), inbound),
     }
     decision = call.decision
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from sobria.catalog import load_catalog
 from sobria.errors import Location, UserInputError
+from sobria.events.thread import ThreadMemory
 from sobria.gateway.config import GatewayConfig
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
@@ -72,6 +73,7 @@ class Gateway:
     upstreams: UpstreamPool
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
+    threads: ThreadMemory = field(default_factory=ThreadMemory)
     budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     keep_names: bool = False
