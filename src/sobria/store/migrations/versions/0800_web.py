@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0800"
-down_revision = "0300"
+down_revision = "0700"
 branch_labels = None
 depends_on = None
 
