@@ -136,10 +136,10 @@ def gateway_setup(folder: Path, upstream: str) -> tuple[Path, str]:
     """The template charter with every rule on: PII scan with a client list, model routing, team
     budget (a reservation per request, settled by the drain), regeneration counting, the journal."""
     (folder / "politique.yaml").write_text(policy_template(dt.date(2026, 1, 1)), encoding="utf-8")
-    (folder / "clients.txt").write_text("\n".join(CLIENTS) + "\n", encoding="utf-8")
+    (folder / "clients.csv").write_text("nom\n" + "\n".join(CLIENTS) + "\n", encoding="utf-8")
     config = folder / "gateway.yaml"
     config.write_text(f"policy: politique.yaml\ntool: passerelle-sobria\nstore: sqlite:///{folder / 'gw.db'}\n"
-                      "client_names: clients.txt\n"
+                      "client_names: clients.csv\n"
                       f"journal: journal\nupstreams:\n  - name: fake\n    base_url: {upstream}/v1\n"
                       "    provider: openai\n    models: [gpt-4o-mini, gpt-4o]\n", encoding="utf-8")
     store = open_store(f"sqlite:///{folder / 'gw.db'}")
