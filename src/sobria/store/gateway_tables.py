@@ -45,4 +45,6 @@ requests = Table(
     Column("error", String(64), nullable=True),
     Column("requested_model", Text, nullable=True),
     Column("stream", Boolean, nullable=False),
+    Column("upstream", String(200), nullable=True),  # the upstream that answered
+    Column("fallbacks", Text, nullable=True),  # "name:why, ..." of the upstreams that failed before it
 )
