@@ -129,15 +129,22 @@ def latency_c1(url: str, key: str, seconds: int) -> dict[str, float]:
             "errors": float(errors), "requests": float(len(times))}
 
 
+CLIENTS = ["Dupont Industries", "Martin & Fils", "Boulangerie Lefèvre", "TechVert", "Groupe Aubert"]
+
+
 def gateway_setup(folder: Path, upstream: str) -> tuple[Path, str]:
+    """The template charter with every rule on: PII scan with a client list, model routing, team
+    budget (a reservation per request, settled by the drain), regeneration counting, the journal."""
     (folder / "politique.yaml").write_text(policy_template(dt.date(2026, 1, 1)), encoding="utf-8")
+    (folder / "clients.csv").write_text("nom\n" + "\n".join(CLIENTS) + "\n", encoding="utf-8")
     config = folder / "gateway.yaml"
     config.write_text(f"policy: politique.yaml\ntool: passerelle-sobria\nstore: sqlite:///{folder / 'gw.db'}\n"
+                      "client_names: clients.csv\n"
                       f"journal: journal\nupstreams:\n  - name: fake\n    base_url: {upstream}/v1\n"
-                      "    provider: openai\n    models: [gpt-4o-mini]\n", encoding="utf-8")
+                      "    provider: openai\n    models: [gpt-4o-mini, gpt-4o]\n", encoding="utf-8")
     store = open_store(f"sqlite:///{folder / 'gw.db'}")
     store.migrate()
-    _record, key = create_key(store.engine, "bench", None, None)  # no team: no budget round-trip
+    _record, key = create_key(store.engine, "bench", "p_bench", "commercial")  # a team: its budget is reserved
     store.engine.dispose()
     return config, key
 
@@ -202,6 +209,10 @@ def report(targets: dict[str, tuple[str, int]], key: str, seconds: int, folder: 
     if "litellm" in results:
         ratio = results["sobria"]["c20"]["rps"] / results["litellm"]["c20"]["rps"]
         print(f"throughput sobria / litellm at concurrency 20: {ratio:.1f}x")
+    sob, up = results["sobria"]["c20"], results["upstream"]["c20"]
+    print(f"throughput sobria / bare upstream at concurrency 20: {sob['rps'] / up['rps']:.2f}x; "
+          f"CPU per request: sobria {sob['cpu_us']:.0f} us -> one process saturates one core at "
+          f"{1e6 / sob['cpu_us']:.0f} req/s")
 
 
 if __name__ == "__main__":

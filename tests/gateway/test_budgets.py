@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from sobria.gateway.app import GatewayApp
-from sobria.gateway.budgets import budget_state, month_of
+from sobria.gateway.budgets import budget_state, micrograms, month_of
 from sobria.gateway.config import load_config
 from sobria.gateway.fake_upstream import FakeUpstream
 from sobria.gateway.keys import create_key
@@ -57,8 +57,7 @@ def test_concurrent_requests_cannot_overshoot_on_sqlite(fake: tuple[str, FakeUps
     assert (statuses.count(200), statuses.count(403)) == (GRANTED, REQUESTS - GRANTED), sorted(set(statuses))
     actual = gw.footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=2, output_tokens=3)
     state = budget_state(gw.engine, "course", month_of(time.time_ns() // 1000))
-    assert state.reserved_kgco2e == pytest.approx(0.0, abs=1e-12)
-    assert state.spent_kgco2e == pytest.approx(GRANTED * actual.gwp_kgco2e, rel=1e-9)
+    assert (state.reserved_ug, state.spent_ug) == (0, GRANTED * micrograms(actual.gwp_kgco2e))  # exact
     assert state.spent_kgco2e <= limit + estimate.gwp_kgco2e
 
 
@@ -127,11 +126,10 @@ def test_two_gateway_processes_share_the_budget_on_postgresql(two_gateways: list
     footprints = FootprintCalculator(Estimator(load_catalog()))
     estimate = footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=3, output_tokens=200).gwp_kgco2e
     actual = footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=2, output_tokens=3).gwp_kgco2e
-    granted = int(0.0001 // estimate)
+    granted = 100_000 // micrograms(estimate)  # 0.1 g in whole micrograms
     assert (statuses.count(200), statuses.count(403)) == (granted, REQUESTS - granted)
     state = budget_state(store.engine, "course", month_of(time.time_ns() // 1000))
-    assert state.reserved_kgco2e == pytest.approx(0.0, abs=1e-12)
-    assert state.spent_kgco2e == pytest.approx(granted * actual, rel=1e-9)
+    assert (state.reserved_ug, state.spent_ug) == (0, granted * micrograms(actual))
     assert state.spent_kgco2e <= 0.0001 + estimate
     store.engine.dispose()
 

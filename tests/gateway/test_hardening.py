@@ -104,8 +104,8 @@ def test_max_tokens_is_capped_at_the_models_limit_and_the_reservation_released(r
     assert float(r.headers["x-sobria-carbon-g"]) == pytest.approx(cap.gwp_kgco2e * 1000, rel=1e-5)
     running.drain()
     with gw.engine.connect() as conn:
-        reserved = conn.execute(sa.select(budgets.c.reserved_kgco2e).where(budgets.c.team == "commercial")).all()
-    assert [row[0] for row in reserved] == [pytest.approx(0.0, abs=1e-12)]
+        reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).all()
+    assert [row[0] for row in reserved] == [0]
 
 
 def test_a_declared_purpose_must_be_one_the_key_allows(running: Running) -> None:
@@ -155,9 +155,9 @@ def test_a_key_without_a_team_spends_its_own_default_budget(running: Running) ->
     assert float(r.headers["x-sobria-budget-left-kgco2e"]) == pytest.approx(3.0, rel=1e-3)
     running.drain()
     with running.gw.engine.connect() as conn:
-        row = conn.execute(sa.select(budgets.c.spent_kgco2e, budgets.c.reserved_kgco2e)
+        row = conn.execute(sa.select(budgets.c.spent_ug, budgets.c.reserved_ug)
                            .where(budgets.c.team == f"key:{record.id}")).one()
-    assert row[0] > 0 and row[1] == pytest.approx(0.0, abs=1e-12)
+    assert row[0] > 0 and row[1] == 0
 
 
 @pytest.mark.parametrize("name", ["authorization", "x-api-key", "api-key"])
@@ -234,6 +234,6 @@ def test_a_request_that_fails_inside_the_gateway_still_has_its_event(running: Ru
     with running.gw.engine.connect() as conn:
         row = conn.execute(sa.select(requests.c.status_code, requests.c.error)
                            .order_by(requests.c.event_id.desc()).limit(1)).one()
-        reserved = conn.execute(sa.select(budgets.c.reserved_kgco2e).where(budgets.c.team == "commercial")).scalar()
+        reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).scalar()
     assert tuple(row) == (500, "gateway_internal")
-    assert reserved == pytest.approx(0.0, abs=1e-12)
+    assert reserved == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +36,7 @@ class Call:
     estimate: Footprint = NOTHING
     rewritten: bool = False
     finished: bool = False  # its usage event is written
+    fallbacks: list[str] = field(default_factory=list)  # "upstream:why" of each upstream that failed first
     strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
 
     @property
@@ -122,7 +123,9 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
     }
     decision = call.decision
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
-               "requested_model": inbound.model, "stream": inbound.stream}
+               "requested_model": inbound.model, "stream": inbound.stream,
+               "upstream": call.target.config.name if call.target is not None else None,
+               "fallbacks": ", ".join(call.fallbacks) or None}
     gw.record(event, {"outcome": outcome, "reservation": call.reservation,
                       "actual_kgco2e": footprint.gwp_kgco2e})
     metrics = gw.metrics

@@ -26,28 +26,51 @@ def upstream_failure(gw: Gateway, code: str, status: int | None = None) -> Gatew
 
 
 async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -> None:
-    target = call.target
-    assert target is not None, "routed before forwarding"
+    """Forward to the model's upstream, then to its fallbacks in order while one fails before
+    answering (timeout, refused connection, 429, 5xx); the event names the upstream that answered
+    and the ones that failed before it."""
+    first = call.target
+    assert first is not None, "routed before forwarding"
     data = json.dumps(call.inbound.payload).encode() if call.rewritten else body
-    if call.inbound.stream:
-        await _stream(gw, call, target, data, send, path)
-        return
+    chain = [first, *(t for t in gw.upstreams.chain(call.model) if t is not first)]
+    for index, target in enumerate(chain):
+        call.target = target
+        last = index == len(chain) - 1
+        once = _stream if call.inbound.stream else _once
+        if await once(gw, call, target, data, send, path, last):
+            return
+
+
+def _fell_back(call: Call, target: Target, why: str, last: bool) -> bool:
+    """True (and noted in the call) when a failure is to be retried on the next upstream."""
+    if last:
+        return False
+    call.fallbacks.append(f"{target.config.name}:{why}")
+    return True
+
+
+async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str, last: bool) -> bool:
+    """One upstream, not streamed: True once the client has its answer, False to try the next one."""
     try:
         async with target.client().post(target.url(path), data=data, headers=target.headers,
                                          timeout=_timeout(target)) as resp:
             status, content = resp.status, await resp.read()
             retry_after = resp.headers.get("Retry-After")
     except (TimeoutError, aiohttp.ClientError) as exc:
+        if _fell_back(call, target, _code(exc), last):
+            return False
         await _fail(gw, call, send, _code(exc))
-        return
+        return True
     if status >= 400:
+        if (status == 429 or status >= 500) and _fell_back(call, target, str(status), last):
+            return False
         await _upstream_status(gw, call, send, status, content, retry_after)
-        return
+        return True
     try:
         answer = json.loads(content)
     except ValueError:
         await _fail(gw, call, send, "upstream_malformed")
-        return
+        return True
     usage = usage_from(answer)
     if call.inbound.operation == "image":
         images = len(answer.get("data") or []) if isinstance(answer, dict) else 0
@@ -57,6 +80,7 @@ async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -
                       round(len(_answer_text(answer)) / gw.config.estimates.chars_per_token))
     footprint = finish(gw, call, 200, usage)
     await send_bytes(send, 200, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
+    return True
 
 
 def _timeout(target: Target) -> aiohttp.ClientTimeout:
@@ -106,16 +130,21 @@ async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, con
     await send_bytes(send, status, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
 
 
-async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str) -> None:
+async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str,
+                  last: bool = True) -> bool:
+    """One upstream, streamed: True once the client has its answer, False to try the next one (only
+    before the first byte went to the client)."""
     relay = _Relay(gw.config.estimates.chars_per_token, call.strip_usage_chunk)
     started = False
     try:
         async with target.client().post(target.url(path), data=data, headers=target.headers,
                                          timeout=_timeout(target)) as resp:
             if resp.status >= 400:
+                if (resp.status == 429 or resp.status >= 500) and _fell_back(call, target, str(resp.status), last):
+                    return False
                 content = await resp.read()
                 await _upstream_status(gw, call, send, resp.status, content, resp.headers.get("Retry-After"))
-                return
+                return True
             await send({"type": "http.response.start", "status": 200,
                         "headers": [*_SSE_HEADERS, *call_headers(gw, call, call.estimate, estimated=True)]})
             started = True
@@ -127,8 +156,10 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
                     break
     except (TimeoutError, aiohttp.ClientError) as exc:
         if not started:
+            if _fell_back(call, target, _code(exc), last):
+                return False
             await _fail(gw, call, send, _code(exc))
-            return
+            return True
         relay.error = relay.error or _code(exc)
     if relay.error is None and not relay.done:
         relay.error = "upstream_cutoff"
@@ -136,11 +167,12 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
     if relay.error is None:
         finish(gw, call, 200, usage)
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
-        return
+        return True
     error = upstream_failure(gw, relay.error)
     finish(gw, call, error.status, usage, error=relay.error)
     body = b"data: " + error_body(error.message, error.kind, error.code) + b"\n\n"
     await send({"type": "http.response.body", "body": body, "more_body": False})
+    return True
 
 
 class _Relay:

@@ -40,7 +40,9 @@ class Target:
 
 @dataclass
 class UpstreamPool:
-    """Routes a model to the first upstream that lists it (``*`` matches every model)."""
+    """Routes a model to the upstreams that list it, in the file's order, then those listing ``*``:
+    the first serves it, the next ones are its fallbacks (tried on a timeout, a refused connection,
+    a 429 or a 5xx)."""
 
     targets: list[Target] = field(default_factory=list)
     _by_model: dict[str, Target] = field(default_factory=dict)
@@ -62,6 +64,11 @@ class UpstreamPool:
 
     def route(self, model: str) -> Target | None:
         return self._by_model.get(model) or self._by_model.get("*")
+
+    def chain(self, model: str) -> list[Target]:
+        """Every upstream that serves ``model``, the first one first, then its fallbacks in order."""
+        named = [t for t in self.targets if model in t.config.models]
+        return named + [t for t in self.targets if "*" in t.config.models and t not in named]
 
     def models(self) -> list[str]:
         seen: dict[str, None] = {}

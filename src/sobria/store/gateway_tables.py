@@ -6,7 +6,7 @@ integer microseconds since the Unix epoch, UTC, as in :mod:`sobria.store.tables`
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Integer, String, Table, Text
 
 from sobria.store.tables import metadata
 
@@ -26,8 +26,8 @@ budgets = Table(
     "gateway_budgets", metadata,
     Column("team", String(200), primary_key=True),
     Column("month", String(7), primary_key=True),
-    Column("reserved_kgco2e", Float, nullable=False),
-    Column("spent_kgco2e", Float, nullable=False),
+    Column("reserved_ug", BigInteger, nullable=False),  # micrograms of CO2e: exact integer sums
+    Column("spent_ug", BigInteger, nullable=False),
 )
 checkpoints = Table(
     "gateway_checkpoints", metadata,
@@ -45,4 +45,6 @@ requests = Table(
     Column("error", String(64), nullable=True),
     Column("requested_model", Text, nullable=True),
     Column("stream", Boolean, nullable=False),
+    Column("upstream", String(200), nullable=True),  # the upstream that answered
+    Column("fallbacks", Text, nullable=True),  # "name:why, ..." of the upstreams that failed before it
 )
