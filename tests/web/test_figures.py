@@ -101,3 +101,8 @@ def test_csv_is_the_masked_table(store: Store, catalog: Catalog) -> None:
         "<b>R&D</b>,10,0.5,0.25,0.75,0.5,1.5,5",
         "*,11,0.8,0.4,1.2,0.8,2.4,8",
     ]
+
+
+def test_trend_is_in_time_order(store: Store, catalog: Catalog) -> None:
+    f = _figures(store, catalog)
+    assert [r["key"] for r in f.overview("2025-03")["trend"].rows] == ["2025-02", "2025-03"]

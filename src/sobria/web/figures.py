@@ -92,6 +92,8 @@ def grouped(frame: pl.DataFrame, by: str, min_group: int = MIN_GROUP) -> Table:
     shown = [k for k in keys if k not in masked]
     while masked and _people(frame, by, masked) < min_group and shown:
         masked.add(shown.pop())  # the smallest footprint joins the masked row
+    if by == "month":
+        shown.sort()  # a trend reads in time order; other tables by footprint, largest first
     rows = [_row(frame.filter(pl.col(by).cast(pl.Utf8).fill_null("—") == k), k) for k in shown]
     if masked and _people(frame, by, masked) >= min_group:
         rows.append(_row(frame.filter(pl.col(by).cast(pl.Utf8).fill_null("—").is_in(sorted(masked))), MASKED))
