@@ -106,3 +106,12 @@ def test_csv_is_the_masked_table(store: Store, catalog: Catalog) -> None:
 def test_trend_is_in_time_order(store: Store, catalog: Catalog) -> None:
     f = _figures(store, catalog)
     assert [r["key"] for r in f.overview("2025-03")["trend"].rows] == ["2025-02", "2025-03"]
+
+
+def test_cache_stays_bounded(store: Store, catalog: Catalog) -> None:
+    from sobria.web.figures import MAX_CACHED
+
+    f = _figures(store, catalog)
+    for i in range(MAX_CACHED + 10):
+        f.explorer({"team": f"t{i}"}, "tool")
+    assert len(f.cache.values) == MAX_CACHED

@@ -17,6 +17,7 @@ from sobria.store.web_store import WebStore
 from sobria.web.auth import Auth
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEMO_ADMIN = "admin-demo"
 
 
 def load_charter(path: Path | None) -> Policy:
