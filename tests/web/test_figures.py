@@ -115,3 +115,10 @@ def test_cache_stays_bounded(store: Store, catalog: Catalog) -> None:
     for i in range(MAX_CACHED + 10):
         f.explorer({"team": f"t{i}"}, "tool")
     assert len(f.cache.values) == MAX_CACHED
+
+
+def test_warm_fills_the_cache(store: Store, catalog: Catalog) -> None:
+    f = _figures(store, catalog)
+    f.warm()
+    names = {k[0] if isinstance(k[0], str) else k[0][0] for k in f.cache.values}
+    assert {"rollup", "overview", "violations", "audit"} <= names

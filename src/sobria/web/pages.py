@@ -144,6 +144,13 @@ class Figures:
         return {"month": month, "this": own_totals(this), "by_month": by_month, "heavy_share": heavy_share,
                 "light_model": self.policy.models.default}
 
+    def warm(self) -> None:
+        """Compute the slow figures of the current data (rollup, audit, the latest month's replay)."""
+        month = self.month(None)
+        self.overview(month)
+        self.violations(month)
+        self.audit()
+
     def audit(self) -> AuditResult | None:
         result: AuditResult | None = self.cache.get(
             ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)))
