@@ -155,3 +155,19 @@ def test_english_and_phone_viewport(browser: Browser, base_url: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     _shot(page, "overview-en-375px")
+
+
+def test_everything_works_with_javascript_off(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, base_url, "comite")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vue d'ensemble — 2025-03")
+    page.goto(base_url + "/explorer")
+    page.get_by_label("Regrouper par").select_option("tool")
+    page.get_by_role("button", name="Appliquer").click()
+    expect(page.locator("table tbody tr th").first).to_have_text("passerelle-sobria")
+    page.goto(base_url + "/committee")
+    page.get_by_label("Question ou demande").fill("Sans JavaScript")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Sans JavaScript")
+    context.close()
