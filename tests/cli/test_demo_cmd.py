@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sobria.web.auth import verify_password
+
 
 def test_demo_generates_and_imports_then_reimports_nothing(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {"COLUMNS": "200"}
@@ -23,6 +25,10 @@ def test_demo_generates_and_imports_then_reimports_nothing(tmp_path: Path) -> No
         persons = [r[0] for r in conn.execute("SELECT DISTINCT person FROM events WHERE person IS NOT NULL")]
         assert persons and all(p.startswith("p_") and "@" not in p for p in persons)
         assert conn.execute("SELECT count(*) FROM events WHERE impact_status != 'ok'").fetchone() == (0,)
+        stored = conn.execute("SELECT role, password_hash FROM web_accounts WHERE username = 'admin-demo'").fetchone()
+    line = next(x for x in first.stdout.splitlines() if x.startswith("Tableau de bord : lancez « sobria serve »"))
+    assert "http://127.0.0.1:8000/ — compte « admin-demo », mot de passe (affiché une seule fois) : " in line
+    assert stored[0] == "admin" and verify_password(line.rsplit(" : ", 1)[1].strip(), stored[1])
     second = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "31872 lignes lues : 0 importées, 31872 déjà présentes, 0 rejetées." in second.stdout

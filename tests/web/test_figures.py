@@ -101,3 +101,24 @@ def test_csv_is_the_masked_table(store: Store, catalog: Catalog) -> None:
         "<b>R&D</b>,10,0.5,0.25,0.75,0.5,1.5,5",
         "*,11,0.8,0.4,1.2,0.8,2.4,8",
     ]
+
+
+def test_trend_is_in_time_order(store: Store, catalog: Catalog) -> None:
+    f = _figures(store, catalog)
+    assert [r["key"] for r in f.overview("2025-03")["trend"].rows] == ["2025-02", "2025-03"]
+
+
+def test_cache_stays_bounded(store: Store, catalog: Catalog) -> None:
+    from sobria.web.figures import MAX_CACHED
+
+    f = _figures(store, catalog)
+    for i in range(MAX_CACHED + 10):
+        f.explorer({"team": f"t{i}"}, "tool")
+    assert len(f.cache.values) == MAX_CACHED
+
+
+def test_warm_fills_the_cache(store: Store, catalog: Catalog) -> None:
+    f = _figures(store, catalog)
+    f.warm()
+    names = {k[0] if isinstance(k[0], str) else k[0][0] for k in f.cache.values}
+    assert {"rollup", "overview", "violations", "audit"} <= names

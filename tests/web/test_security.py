@@ -135,3 +135,26 @@ def test_html_in_data_fields_is_escaped(client: TestClient) -> None:
         body = client.get(path).text
         assert "<b>R&D</b>" not in body, path
         assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in body, path
+
+
+def test_small_group_figures_are_refused_to_every_role(client: TestClient) -> None:
+    sign_in(client, "emp")
+    assert client.get("/api/explorer.json?team=rh").status_code == 403
+    assert client.get("/api/teams/rh.json").status_code == 403
+    me = client.get("/api/me.json").json()
+    assert me["totals"]["requests"] == 11  # the employee's own figures only
+    client.cookies.clear()
+    sign_in(client, "cfo")
+    small = client.get("/api/explorer.json?team=rh&by=month").json()
+    assert small["rows"] == [] and small["total"] is None
+    by_tool = client.get("/api/explorer.json?team=conseil&by=tool").json()
+    assert [r["key"] for r in by_tool["rows"]] == ["*"]  # midjourney's two people never on their own
+
+
+def test_bad_parameters_are_named(client: TestClient) -> None:
+    sign_in(client, "cfo")
+    month = client.get("/budgets?month=2025-13")
+    assert (month.status_code, month.text) == (400, "paramètre month : mois invalide « 2025-13 » (attendu : AAAA-MM)")
+    by = client.get("/explorer?by=person&lang=en")
+    assert (by.status_code, by.text) == (
+        400, "parameter by: unknown grouping “person” (expected: team, tool, model, month, tier)")

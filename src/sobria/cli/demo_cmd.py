@@ -13,6 +13,7 @@ from sobria.audit.run import AuditOptions, run_audit
 from sobria.catalog import load_catalog
 from sobria.cli.audit_cmd import write_report
 from sobria.cli.context import cli_context
+from sobria.cli.serve_cmd import DEMO_ADMIN, save_account
 from sobria.cli.store_cmd import init, print_summary, run_with_progress
 from sobria.demo import DEFAULT_SEED, generate_demo, summarise, write_demo
 from sobria.ingest.parsed import ParseOptions
@@ -63,3 +64,5 @@ def demo(
     result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY), dt.datetime.now(dt.UTC))
     report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog)
     console.print(c.t("demo.report", path=str(report)))
+    password = save_account(c, store, DEMO_ADMIN, "admin")
+    typer.echo(c.t("demo.dashboard", username=DEMO_ADMIN, password=password))  # one line, never wrapped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from sobria.store.web_store import WebStore
 from sobria.web.auth import Auth
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEMO_ADMIN = "admin-demo"
 
 
 def load_charter(path: Path | None) -> Policy:
@@ -74,5 +76,6 @@ def serve(
     figures = Figures.create(store, load_charter(policy), load_catalog())
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
     app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure))
+    threading.Thread(target=figures.warm, name="sobria-warm", daemon=True).start()  # first views fast
     typer.echo(c.t("web.serve.listening", host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -16,7 +16,6 @@ from sobria.store.store import Store
 from sobria.store.tables import events, import_batches
 from sobria.store.web_tables import web_accounts, web_login_failures, web_sessions
 
-DAY_US = 86_400_000_000
 ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
                "water_l_min", "water_l_max", "est_cost_eur")
 
@@ -110,14 +109,13 @@ class WebStore:
         return (*tuple(b), *tuple(g))
 
     def usage_rollup(self) -> pl.DataFrame:
-        """Sums per person, team, tool, model, tier and day: what every dashboard figure is built from."""
-        bucket = events.c.ts_us // sa.literal_column(str(DAY_US), sa.BigInteger)  # one expression, no bind:
-        day = bucket.label("day")  # PostgreSQL must see the GROUP BY's own expression
+        """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure."""
+        month = _month_expression(self.store.dialect)
         keys = [events.c.person, events.c.team, events.c.tool, events.c.model, events.c.tier]
-        query = (sa.select(*keys, day, *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
-                 .group_by(*keys, bucket))
+        query = (sa.select(*keys, month.label("month"), *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
+                 .group_by(*keys, month))
         schema: dict[str, pl.DataType] = {k.name: pl.Utf8() for k in keys}
-        schema["day"] = pl.Int64()
+        schema["month"] = pl.Utf8()
         schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
         with self.store.engine.connect() as conn:
             rows = conn.execute(query).fetchall()
@@ -129,3 +127,14 @@ class WebStore:
         return pl.DataFrame([dict(r) for r in rows], schema={"team": pl.Utf8, "month": pl.Utf8,
                                                              "reserved_kgco2e": pl.Float64,
                                                              "spent_kgco2e": pl.Float64})
+
+
+def _month_expression(dialect: str) -> sa.ColumnElement[str]:
+    """The UTC month of ``ts_us`` as ``YYYY-MM``, written once without bound parameters (PostgreSQL
+    must find the GROUP BY's own expression in the select list)."""
+    if dialect == "sqlite":
+        return sa.func.strftime(sa.literal_column("'%Y-%m'"), sa.literal_column("ts_us / 1000000"),
+                                sa.literal_column("'unixepoch'"))
+    return sa.func.to_char(sa.func.timezone(sa.literal_column("'UTC'"),
+                                            sa.func.to_timestamp(sa.literal_column("ts_us / 1000000.0"))),
+                           sa.literal_column("'YYYY-MM'"))

@@ -1,6 +1,6 @@
 """The dashboard's query layer: aggregated figures with privacy enforced here, not in templates.
 
-Every figure comes from the rollup (sums per person, team, tool, model, tier and day), read once
+Every figure comes from the rollup (sums per person, team, tool, model, tier and month), read once
 per data version of the store and kept in a :class:`FigureCache`. A grouped table never shows a
 group of fewer than ``min_group`` distinct people: such rows are merged into one masked row, and
 the smallest shown rows join it until it reaches ``min_group`` people too (so a row cannot be
@@ -24,6 +24,7 @@ from sobria.store.web_store import WebStore
 DIMENSIONS = ("team", "tool", "model", "month", "tier")
 MASKED = "*"
 MEASURED_TIER = "measured"
+MAX_CACHED = 512  # values kept per data version (filters are chosen by visitors: the cache stays bounded)
 
 
 @dataclass
@@ -44,17 +45,17 @@ class FigureCache:
             stale = [k for k in self.values if k[1] != key[1]]
             for k in stale:
                 del self.values[k]
+            while len(self.values) >= MAX_CACHED:
+                del self.values[next(iter(self.values))]  # the oldest first
             self.values[key] = value
         return value
 
     def rollup(self) -> pl.DataFrame:
-        return self.get("rollup", lambda: with_month(self.web.usage_rollup()))  # type: ignore[no-any-return]
+        return self.get("rollup", lambda: with_central(self.web.usage_rollup()))  # type: ignore[no-any-return]
 
 
-def with_month(rollup: pl.DataFrame) -> pl.DataFrame:
-    day = pl.from_epoch(pl.col("day") * 86_400, time_unit="s")
-    return rollup.with_columns(month=day.dt.strftime("%Y-%m"),
-                               gwp=(pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")).fill_null(0.0) / 2)
+def with_central(rollup: pl.DataFrame) -> pl.DataFrame:
+    return rollup.with_columns(gwp=(pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")).fill_null(0.0) / 2)
 
 
 def select(rollup: pl.DataFrame, filters: Mapping[str, str]) -> pl.DataFrame:
@@ -92,6 +93,8 @@ def grouped(frame: pl.DataFrame, by: str, min_group: int = MIN_GROUP) -> Table:
     shown = [k for k in keys if k not in masked]
     while masked and _people(frame, by, masked) < min_group and shown:
         masked.add(shown.pop())  # the smallest footprint joins the masked row
+    if by == "month":
+        shown.sort()  # a trend reads in time order; other tables by footprint, largest first
     rows = [_row(frame.filter(pl.col(by).cast(pl.Utf8).fill_null("—") == k), k) for k in shown]
     if masked and _people(frame, by, masked) >= min_group:
         rows.append(_row(frame.filter(pl.col(by).cast(pl.Utf8).fill_null("—").is_in(sorted(masked))), MASKED))

@@ -66,6 +66,10 @@ class Figures:
         return latest_month(self.cache.rollup(), dt.date.today())
 
     def overview(self, month: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.cache.get(("overview", month), lambda: self._overview(month))
+        return result
+
+    def _overview(self, month: str) -> dict[str, Any]:
         rollup = self.cache.rollup()
         year = rollup.filter(pl.col("month").str.starts_with(month[:4]))
         this = rollup.filter(pl.col("month") == month)
@@ -93,10 +97,16 @@ class Figures:
         if by not in DIMENSIONS:
             raise UserInputError("web.error.bad_dimension", {"value": by, "expected": ", ".join(DIMENSIONS)},
                                  Location(parameter="by"))
-        return grouped(select(self.cache.rollup(), filters), by, self.min_group)
+        key = ("explorer", by, tuple(sorted(filters.items())))
+        table: Table = self.cache.get(key, lambda: grouped(select(self.cache.rollup(), filters), by, self.min_group))
+        return table
 
     def choices(self) -> dict[str, list[str]]:
         """Values offered in the explorer's filters: those used by at least ``min_group`` people."""
+        result: dict[str, list[str]] = self.cache.get(("choices",), self._choices)
+        return result
+
+    def _choices(self) -> dict[str, list[str]]:
         rollup = self.cache.rollup()
         out = {}
         for dim in DIMENSIONS:
@@ -105,6 +115,10 @@ class Figures:
         return out
 
     def team(self, team: str, month: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.cache.get(("team", team, month), lambda: self._team(team, month))
+        return result
+
+    def _team(self, team: str, month: str) -> dict[str, Any]:
         frame = self.cache.rollup().filter(pl.col("team") == team)
         this = frame.filter(pl.col("month") == month)
         return {"team": team, "month": month, "this": totals(this, self.min_group),
@@ -112,6 +126,10 @@ class Figures:
                 "budgets": self.team_budgets(month, team)}
 
     def me(self, person: str | None, month: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.cache.get(("me", person, month), lambda: self._me(person, month))
+        return result
+
+    def _me(self, person: str | None, month: str) -> dict[str, Any]:
         frame = self.cache.rollup().filter(pl.col("person") == (person or ""))
         this = frame.filter(pl.col("month") == month)
         heavy = set(self.policy.models.heavy.models)
@@ -125,6 +143,13 @@ class Figures:
                     .sort("month").rename({"month": "key"}).to_dicts())
         return {"month": month, "this": own_totals(this), "by_month": by_month, "heavy_share": heavy_share,
                 "light_model": self.policy.models.default}
+
+    def warm(self) -> None:
+        """Compute the slow figures of the current data (rollup, audit, the latest month's replay)."""
+        month = self.month(None)
+        self.overview(month)
+        self.violations(month)
+        self.audit()
 
     def audit(self) -> AuditResult | None:
         result: AuditResult | None = self.cache.get(
