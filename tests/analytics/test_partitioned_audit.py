@@ -21,8 +21,8 @@ from sobria.errors import UserInputError
 from sobria.store import open_store
 from tests.analytics.conftest import partitioned, stored
 
-GOLDEN_REASONS = {"reformulation": 29, "regeneration": 2393, "unused-image": 599, "internal-image": 320,
-                  "heavy-model-trivial": 19}
+GOLDEN_REASONS = {"reformulation": 26, "regeneration": 2376, "unused-image": 624, "internal-image": 310,
+                  "heavy-model-trivial": 15}
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
