@@ -14,8 +14,8 @@ The machine is shared (2 cores): each step runs once.
 from __future__ import annotations
 
 import argparse
-import itertools
 import datetime as dt
+import itertools
 import json
 import resource
 import subprocess
