@@ -196,6 +196,7 @@ def compare(folder: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--audit-only", action="store_true", help="skip the CSV import, engines and in-memory runs")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -208,7 +209,7 @@ def main() -> None:
             gen = run_child("generate", n, folder)
             print(f"{n:>11,} events  partitions written in {gen['partition_write_s']:.1f} s "
                   f"({gen['events_per_s']:,.0f} events/s)")
-            if n == args.sizes[0]:
+            if n == args.sizes[0] and not args.audit_only:
                 imp = run_child("import", n, folder)
                 print(f"{'':>11}  import from CSV: {imp['import_s']:.2f} s = {imp['events_per_s']:,.0f} events/s; "
                       f"polars.read_csv alone {imp['read_csv_s']:.2f} s (ratio {imp['ratio_to_read_csv']:.2f})")
@@ -219,7 +220,7 @@ def main() -> None:
             base = base or float(ooc["wall_s"])  # type: ignore[arg-type]
             print(f"{'':>11}  out-of-core audit: {ooc['wall_s']:.1f} s, peak RSS {ooc['peak_rss_mib']:,.0f} MiB, "
                   f"{n / float(ooc['wall_s']):,.0f} events/s, x{float(ooc['wall_s']) / base:.2f} the first size")  # type: ignore[arg-type]
-            if n == args.sizes[0]:
+            if n == args.sizes[0] and not args.audit_only:
                 stored = run_child("store", n, folder)
                 mem = run_child("memory", n, folder)
                 diffs = compare(folder)

@@ -89,3 +89,28 @@ def test_person_ranges_cover_everyone_once() -> None:
 
     persons = pl.DataFrame({"person": [None, "a", "b", "c", "d", "e"], "events": [3, 5, 5, 5, 5, 5]})
     assert person_ranges(persons, 10) == [(None, "c"), ("c", "e"), ("e", None)]
+
+
+def test_audit_store_reads_partitions_only_when_they_hold_every_event(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    from sobria.analytics import audit as module
+    from sobria.store.store import BatchRecord
+    from sobria.store.tables import event_column_names
+
+    catalog = load_catalog()
+    frame = generate_events(1_000, catalog, months=2)
+    store = stored(tmp_path / "s.db", frame.head(900))
+    used: list[str] = []
+    monkeypatch.setattr(module, "run_audit", lambda *a: used.append("memory"))
+    monkeypatch.setattr(module, "run_partitioned_audit", lambda *a: used.append("partitions"))
+    module.audit_store(store, catalog, AuditOptions(), NOW)              # no folder: in memory
+    partitioned(store, tmp_path / "s.db")
+    module.audit_store(store, catalog, AuditOptions(), NOW)              # partitions hold every event
+    store.write_batch(BatchRecord("other", "gateway", "-", 0, 100, 0),   # written by another path
+                      frame.tail(100).select(event_column_names()), [], [])
+    module.audit_store(store, catalog, AuditOptions(), NOW)
+    assert used == ["memory", "partitions", "memory"]
+    files = tmp_path / "s.db.parquet" / "month=*" / "events.parquet"
+    assert pl.scan_parquet(files).select(pl.len()).collect().item() == 900

@@ -24,7 +24,7 @@ from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import SMALL_GROUPS, Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
-from sobria.audit.run import AuditOptions, scenario_rules
+from sobria.audit.run import AuditOptions, run_audit, scenario_rules
 from sobria.audit.scenarios import Comparison, ScenarioResult, apply_charter
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
@@ -54,6 +54,15 @@ class Scan:
         lazy = self.partitions.scan_all(months).filter(
             (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
         return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
+
+
+def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
+    """The audit, out of core when the store has partitions holding all its events (same count:
+    events written by another path since the last import make the partitions stale), else in memory."""
+    partitions = PartitionSet.beside(store)
+    if partitions is not None and partitions.months() and partitions.count() == store.count_events():
+        return run_partitioned_audit(store, partitions, catalog, options, now)
+    return run_audit(store, catalog, options, now)
 
 
 def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catalog, options: AuditOptions,

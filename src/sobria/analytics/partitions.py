@@ -87,6 +87,11 @@ class PartitionSet:
     def scan(self, month: str) -> pl.LazyFrame:
         return pl.scan_parquet(self.path(month))
 
+    def count(self) -> int:
+        """Events in every partition (from the files' metadata)."""
+        months = self.months()
+        return int(self.scan_all(months).select(pl.len()).collect().item()) if months else 0
+
     def scan_all(self, months: Iterable[str] | None = None) -> pl.LazyFrame:
         chosen = self.months() if months is None else [m for m in months if self.path(m).exists()]
         return pl.scan_parquet([self.path(m) for m in chosen])
@@ -117,7 +122,8 @@ class PartitionSet:
             self.replace(month, store.read_events(start=start, end=end))
 
     def _merge(self, month: str, new: pl.DataFrame) -> int:
-        new = new.unique("event_id", keep="first", maintain_order=True)
+        if new["event_id"].n_unique() < new.height:
+            new = new.unique("event_id", keep="first", maintain_order=True)
         target = self.path(month)
         if target.exists():   # the month's events stay; only new ids are added
             old = pl.read_parquet(target)
