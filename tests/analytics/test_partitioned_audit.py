@@ -114,3 +114,19 @@ def test_audit_store_reads_partitions_only_when_they_hold_every_event(
     assert used == ["memory", "partitions", "memory"]
     files = tmp_path / "s.db.parquet" / "month=*" / "events.parquet"
     assert pl.scan_parquet(files).select(pl.len()).collect().item() == 900
+
+
+def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
+    import polars as pl
+
+    catalog = load_catalog()
+    frame = generate_events(4_000, catalog, months=3)
+    frame = frame.with_columns(pl.when(pl.col("event_id").str.ends_with("7")).then(None)
+                               .otherwise(pl.col("person")).alias("person"))
+    store = stored(tmp_path / "s.db", frame)
+    parts = partitioned(store, tmp_path / "s.db")
+    expected = run_audit(store, catalog, AuditOptions(), NOW)
+    got = run_partitioned_audit(store, parts, catalog, AuditOptions(), NOW)
+    assert expected is not None and got is not None
+    assert got.kpis.totals.events == 4_000
+    assert differences(expected.to_json(), got.to_json()) == []

@@ -195,15 +195,10 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
 
 
 def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
+    """The events of the people in [low, high) (and, for the first range, those without a person)."""
     person = pl.col("person")
-    cond = person.is_null() if low is None else person >= low
-    if low is None and high is not None:
-        cond = cond | (person < high)
-    elif high is not None:
-        cond = cond & (person < high)
-    elif low is None:
-        cond = pl.lit(True)
-    return scan.frame(scan.months).filter(cond).collect().sort(ORDER)
+    within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
+    return scan.frame(scan.months).filter(within | person.is_null() if low is None else within).collect().sort(ORDER)
 
 
 def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
