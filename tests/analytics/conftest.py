@@ -17,7 +17,7 @@ def stored(path: Path, frame: pl.DataFrame) -> Store:
     store = open_store(f"sqlite:///{path}")
     store.migrate()
     store.init_organisation("Groupe", "k" * 64)
-    persons = frame.select("person", "team").unique("person").sort("person")
+    persons = frame.select("person", "team").drop_nulls("person").unique("person").sort("person")
     store.write_batch(BatchRecord("synthetic", "test", "-", 0, frame.height, 0), frame.select(event_column_names()),
                       set(persons["team"].to_list()), [PersonRow(p, t) for p, t in persons.iter_rows()])
     return store

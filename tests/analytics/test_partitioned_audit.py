@@ -21,8 +21,8 @@ from sobria.errors import UserInputError
 from sobria.store import open_store
 from tests.analytics.conftest import partitioned, stored
 
-GOLDEN_REASONS = {"reformulation": 29, "regeneration": 2393, "unused-image": 599, "internal-image": 320,
-                  "heavy-model-trivial": 19}
+GOLDEN_REASONS = {"reformulation": 26, "regeneration": 2376, "unused-image": 624, "internal-image": 310,
+                  "heavy-model-trivial": 15}
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
@@ -89,3 +89,44 @@ def test_person_ranges_cover_everyone_once() -> None:
 
     persons = pl.DataFrame({"person": [None, "a", "b", "c", "d", "e"], "events": [3, 5, 5, 5, 5, 5]})
     assert person_ranges(persons, 10) == [(None, "c"), ("c", "e"), ("e", None)]
+
+
+def test_audit_store_reads_partitions_only_when_they_hold_every_event(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    from sobria.analytics import audit as module
+    from sobria.store.store import BatchRecord
+    from sobria.store.tables import event_column_names
+
+    catalog = load_catalog()
+    frame = generate_events(1_000, catalog, months=2)
+    store = stored(tmp_path / "s.db", frame.head(900))
+    used: list[str] = []
+    monkeypatch.setattr(module, "run_audit", lambda *a: used.append("memory"))
+    monkeypatch.setattr(module, "run_partitioned_audit", lambda *a: used.append("partitions"))
+    module.audit_store(store, catalog, AuditOptions(), NOW)              # no folder: in memory
+    partitioned(store, tmp_path / "s.db")
+    module.audit_store(store, catalog, AuditOptions(), NOW)              # partitions hold every event
+    store.write_batch(BatchRecord("other", "gateway", "-", 0, 100, 0),   # written by another path
+                      frame.tail(100).select(event_column_names()), [], [])
+    module.audit_store(store, catalog, AuditOptions(), NOW)
+    assert used == ["memory", "partitions", "memory"]
+    files = tmp_path / "s.db.parquet" / "month=*" / "events.parquet"
+    assert pl.scan_parquet(files).select(pl.len()).collect().item() == 900
+
+
+def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
+    import polars as pl
+
+    catalog = load_catalog()
+    frame = generate_events(4_000, catalog, months=3)
+    frame = frame.with_columns(pl.when(pl.col("event_id").str.ends_with("7")).then(None)
+                               .otherwise(pl.col("person")).alias("person"))
+    store = stored(tmp_path / "s.db", frame)
+    parts = partitioned(store, tmp_path / "s.db")
+    expected = run_audit(store, catalog, AuditOptions(), NOW)
+    got = run_partitioned_audit(store, parts, catalog, AuditOptions(), NOW)
+    assert expected is not None and got is not None
+    assert got.kpis.totals.events == 4_000
+    assert differences(expected.to_json(), got.to_json()) == []

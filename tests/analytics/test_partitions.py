@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from sobria.analytics.partitions import PartitionSet, month_bounds_us, months_between
+from sobria.analytics.partitions import PartitionSet, month_bounds_us, months_between, store_shaped
 from sobria.analytics.synthetic import generate_events
 from sobria.catalog import Catalog
 from sobria.ingest.pipeline import ImportOptions, run_import
@@ -41,7 +41,7 @@ def test_write_is_idempotent_by_event_id(tmp_path: Path, catalog: Catalog) -> No
     assert parts.months() == ["2025-01", "2025-02", "2025-03"]
     assert stored.height == 2_000 and stored["event_id"].n_unique() == 2_000
     assert stored["request_count"].unique().to_list() == [1]
-    assert stored.equals(frame.sort("ts_us", "event_id"))
+    assert stored.equals(store_shaped(frame).sort("ts_us", "event_id"))
 
 
 def test_a_failed_write_leaves_the_month_as_it_was(tmp_path: Path, catalog: Catalog,
@@ -75,3 +75,31 @@ def test_import_refreshes_the_months_it_touched(tmp_path: Path, catalog: Catalog
     assert parts.scan_all().collect().equals(store.read_events())
     run_import(store, catalog, SECRET, ImportOptions(kind="events", files=(source,)))
     assert parts.scan_all().collect().height == 3
+
+
+def test_rollups_follow_the_partitions(tmp_path: Path, catalog: Catalog) -> None:
+    import datetime as dt
+
+    from sobria.analytics.rollups import people_by_month, read_daily, totals_by_month
+    from sobria.audit.kpis import compute_kpis
+    from sobria.audit.period import Period
+
+    parts = PartitionSet(tmp_path / "p")
+    frame = store_shaped(generate_events(3_000, catalog, months=3))
+    parts.write(frame.head(1_000))
+    parts.write(frame)                      # merged: the rollups are those of the whole month
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 4, 1)
+    expected = compute_kpis(frame, catalog, Period(start, end)).by_month
+    got = totals_by_month(parts.root, start, end)
+    assert [m for m, _ in got] == [m for m, _ in expected] == ["2025-01", "2025-02", "2025-03"]
+    for (_, a), (_, b) in zip(got, expected, strict=True):
+        assert (a.requests, a.events) == (b.requests, b.events)
+        assert a.gwp_kgco2e.central == pytest.approx(b.gwp_kgco2e.central, rel=1e-12)
+    assert read_daily(parts.root, start, end)["events"].sum() == 3_000
+    months = pl.col("ts").dt.strftime("%Y-%m")
+    everyone = frame.group_by(months).agg(pl.col("person").n_unique()).sort("ts")
+    assert people_by_month(parts.root) == dict(everyone.iter_rows())
+    rh = frame.filter(pl.col("team") == "rh").group_by(months).agg(pl.col("person").n_unique()).sort("ts")
+    assert people_by_month(parts.root, "rh") == {m: (n if n >= 5 else None) for m, n in rh.iter_rows()}
+    parts.replace("2025-02", frame.head(0))
+    assert list(people_by_month(parts.root)) == ["2025-01", "2025-03"]

@@ -24,7 +24,7 @@ from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import SMALL_GROUPS, Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
-from sobria.audit.run import AuditOptions, scenario_rules
+from sobria.audit.run import AuditOptions, run_audit, scenario_rules
 from sobria.audit.scenarios import Comparison, ScenarioResult, apply_charter
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
@@ -54,6 +54,15 @@ class Scan:
         lazy = self.partitions.scan_all(months).filter(
             (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
         return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
+
+
+def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
+    """The audit, out of core when the store has partitions holding all its events (same count:
+    events written by another path since the last import make the partitions stale), else in memory."""
+    partitions = PartitionSet.beside(store)
+    if partitions is not None and partitions.months() and partitions.count() == store.count_events():
+        return run_partitioned_audit(store, partitions, catalog, options, now)
+    return run_audit(store, catalog, options, now)
 
 
 def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catalog, options: AuditOptions,
@@ -186,15 +195,10 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
 
 
 def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
+    """The events of the people in [low, high) (and, for the first range, those without a person)."""
     person = pl.col("person")
-    cond = person.is_null() if low is None else person >= low
-    if low is None and high is not None:
-        cond = cond | (person < high)
-    elif high is not None:
-        cond = cond & (person < high)
-    elif low is None:
-        cond = pl.lit(True)
-    return scan.frame(scan.months).filter(cond).collect().sort(ORDER)
+    within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
+    return scan.frame(scan.months).filter(within | person.is_null() if low is None else within).collect().sort(ORDER)
 
 
 def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,

@@ -4,7 +4,8 @@ A partition is ``<root>/month=YYYY-MM/events.parquet`` holding that month's even
 columns and dtypes :meth:`Store.read_events` returns, sorted by (``ts_us``, ``event_id``), each
 ``event_id`` once. Writing merges with what the partition holds (an event already there is kept,
 as the store keeps the first copy), writes a temporary file in the same folder and renames it over
-the partition: a reader sees the old month or the new one, never half of either.
+the partition: a reader sees the old month or the new one, never half of either. The month's
+rollups (:mod:`sobria.analytics.rollups`) are rewritten with it.
 
 The folder is ``<store file>.parquet/`` for a SQLite store; an install without it works as
 before (the audit reads the store). See docs/scale.md.
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import polars as pl
 
+from sobria.analytics import rollups
+from sobria.analytics.rollups import DAILY, PEOPLE, rollup_path
 from sobria.store import Store
+from sobria.store.tables import event_column_names
 
 FILE = "events.parquet"
 SUFFIX = ".parquet"
@@ -47,6 +51,12 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
         out.append(f"{year:04d}-{mon:02d}")
         year, mon = year + mon // 12, mon % 12 + 1
     return out
+
+
+def store_shaped(frame: pl.DataFrame) -> pl.DataFrame:
+    """The store's columns in its order, then ``ts`` (UTC) from ``ts_us``: what ``read_events`` gives."""
+    return frame.select(event_column_names()).with_columns(
+        pl.from_epoch("ts_us", time_unit="us").dt.replace_time_zone("UTC").alias("ts"))
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,11 @@ class PartitionSet:
     def scan(self, month: str) -> pl.LazyFrame:
         return pl.scan_parquet(self.path(month))
 
+    def count(self) -> int:
+        """Events in every partition (from the files' metadata)."""
+        months = self.months()
+        return int(self.scan_all(months).select(pl.len()).collect().item()) if months else 0
+
     def scan_all(self, months: Iterable[str] | None = None) -> pl.LazyFrame:
         chosen = self.months() if months is None else [m for m in months if self.path(m).exists()]
         return pl.scan_parquet([self.path(m) for m in chosen])
@@ -86,7 +101,7 @@ class PartitionSet:
         month touched, how many events were new."""
         if frame.height == 0:
             return {}
-        keyed = frame.with_columns(pl.from_epoch("ts_us", time_unit="us").dt.strftime("%Y-%m").alias("_month"))
+        keyed = store_shaped(frame).with_columns(pl.col("ts").dt.strftime("%Y-%m").alias("_month"))
         added: dict[str, int] = {}
         for (month,), part in keyed.partition_by("_month", as_dict=True, maintain_order=True).items():
             added[str(month)] = self._merge(str(month), part.drop("_month"))
@@ -94,11 +109,11 @@ class PartitionSet:
 
     def replace(self, month: str, frame: pl.DataFrame) -> None:
         """The month's partition becomes ``frame`` (deduplicated and sorted); none when empty."""
-        target = self.path(month)
         if frame.height == 0:
-            target.unlink(missing_ok=True)
+            for path in (self.path(month), rollup_path(self.root, DAILY, month), rollup_path(self.root, PEOPLE, month)):
+                path.unlink(missing_ok=True)
             return
-        self._atomic_write(target, frame.unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+        self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True).sort(ORDER))
 
     def refresh(self, store: Store, months: Iterable[str]) -> None:
         """Rewrite ``months`` from the store (which stays the reference)."""
@@ -107,17 +122,25 @@ class PartitionSet:
             self.replace(month, store.read_events(start=start, end=end))
 
     def _merge(self, month: str, new: pl.DataFrame) -> int:
+        if new["event_id"].n_unique() < new.height:
+            new = new.unique("event_id", keep="first", maintain_order=True)
         target = self.path(month)
-        if target.exists():
+        if target.exists():   # the month's events stay; only new ids are added
             old = pl.read_parquet(target)
             fresh = new.join(old.select("event_id"), on="event_id", how="anti")
             merged = pl.concat([old, fresh.select(old.columns).cast(old.schema)], how="vertical")
         else:
             fresh = merged = new
-        fresh = fresh.unique("event_id", keep="first", maintain_order=True)
         if fresh.height:
-            self._atomic_write(target, merged.unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+            self._store(month, merged.sort(ORDER))
         return fresh.height
+
+    def _store(self, month: str, frame: pl.DataFrame) -> None:
+        """The month's partition, then its rollups (each file replaced whole)."""
+        self._atomic_write(self.path(month), frame)
+        lazy = frame.lazy()
+        self._atomic_write(rollup_path(self.root, DAILY, month), rollups.daily(lazy).collect())
+        self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy).collect())
 
     @staticmethod
     def _atomic_write(target: Path, frame: pl.DataFrame) -> None:
@@ -125,7 +148,7 @@ class PartitionSet:
         handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
         os.close(handle)
         try:
-            frame.write_parquet(tmp, statistics=True, row_group_size=128_000)
+            frame.write_parquet(tmp, compression="snappy", statistics=True, row_group_size=128_000)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -8,6 +8,8 @@ detector finds re-ask chains. Impacts are estimated with the catalogue, as an im
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
@@ -33,17 +35,27 @@ def templates() -> list[str]:
             for i in range(TEMPLATES)]
 
 
+@dataclass(frozen=True)
+class Slice:
+    """Which part of a larger data set to make: its days (from 2025-01-01), people and first id."""
+
+    days: tuple[int, int] = (0, 180)
+    people: int | None = None        # default: one person per 400 events, 60 to 100,000
+    first_id: int = 0
+
+
 def generate_events(n: int, catalog: Catalog, months: int = 6, seed: int = 16, prints: list[str] | None = None,
-                    batch_id: str = "synthetic") -> pl.DataFrame:
+                    part: Slice | None = None) -> pl.DataFrame:
     """``n`` events with impacts, with the store's columns (``ts_us``, ``batch_id``), sorted by time."""
     rng = np.random.default_rng(seed)
-    people = int(np.clip(n // 400, 60, 100_000))
+    where = part or Slice(days=(0, months * 30))
+    people = where.people or int(np.clip(n // 400, 60, 100_000))
     activity = 1.0 / np.arange(1, people + 1) ** 0.8
     person = rng.choice(people, n, p=activity / activity.sum())
-    team_of = np.minimum(rng.geometric(0.22, people) - 1, len(TEAMS) - 1)
+    team_of = np.minimum(np.random.default_rng(people).geometric(0.22, people) - 1, len(TEAMS) - 1)  # fixed
     weights = np.array([m[2] for m in MODELS])
     model = rng.choice(len(MODELS), n, p=weights / weights.sum())
-    day = rng.integers(0, months * 30, n)
+    day = rng.integers(where.days[0], where.days[1], n)
     ts = START_US + day * DAY_US + rng.integers(8 * 3600 * 1_000_000, 19 * 3600 * 1_000_000, n)
     repeat = rng.random(n) < 0.2          # re-asks: the person's template again, shortly after
     base = rng.integers(0, TEMPLATES, n)
@@ -53,7 +65,7 @@ def generate_events(n: int, catalog: Catalog, months: int = 6, seed: int = 16, p
     image = np.array([m[1] == "dall-e-3" for m in MODELS])[model]
     fps = pl.Series(prints if prints is not None else templates(), dtype=pl.Utf8)
     frame = conform(pl.DataFrame({
-        "event_id": "ev" + pl.Series(np.arange(n)).cast(pl.Utf8).str.zfill(10),
+        "event_id": "ev" + pl.Series(np.arange(where.first_id, where.first_id + n)).cast(pl.Utf8).str.zfill(10),
         "ts": pl.Series(ts).cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
         "person": "p" + pl.Series(person).cast(pl.Utf8).str.zfill(6),
         "team": _pick(TEAMS, team_of[person]),
@@ -75,7 +87,7 @@ def generate_events(n: int, catalog: Catalog, months: int = 6, seed: int = 16, p
     added = est.drop("provider", "model", "operation", "input_tokens", "output_tokens", "cached_input_tokens",
                      "images", "image_size", "image_quality", "latency_ms", "zone", "request_count", strict=False)
     out = frame.hstack(added.rename({"cost_eur": "est_cost_eur", "status": "impact_status"}))
-    return out.with_columns(pl.col("ts").dt.epoch("us").alias("ts_us"), pl.lit(batch_id).alias("batch_id")).sort(
+    return out.with_columns(pl.col("ts").dt.epoch("us").alias("ts_us"), pl.lit("synthetic").alias("batch_id")).sort(
         "ts_us", "event_id")
 
 

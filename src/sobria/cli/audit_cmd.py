@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sobria.analytics.audit import audit_store
 from sobria.audit.period import parse_day
 from sobria.audit.result import AuditResult
-from sobria.audit.run import AuditOptions, load_events, run_audit
+from sobria.audit.run import AuditOptions, load_events
 from sobria.audit.totals import Totals
 from sobria.audit.waste import detect_waste
 from sobria.catalog import Catalog, load_catalog
@@ -40,7 +41,7 @@ def _options(start: str | None, end: str | None, team: str | None, policy: Path 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
     store = open_store(c.settings.db)
     store.migrate()
-    return run_audit(store, catalog, options, dt.datetime.now(dt.UTC))
+    return audit_store(store, catalog, options, dt.datetime.now(dt.UTC))
 
 
 def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
