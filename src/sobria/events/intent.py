@@ -83,7 +83,7 @@ STRONG_RETRY = re.compile(
     r"you (forgot|missed|ignored|misunderstood|did ?n't (follow|include|use|read))|tu as oublie|"
     r"(as|like) i (told|asked|said)|i (asked|told you) (for|to)|je t'ai (demande|dit)|"
     # a correction of what was meant, or a forgotten constraint
-    r"(sorry,? |no,? )?i (meant|mean) |what i meant|je voulais dire|"
+    r"i (meant|mean) |what i meant|je voulais dire|"
     r"(tu peux|peux-tu|pourrais-tu) (le |la |les )?refaire|"
     r"i (do ?n't|did ?n't|do not) (want|need|mean|like) (a|an|the|it|this|that)\b|"
     r"je ne (veux|voulais) pas (de|d'|un|une|le|la|ca)|"
@@ -103,7 +103,7 @@ EDIT_START = re.compile(
     r"raccourcis|allonge|reformule|"
     # an edit of the previous deliverable, named by a pronoun or "the <part>"
     r"make (it|this|that|them|these|the \w+) (more|less|\w+er)|expand (on )?(it|this|that|the)|incorporate|"
-    r"turn (it|this|that|them) into|convert (it|this|that|them) (in)?to|rewrite (it|this|that|them|the)|"
+    r"turn (it|this|that|them) into|convert (it|this|that|them) (in)?to|"
     r"instead of|"
     r"modifie|change (le|la|les|ca)|ajoute (au|a la|dans le|dans la)|rends(-le|-la|-les)? (plus|moins)|"
     r"traduis-(le|la|les))\b")
