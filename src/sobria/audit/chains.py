@@ -31,7 +31,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 CHUNK = 250_000
 LOW_BITS = SALIENT_BIT - 1
-THREAD_COLUMNS = {"thread_turn": pl.Int64(), "thread_signal": pl.Utf8()}
+THREAD_COLUMNS = {"thread_turn": pl.Int64(), "thread_signal": pl.Utf8(), "semantic_fingerprint": pl.Utf8()}
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
         events.lazy().with_columns(missing)
         .filter(pl.col("person").is_not_null() & fp.is_not_null()
                 & pl.col("operation").is_in(["chat", "completion"]) & pl.col("ts").is_not_null())
-        .select("event_id", "person", "ts", "conversation_id", "thread_turn", "thread_signal",
+        .select("event_id", "person", "ts", "conversation_id", "thread_turn", "thread_signal", "semantic_fingerprint",
                 pl.when(old).then(pl.lit("n")).otherwise(fp.str.slice(4, 1)).alias("cue"),
                 payload.alias("minhash"), words.alias("words"), flags.fill_null(0).cast(pl.Int64).alias("flags"),
                 (old | mh2 | mh3).alias("valid"))
@@ -87,6 +87,8 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
                 & (pl.col("words").str.len_bytes() % 4 == 0))
         .sort([pl.col("person").hash(), "person", "ts", "event_id"])   # the hash groups people fast
         .with_columns(_session(gap_minutes).alias("session"))
+        .with_columns(pl.coalesce(pl.col("conversation_id"), pl.lit("~session:") + pl.col("session").cast(pl.Utf8))
+                      .alias("thread"))
         .with_row_index("row")
     )
     return frame.collect()
@@ -114,12 +116,12 @@ def _session(gap_minutes: float) -> pl.Expr:
 
 def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
     """Retry prompts and the previous request of their conversation in the same session, skipping
-    "continue" prompts (a retry redoes the deliverable that they continued)."""
+    "continue" prompts (a retry redoes the deliverable that they continued). Without a conversation
+    id, the session stands for the conversation (``thread``)."""
     new_group = ((pl.col("session") != pl.col("session").shift(1))
-                 | (pl.col("conversation_id") != pl.col("conversation_id").shift(1))).fill_null(True)
-    ordered = (frame.select("row", "session", "conversation_id", "cue")
-               .filter(pl.col("conversation_id").is_not_null())
-               .sort(["session", "conversation_id", "row"])
+                 | (pl.col("thread") != pl.col("thread").shift(1))).fill_null(True)
+    ordered = (frame.select("row", "session", "thread", "cue")
+               .sort(["session", "thread", "row"])
                .select("row", "cue", new_group.alias("new_group")))
     position = np.arange(ordered.height)
     group_start = np.maximum.accumulate(np.where(ordered["new_group"].to_numpy(), position, 0))
@@ -142,7 +144,7 @@ def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
     session = content["session"].to_numpy()
     minhash = minhash_matrix(content)
     words = word_lists(content, rules)
-    conversation = content["conversation_id"].fill_null("").to_numpy()
+    conversation = content["thread"].to_numpy()
     flags = content["flags"].to_numpy().astype(np.int64)
     found: list[tuple[IntArray, IntArray, BoolArray, FloatArray]] = []
     for k in range(1, rules.lookback + 1):
@@ -155,7 +157,7 @@ def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
         if len(cur) == 0:
             continue
         sim = _similarity(minhash, prev, cur)
-        same_conversation = (conversation[cur] == conversation[prev]) & (conversation[cur] != "")
+        same_conversation = conversation[cur] == conversation[prev]
         kinds = PairKinds(same_conversation, flags[prev], flags[cur])
         regen, linked, conf = _decide(sim, _word_stats(words, prev, cur), kinds, rules)
         found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))

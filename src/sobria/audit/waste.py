@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from sobria.audit.chains import ChainRules, chain_roots, content_links, prepared, retry_links
+from sobria.audit.semantic_links import semantic_links
 from sobria.audit.thread_links import thread_links
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
@@ -43,6 +44,7 @@ class WasteOptions:
     duplicate_similarity: float = 0.85
     near_similarity: float = 0.5
     paraphrase_words: float = 0.3
+    semantic_similarity: float = 0.85           # semantic fingerprints, across conversations only
     light_models: Mapping[str, str] | None = None   # None: the catalogue's model_classes.light
     heavy_min_active_params_b: float = 40.0     # at the catalogue's max bound
     heavy_models: tuple[str, ...] = ()          # names always heavy, besides the catalogue's model_classes.heavy
@@ -93,10 +95,13 @@ def _chains(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
     retry_child, retry_parent = retry_links(frame)
     thread_child, thread_parent, thread_regen = thread_links(frame)
     content = content_links(frame, opts.chain_rules())
-    child = np.concatenate([thread_child, retry_child, content.child])
-    parent = np.concatenate([thread_parent, retry_parent, content.parent])
-    regen = np.concatenate([thread_regen, np.zeros(len(retry_child), dtype=bool), content.regeneration])
-    conf = np.concatenate([np.where(thread_regen, 0.95, 0.9), np.full(len(retry_child), 0.8), content.confidence])
+    sem_child, sem_parent = semantic_links(frame, opts.semantic_similarity, opts.lookback)
+    child = np.concatenate([thread_child, retry_child, content.child, sem_child])
+    parent = np.concatenate([thread_parent, retry_parent, content.parent, sem_parent])
+    regen = np.concatenate([thread_regen, np.zeros(len(retry_child), dtype=bool), content.regeneration,
+                            np.zeros(len(sem_child), dtype=bool)])
+    conf = np.concatenate([np.where(thread_regen, 0.95, 0.9), np.full(len(retry_child), 0.8), content.confidence,
+                           np.full(len(sem_child), 0.7)])
     if len(child) == 0:
         return empty_result()
     # one link per request: an identical earlier request if any, else the turn it redid (thread

@@ -37,7 +37,7 @@ _LEAD = (r"^(?:(?:ok(?:ay)?|yes|oui|well|so|great|good|thanks|thank you|merci|hm
          r"i (?:want|need|would like|'d like) (?:you )?to|je (?:veux|voudrais) que tu)[,.!]? )*")
 CONTINUATION = re.compile(
     r"^(please,? |ok,? |yes,? |correct,? |merci,? |oui,? )*(continue\w*|la suite|suite|termine|finis|acheve|"
-    r"poursuis|go on|keep going|carry on|go ahead|finish|proceed|more|next)\b|"
+    r"poursuis|go on|keep going|carry on|go ahead|finish|proceed|more(?=[?!. ]*$| please)|next)\b|"
     r"\b(tu t'es arrete|you stopped|where you left off|continue (a partir|from|with|writing|to))\b")
 # Another try, in a short prompt.
 RETRY = re.compile(
@@ -81,7 +81,18 @@ STRONG_RETRY = re.compile(
     r"(work|correct|right|what|good|enough|accurate|quite|\d+)|"
     r"c'est (faux|pas (ca|bon|correct|juste))|ce n'est pas (ca|bon|correct|juste)|"
     r"you (forgot|missed|ignored|misunderstood|did ?n't (follow|include|use|read))|tu as oublie|"
-    r"(as|like) i (told|asked|said)|i (asked|told you) (for|to)|je t'ai (demande|dit))\b")
+    r"(as|like) i (told|asked|said)|i (asked|told you) (for|to)|je t'ai (demande|dit)|"
+    # a correction of what was meant, or a forgotten constraint
+    r"i (meant|mean) |what i meant|je voulais dire|"
+    r"(tu peux|peux-tu|pourrais-tu) (le |la |les )?refaire|"
+    r"i (do ?n't|did ?n't|do not) (want|need|mean|like) (a|an|the|it|this|that)\b|"
+    r"je ne (veux|voulais) pas (de|d'|un|une|le|la|ca)|"
+    r"i forgot to (mention|say|tell|add)|j'ai oublie de|n'oublie pas|remember to (add|include|use|mention|keep)|"
+    # the answer does not work (an error message pasted back, output that does not show)
+    r"your (math|maths|calculation|answer|code|script|formula|logic) (is|was|might be|may be|seems?( to be)?) "
+    r"(wrong|incorrect|off|broken)|(did ?n't|did not|does ?n't|does not|wo ?n't|not) (show|appear|load|display)\w*|"
+    r"^(e?xception|traceback|error|erreur)\b|error=\d+|cannot (run|find|open|resolve)|still (close|crash|fail|hang)\w*|"
+    r"(what|how) about (adding|making|using|changing|including|removing|putting))\b")
 START_COMPLAINT = re.compile(
     r"^(no|non|nope)[,.!]|^(wrong|incorrect|faux|not quite|not really|"
     r"(that|this|it) ?('s| is) (wrong|incorrect|not (right|correct|it))|c'est faux)\b")
@@ -89,7 +100,13 @@ REWRITE_START = re.compile(_LEAD + r"(rewrite|rephrase|reword|redo|regenerate|re
 EDIT_START = re.compile(
     _LEAD + r"(replace|remove|delete|reword|revise|shorten|lengthen|simplify|condense|polish|reformat|retheme|"
     r"expound(?! on)|make (it|this|that|them) (sound|look|read|feel)|enleve|supprime|remplace|simplifie|"
-    r"raccourcis|allonge|reformule)\b")
+    r"raccourcis|allonge|reformule|"
+    # an edit of the previous deliverable, named by a pronoun or "the <part>"
+    r"make (it|this|that|them|these|the \w+) (more|less|\w+er)|expand (on )?(it|this|that|the)|incorporate|"
+    r"turn (it|this|that|them) into|convert (it|this|that|them) (in)?to|"
+    r"instead of|"
+    r"modifie|change (le|la|les|ca)|ajoute (au|a la|dans le|dans la)|rends(-le|-la|-les)? (plus|moins)|"
+    r"traduis-(le|la|les))\b")
 COMPLETE = re.compile(
     r"\b((the )?(complete|full|whole|entire) (script|code|program|version|text|file|list|answer|article|story|"
     r"function|class|document|thing)|(give|show|send|print|write) (me )?(all|the whole|the entire) the|"
@@ -99,6 +116,8 @@ FRAGMENT = re.compile(
     r"in context|in the context|au format|in (a )?table)\b")
 SHOULD = re.compile(r"^(but )?(it|this|that|they|the \w+)( \w+)? (should|must|needs? to)( not|n't)? "
                     r"(be|have|include|contain|sound|look|use|focus|mention|start|end)\b")
+# a question about the subject ("why is it simpler…?", "what are the ingredients again?"), not a retry
+QUESTION = re.compile(r"^(why|what|where|who|which|when|how (do|does|did|is|are|can|could|would|many|much))\b.*\?$")
 VARIATION_WORDS = re.compile(
     r"\b(another|other|different|unique|new|instead|alternative|better|best|une? autre|autres|different\w*|"
     r"nouve\w+|plutot|meilleur\w*)\b")
@@ -126,7 +145,7 @@ def _retry(head: str, words: int, salient: bool) -> bool:
         return True
     if REWRITE_START.search(head) and "following" not in head and "suivant" not in head and ":" not in head[:60]:
         return True
-    if words <= SHORT_WORDS and (RETRY.search(head) or SHOULD.search(head)):
+    if words <= SHORT_WORDS and not QUESTION.search(head) and (RETRY.search(head) or SHOULD.search(head)):
         return True
     if words <= EDIT_WORDS and EDIT_START.search(head):
         return True

@@ -98,23 +98,29 @@ def last_user_text(messages: Sequence[Any]) -> str | None:
     return None
 
 
-def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = None) -> ThreadSignal | None:
+def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = None,
+             cue: str | None = None) -> ThreadSignal | None:
     """The turn number and signal of a chat request's ``messages``, given the previous request of
-    the same conversation (its messages or its ``Thread``) when known; None without a user turn."""
+    the same conversation (its messages or its ``Thread``) when known; None without a user turn.
+    ``cue``: the intent cue of the last user turn when the caller already has it (the prompt
+    fingerprint's), so that the wording is not read twice."""
     thread = thread_of(messages)
     if thread is None:
         return None
-    return _classified(thread, messages, previous)
+    return _classified(thread, messages, previous, cue)
 
 
-def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any] | Thread | None) -> ThreadSignal:
+def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any] | Thread | None,
+                cue: str | None) -> ThreadSignal:
     before = previous if isinstance(previous, Thread) or previous is None else thread_of(previous)
     if before is not None:
         relation = relation_to(thread, before)
         if relation is not None:
             return ThreadSignal(thread.turn, relation)
-    text = last_user_text(messages) or ""
-    return ThreadSignal(thread.turn, REVISION if thread.answered and is_revision(text) else NEW)
+    if not thread.answered:
+        return ThreadSignal(thread.turn, NEW)
+    revision = is_revision(last_user_text(messages) or "") if cue is None else cue == "r"
+    return ThreadSignal(thread.turn, REVISION if revision else NEW)
 
 
 def relation_to(thread: Thread, before: Thread) -> str | None:
@@ -142,15 +148,16 @@ class ThreadMemory:
     max_entries: int = 50_000
     _last: OrderedDict[str, Thread] = field(default_factory=OrderedDict)
 
-    def classify(self, conversation: str | None, messages: Sequence[Any]) -> ThreadSignal | None:
+    def classify(self, conversation: str | None, messages: Sequence[Any],
+                 cue: str | None = None) -> ThreadSignal | None:
         """``classify`` against this conversation's previous request, then remember this one."""
         thread = thread_of(messages)
         if thread is None:
             return None
         if conversation is None:
-            return _classified(thread, messages, None)
+            return _classified(thread, messages, None, cue)
         previous = self._last.pop(conversation, None)
         self._last[conversation] = thread
         while len(self._last) > self.max_entries:
             self._last.popitem(last=False)
-        return _classified(thread, messages, previous)
+        return _classified(thread, messages, previous, cue)

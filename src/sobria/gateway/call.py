@@ -85,9 +85,12 @@ def _conversation(key_id: str, inbound: Inbound) -> str | None:
     return "gw-" + hashlib.sha256(f"{key_id}\x1f{opening}".encode()).hexdigest()[:20]
 
 
-def _thread_columns(gw: Gateway, conversation: str | None, inbound: Inbound) -> dict[str, Any]:
-    """The conversation id and the thread signal (``events.thread``: regeneration, edit, revision, new)."""
-    signal = gw.threads.classify(conversation, inbound.payload["messages"]) if conversation is not None else None
+def _thread_columns(gw: Gateway, conversation: str | None, inbound: Inbound, fp: str | None) -> dict[str, Any]:
+    """The conversation id and the thread signal (``events.thread``: regeneration, edit, revision,
+    new; the revision cue read from the prompt's fingerprint, ``mh3:<cue>:…``)."""
+    if conversation is None:
+        return {"conversation_id": None, "thread_turn": None, "thread_signal": None}
+    signal = gw.threads.classify(conversation, inbound.payload["messages"], fp[4] if fp else "n")
     return {"conversation_id": conversation, "thread_turn": signal.turn if signal else None,
             "thread_signal": signal.signal if signal else None}
 
@@ -110,6 +113,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
             output_tokens=usage.output_tokens, cached_input_tokens=usage.cached_input_tokens,
             images=usage.images, image_size=inbound.image_size, image_quality=inbound.image_quality, zone=zone)
     key = call.key
+    prompt_fp = _fingerprint(inbound)
     event: dict[str, Any] = {
         "event_id": call.event_id, "ts_us": call.ts_us, "person": key.person, "team": key.team,
         "tool": gw.config.tool, "provider": provider, "model": call.model, "operation": inbound.operation,
@@ -118,8 +122,8 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        "prompt_fingerprint": _fingerprint(inbound), "batch_id": "gateway", **footprint.columns(),
-        **_thread_columns(gw, _conversation(key.id, inbound), inbound),
+        "prompt_fingerprint": prompt_fp, "batch_id": "gateway", **footprint.columns(),
+        **_thread_columns(gw, _conversation(key.id, inbound), inbound, prompt_fp),
     }
     decision = call.decision
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,

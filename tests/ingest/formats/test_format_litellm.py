@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.ingest.formats.litellm import operation_of, parse
+from sobria.ingest.formats.litellm import operation_of, parse, thread_turn
 from tests.ingest.formats.helpers import DATA, OPTIONS, errors, rows, user_error, write
 
 GOLDEN = [
@@ -92,6 +92,15 @@ def test_a_conversation_gives_each_request_its_own_prompt_not_the_history(tmp_pa
     assert errors(parsed) == []
     assert parsed.frame["prompt_text"].to_list() == ["Quel est le délai légal de préavis ?", "Et pour un CDD ?",
                                                      "Merci !"]
+    assert parsed.frame["thread_turn"].to_list() == [1, 2, 3]     # a turn sent again would repeat its number
+
+
+@pytest.mark.parametrize(("messages", "turn"), [
+    ('[{"role": "system", "content": "x"}]', None), ("Bonjour", None), ("[not json", None), ("{}", None),
+    ('[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "a"}]', 2),
+])
+def test_thread_turn_of_logged_messages(messages: str, turn: int | None) -> None:
+    assert thread_turn(messages) == turn
 
 
 def test_missing_column(tmp_path: Path) -> None:

@@ -13,10 +13,12 @@ column ``_cost_usd`` (the pipeline converts it with the catalogue's rate into ``
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
 
+from sobria.events.thread import thread_of
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
 from sobria.ingest.reading import (
     TableReader,
@@ -60,7 +62,8 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
     for i in model.is_null().arg_true().to_list():
         reader.fail(i, "model", "ingest.missing_value")
     person = reader.text("user").fill_null(reader.text("end_user")).fill_null(reader.text("api_key"))
-    prompts = [None if raw is None else message_text(raw) for raw in reader.text("messages").to_list()]
+    messages = reader.text("messages").to_list()
+    prompts = [None if raw is None else message_text(raw) for raw in messages]
     return reader.result({
         "event_id": reader.text("request_id", required=True), "ts": start, "person": person,
         "tool": options.tool or KIND, "provider": reader.text("custom_llm_provider"),
@@ -70,10 +73,24 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "images": pl.select(pl.when(operation == "image").then(1).otherwise(None)).to_series(),
         "latency_ms": (end - start).dt.total_microseconds() / 1000.0,
         "conversation_id": reader.text("session_id"),
+        "thread_turn": pl.Series([thread_turn(raw) for raw in messages], dtype=pl.Int64()),
         "prompt_text": pl.Series(prompts, dtype=pl.Utf8()),
         "source": f"{KIND}:{path.name}", "tier": "measured", "request_count": 1,
         "_cost_usd": reader.number("spend"), "_cache_hit": reader.boolean("cache_hit"),
     })
+
+
+def thread_turn(raw: str | None) -> int | None:
+    """The user turns a logged chat request carried (``events.thread``), from its ``messages`` JSON:
+    with the session id, the audit sees a turn sent again (a regeneration or an edit)."""
+    if raw is None or not raw.lstrip().startswith("["):
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    thread = thread_of(value) if isinstance(value, list) else None
+    return None if thread is None else thread.turn
 
 
 def operation_of(call_type: str | None) -> str | None:
