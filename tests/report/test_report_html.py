@@ -44,8 +44,10 @@ def test_french_cards_match_the_case_study_layout(catalog: Catalog) -> None:
     assert _cards(_html(catalog, "fr")) == [
         (f"0,02{NBSP}t", "t CO2e/an liées à l&#39;IA", "fourchette 0,01 – 0,03 t, extrapolée à l&#39;année"),
         (f"73{NBSP}%", "de requêtes non essentielles", f"730 requêtes sur 1{NBSP}000".replace(NBSP, "\u202f")),
-        ("non", "politique d&#39;usage formalisée", "une charte d&#39;usage en vigueur sur la période"),
-        (f"45{NBSP}%", "potentiel de réduction", f"en appliquant la charte, 80{NBSP}% des usages maintenus"),
+        ("non", "politique d&#39;usage formalisée",
+         "aucun fichier de politique fourni à l&#39;audit (option --policy)"),
+        (f"45{NBSP}%", "potentiel de réduction",
+         f"en appliquant les règles du cas d&#39;étude, 80{NBSP}% des usages maintenus"),
     ]
 
 
@@ -53,8 +55,8 @@ def test_english_cards(catalog: Catalog) -> None:
     assert _cards(_html(catalog, "en")) == [
         (f"0.02{NBSP}t", "t CO2e/year from AI", "range 0.01 – 0.03 t, annualised"),
         ("73%", "of requests non-essential", "730 requests out of 1,000"),
-        ("no", "formal usage policy", "a usage charter in force during the period"),
-        ("45%", "reduction potential", "applying the charter, 80% of usage kept"),
+        ("no", "formal usage policy", "no policy file given to the audit (--policy option)"),
+        ("45%", "reduction potential", "applying the case study&#39;s rules, 80% of usage kept"),
     ]
 
 
