@@ -92,3 +92,35 @@ def test_check_missing_file(tmp_path: Path) -> None:
     result = _sobria("policy", "check", str(tmp_path / "absent.yaml"))
     assert result.returncode == 2
     assert result.stderr == f"{tmp_path / 'absent.yaml'} : fichier introuvable : {tmp_path / 'absent.yaml'}\n"
+
+
+def test_init_dates_the_template_with_the_case_study_unless_asked(tmp_path: Path) -> None:
+    import datetime as dt
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["policy", "init", str(tmp_path / "a.yaml")]).exit_code == 0
+    assert "  date: 2025-03-17 " in (tmp_path / "a.yaml").read_text(encoding="utf-8")
+    assert runner.invoke(app, ["policy", "init", str(tmp_path / "b.yaml"), "--date", "2026-01-05"]).exit_code == 0
+    assert "  date: 2026-01-05 " in (tmp_path / "b.yaml").read_text(encoding="utf-8")
+    assert runner.invoke(app, ["policy", "init", str(tmp_path / "c.yaml"), "--date", "today"]).exit_code == 0
+    assert f"  date: {dt.date.today().isoformat()} " in (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    bad = _sobria("policy", "init", str(tmp_path / "d.yaml"), "--date", "2025-13-01")
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr == "paramètre --date : date « 2025-13-01 » invalide : attendu AAAA-MM-JJ\n"
+    assert not (tmp_path / "d.yaml").exists()
+
+
+def test_template_declares_every_demo_tool_and_refuses_only_midjourney() -> None:
+    import polars as pl
+
+    from sobria.demo import generate_demo
+    from sobria.demo.charter import demo_charter_text
+    from sobria.policy.loader import read_policy_text
+
+    policy = read_policy_text(demo_charter_text()).policy
+    assert policy is not None
+    declared = {tool.id: tool.allowed for tool in policy.tools}
+    demo_tools = set(generate_demo().events.select(pl.col("tool").unique())["tool"])
+    assert demo_tools == {"chatgpt-entreprise", "chatbot-support", "tri-cv", "midjourney"}
+    assert {tool: declared.get(tool) for tool in sorted(demo_tools)} == {
+        "chatbot-support": True, "chatgpt-entreprise": True, "midjourney": False, "tri-cv": True}

@@ -88,7 +88,7 @@ def test_events_conform_to_the_canonical_schema(demo: DemoData) -> None:
 
 def test_tiers_and_tools(demo: DemoData) -> None:
     tools = demo.events.group_by("tool", "tier").len().sort("tool")
-    assert tools.rows() == [("chatbot-support", "measured", 6990), ("chatgpt", "token-level", 23774),
+    assert tools.rows() == [("chatbot-support", "measured", 6990), ("chatgpt-entreprise", "token-level", 23774),
                             ("midjourney", "token-level", 697), ("tri-cv", "measured", 411)]
     measured = demo.events.filter(pl.col("tier") == "measured")
     assert measured["latency_ms"].null_count() == 0
@@ -103,7 +103,8 @@ def test_token_and_image_distributions(demo: DemoData) -> None:
     assert chat["input_tokens"].null_count() == 0
     assert chat["output_tokens"].null_count() == 0
     medians = chat.group_by("tool").agg(pl.col("input_tokens").median(), pl.col("output_tokens").median()).sort("tool")
-    assert medians.rows() == [("chatbot-support", 706.0, 80.0), ("chatgpt", 160.0, 285.0), ("tri-cv", 3549.0, 315.0)]
+    assert medians.rows() == [("chatbot-support", 706.0, 80.0), ("chatgpt-entreprise", 160.0, 285.0),
+                              ("tri-cv", 3549.0, 315.0)]
     images = demo.events.filter(pl.col("operation") == "image")
     assert images["image_used"].null_count() == 0
     assert images.group_by("model", "images", "image_size").len().sort("model", "image_size").rows() == [

@@ -69,4 +69,4 @@ def test_cli_refuses_a_tool_missing_from_the_policy(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == (f"champ « tool » : l'outil « passerelle » n'est pas déclaré dans la politique "
                            f"{tmp_path / 'politique.yaml'} (outils : passerelle-sobria, chatgpt-entreprise, "
-                           "chatgpt-gratuit, midjourney)\n")
+                           "chatgpt-gratuit, chatbot-support, tri-cv, midjourney)\n")

@@ -44,8 +44,10 @@ def test_french_cards_match_the_case_study_layout(catalog: Catalog) -> None:
     assert _cards(_html(catalog, "fr")) == [
         (f"0,02{NBSP}t", "t CO2e/an liées à l&#39;IA", "fourchette 0,01 – 0,03 t, extrapolée à l&#39;année"),
         (f"73{NBSP}%", "de requêtes non essentielles", f"730 requêtes sur 1{NBSP}000".replace(NBSP, "\u202f")),
-        ("non", "politique d&#39;usage formalisée", "une charte d&#39;usage en vigueur sur la période"),
-        (f"45{NBSP}%", "potentiel de réduction", f"en appliquant la charte, 80{NBSP}% des usages maintenus"),
+        ("non", "politique d&#39;usage formalisée",
+         "aucun fichier de politique fourni à l&#39;audit (option --policy)"),
+        (f"45{NBSP}%", "potentiel de réduction",
+         f"en appliquant les règles du cas d&#39;étude, 80{NBSP}% des usages maintenus"),
     ]
 
 
@@ -53,8 +55,8 @@ def test_english_cards(catalog: Catalog) -> None:
     assert _cards(_html(catalog, "en")) == [
         (f"0.02{NBSP}t", "t CO2e/year from AI", "range 0.01 – 0.03 t, annualised"),
         ("73%", "of requests non-essential", "730 requests out of 1,000"),
-        ("no", "formal usage policy", "a usage charter in force during the period"),
-        ("45%", "reduction potential", "applying the charter, 80% of usage kept"),
+        ("no", "formal usage policy", "no policy file given to the audit (--policy option)"),
+        ("45%", "reduction potential", "applying the case study&#39;s rules, 80% of usage kept"),
     ]
 
 
@@ -129,10 +131,30 @@ def test_golden_french_report(catalog: Catalog) -> None:
     assert golden_html() == expected, "regenerate with: python -m tests.report.make_golden, then review the diff"
 
 
-def test_pdf_prints_the_report_on_eight_a4_pages() -> None:
+def test_pdf_has_a_contents_page_with_page_numbers_and_numbered_pages() -> None:
+    import io
+
+    import pypdf
+
     pdf = render_pdf(GOLDEN.read_text(encoding="utf-8"))
     assert pdf[:5] == b"%PDF-"
-    assert pdf_page_count(pdf) == 8
+    pages = [re.sub(r"\s{3,}", " | ", " ".join(p.extract_text(extraction_mode="layout").split("\n")))
+             for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == pdf_page_count(pdf) == 8
+    lines = [line.strip() for line in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(
+        extraction_mode="layout").splitlines() if line.strip()]
+    contents = lines[lines.index("Sommaire") + 1:]
+    entries = [re.split(r"\s{3,}", line) for line in contents]
+    # the first page holds the cover, the four cards and the whole contents (not a half-empty cover)
+    assert [(title, int(page)) for title, page in entries] == [
+        ("Empreinte de l'IA sur la période", 2), (f"Vérification du chiffre annoncé : 2,4{NBSP}t CO2e par an", 2),
+        ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 4),
+        ("Adoption et fracture numérique", 5), ("Scénario : la charte appliquée", 5), ("Avant / après", 6),
+        ("Rapprochement avec les dépenses", 6), ("Méthode et incertitude", 7), ("Recommandations", 7)]
+    for title, page in entries:
+        assert title in pages[int(page) - 1], title
+    assert [p.rsplit("|", 1)[-1].strip() for p in pages[1:]] == [f"{n} / 8" for n in range(2, 9)]
+
 
 
 def test_team_report_and_names_are_escaped(catalog: Catalog) -> None:

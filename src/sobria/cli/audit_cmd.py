@@ -23,6 +23,7 @@ from sobria.cli.parse import parse_positive
 from sobria.cli.render import number, quantity
 from sobria.errors import Location, UserInputError
 from sobria.report.format import integer, percent, signed_percent
+from sobria.report.view import CharterRef
 from sobria.store import open_store
 
 Opt = typer.Option
@@ -130,14 +131,24 @@ def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
     Console(highlight=False).print(table)
 
 
+def charter_ref(policy_file: Path | None, catalog: Catalog) -> CharterRef | None:
+    """The charter named on the report's cards: the policy file the audit replayed."""
+    if policy_file is None:
+        return None
+    from sobria.policy.loader import load_policy
+
+    policy = load_policy(policy_file, known_model=catalog.knows_model, candidates=catalog.model_names())
+    return CharterRef(str(policy_file), policy.charter.version, policy.charter.date)
+
+
 def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
-                 claimed: float | None, catalog: Catalog) -> Path:
+                 claimed: float | None, catalog: Catalog, policy_file: Path | None = None) -> Path:
     """Render the report of ``result`` (an empty report when None is impossible: callers check)."""
     from sobria.report import render_html, render_pdf
 
     if result is None:
         raise UserInputError("audit.report_no_data", {}, Location(parameter="SOBRIA_DB"))
-    html = render_html(result, c.t, c.settings.lang, claimed, catalog)
+    html = render_html(result, c.t, c.settings.lang, claimed, catalog, charter_ref(policy_file, catalog))
     if fmt == "pdf":
         out.write_bytes(render_pdf(html))
     else:
@@ -161,5 +172,5 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
     claim = parse_positive(claimed, "--claimed-t-per-year")
     catalog = load_catalog()
     result = _run(c, _options(start, end, team, policy, split), catalog)
-    path = write_report(c, result, target, chosen, claim, catalog)
+    path = write_report(c, result, target, chosen, claim, catalog, policy)
     Console(highlight=False).print(c.t("audit.report_written", path=str(path)))

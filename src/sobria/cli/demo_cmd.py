@@ -16,13 +16,13 @@ from sobria.cli.context import cli_context
 from sobria.cli.serve_cmd import DEMO_ADMIN, save_account
 from sobria.cli.store_cmd import init, print_summary, run_with_progress
 from sobria.demo import DEFAULT_SEED, generate_demo, summarise, write_demo
+from sobria.demo.timeline import CHARTER as CHARTER_DAY
 from sobria.ingest.parsed import ParseOptions
 from sobria.ingest.pipeline import ImportOptions
 from sobria.ingest.pseudonym import read_secret
 from sobria.report.format import percent
 from sobria.store import open_store
 
-CHARTER_DAY = dt.date(2025, 3, 17)
 CASE_STUDY_CLAIM_T = 2.4  # the case study's "2,4 t CO2/an", confronted with the measurement in the report
 
 
@@ -61,8 +61,9 @@ def demo(
     print_summary(c, summary)
     for name, path in paths.items():
         console.print(c.t("demo.file", name=name, path=str(path)))
-    result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY), dt.datetime.now(dt.UTC))
-    report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog)
+    charter = paths["charter"]  # the case study's charter: the template of `sobria policy init`
+    result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY, policy_file=charter), dt.datetime.now(dt.UTC))
+    report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog, charter)
     console.print(c.t("demo.report", path=str(report)))
     password = save_account(c, store, DEMO_ADMIN, "admin")
     typer.echo(c.t("demo.dashboard", username=DEMO_ADMIN, password=password))  # one line, never wrapped

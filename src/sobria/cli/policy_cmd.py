@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from sobria.audit.period import parse_day
 from sobria.cli.context import cli_context
 from sobria.errors import Location, UserInputError
 from sobria.i18n import Translator
@@ -16,18 +17,25 @@ from sobria.policy.loader import policy_template, read_policy_text, read_text
 
 app = typer.Typer(no_args_is_help=True, help="La charte comme code : fichier de politique.")
 
+EXAMPLE_ADOPTION = dt.date(2025, 3, 17)  # the case study's charter day, until the file gives its own date
+
 
 @app.command("init")
 def init(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Fichier à écrire.")] = Path("politique.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Écraser le fichier s'il existe.")] = False,
+    date: Annotated[str | None, typer.Option(
+        "--date", metavar="AAAA-MM-JJ",
+        help="Date d'adoption à écrire (« today » : aujourd'hui ; défaut : 2025-03-17, celle du cas d'étude).")]
+    = None,
 ) -> None:
     """Écrire le modèle de politique commenté (en français)."""
     c = cli_context(ctx)
     if path.exists() and not force:
         raise UserInputError("policy.cli.init_exists", {"path": str(path)}, Location(file=str(path)))
-    path.write_text(policy_template(dt.date.today()), encoding="utf-8")
+    adopted = (dt.date.today() if date == "today" else parse_day(date, "--date")) if date else EXAMPLE_ADOPTION
+    path.write_text(policy_template(adopted or EXAMPLE_ADOPTION), encoding="utf-8")
     typer.echo(c.t("policy.cli.init_written", path=str(path)))
 
 

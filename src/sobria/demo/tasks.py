@@ -29,7 +29,7 @@ class Tool:
     tier: str          # exports are token-level, API/gateway tools are measured
 
 
-CHAT_ASSISTANT = Tool("chatgpt", "openai", "token-level")
+CHAT_ASSISTANT = Tool("chatgpt-entreprise", "openai", "token-level")  # an id of the template charter
 IMAGE_MIDJOURNEY = Tool("midjourney", "midjourney", "token-level")
 SUPPORT_CHATBOT = Tool("chatbot-support", "openai", "measured")
 CV_SCREENING = Tool("tri-cv", "openai", "measured")

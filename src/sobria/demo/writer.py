@@ -1,4 +1,4 @@
-"""Write a generated demo into a directory: people, events (canonical CSV), ground truth, README."""
+"""Write a generated demo into a directory: people, events (canonical CSV), ground truth, README, charter."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sobria.demo.charter import demo_charter_text
 from sobria.demo.frames import PROMPT_COLUMN
 from sobria.demo.generate import DemoData
 from sobria.demo.timeline import CHARTER, END, START
@@ -15,6 +16,7 @@ PEOPLE_FILE = "people.csv"
 EVENTS_FILE = "events.csv"
 TRUTH_FILE = "waste_truth.csv"
 README_FILE = "README.txt"
+CHARTER_FILE = "charte.yaml"
 
 # Canonical columns the demo fills, in schema order (the importer adds the others as nulls).
 EVENT_FILE_COLUMNS = (
@@ -60,9 +62,11 @@ def write_demo(data: DemoData, directory: Path, lang: str = DEFAULT_LANG) -> dic
         "events": directory / EVENTS_FILE,
         "truth": directory / TRUTH_FILE,
         "readme": directory / README_FILE,
+        "charter": directory / CHARTER_FILE,
     }
     _write_csv(data.people, paths["people"])
     _write_csv(events_for_file(data.events), paths["events"])
     _write_csv(data.truth, paths["truth"])
     paths["readme"].write_bytes(readme_text(data, Translator.for_lang(lang)).encode("utf-8"))
+    paths["charter"].write_bytes(demo_charter_text().encode("utf-8"))
     return paths

@@ -9,11 +9,11 @@ from sobria.catalog import Catalog, load_catalog
 from sobria.documents import html_to_pdf, template_environment
 from sobria.i18n import Translator
 from sobria.report import sections as sec
-from sobria.report.view import ReportView, Section, breakdowns, cards, cover, footprint
+from sobria.report.view import CharterRef, ReportView, Section, breakdowns, cards, cover, footprint
 
 
 def build_view(result: AuditResult, t: Translator, lang: str, catalog: Catalog,
-               claimed_t_co2e_per_year: float | None = None) -> ReportView:
+               claimed_t_co2e_per_year: float | None = None, charter: CharterRef | None = None) -> ReportView:
     """Everything the template shows, in ``t``'s language."""
     empty = result.kpis.totals.requests <= 0
     claim = sec.claim(result, t, lang, claimed_t_co2e_per_year)
@@ -26,7 +26,7 @@ def build_view(result: AuditResult, t: Translator, lang: str, catalog: Catalog,
         subtitle=t("report.subtitle"), cover_lines=cover(result, t, lang),
         empty=empty, empty_text=t("report.empty"),
         cards_title=t("report.cards.title", org=result.organisation),
-        cards=() if empty else cards(result, t, lang),
+        cards=() if empty else cards(result, t, lang, charter),
         sections=tuple(s for s in parts if s is not None),
         recommendations_title=t("report.reco.title"), recommendations_intro=t("report.reco.intro"),
         recommendations=() if empty else sec.recommendations(result, t, lang),
@@ -36,9 +36,11 @@ def build_view(result: AuditResult, t: Translator, lang: str, catalog: Catalog,
 
 
 def render_html(result: AuditResult, t: Translator, lang: str, claimed_t_co2e_per_year: float | None = None,
-                catalog: Catalog | None = None) -> str:
-    """The report as one self-contained HTML document (the catalogue gives the equivalences' constants)."""
-    view = build_view(result, t, lang, catalog if catalog is not None else load_catalog(), claimed_t_co2e_per_year)
+                catalog: Catalog | None = None, charter: CharterRef | None = None) -> str:
+    """The report as one self-contained HTML document (the catalogue gives the equivalences' constants;
+    ``charter`` names the policy file the audit replayed)."""
+    view = build_view(result, t, lang, catalog if catalog is not None else load_catalog(), claimed_t_co2e_per_year,
+                      charter)
     return _environment().get_template("report.html.j2").render(view=view)
 
 

@@ -77,6 +77,22 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
     ))
 
 
+def scenario_rules_text(result: AuditResult, t: Translator) -> str:
+    """The rules the scenario replayed, read from them (not a fixed sentence)."""
+    rules = result.scenario.rules
+    light = ", ".join(sorted(set(rules.light_models.values())))
+    retries = rules.max_regenerations
+    parts = [t("report.scenario.rule_light", models=light),
+             t("report.scenario.rule_retries_none") if retries == 0 else
+             t("report.scenario.rule_retries_one") if retries == 1 else
+             t("report.scenario.rule_retries_many", n=retries)]
+    if rules.heavy_purposes:
+        parts.append(t("report.scenario.rule_heavy", purposes=", ".join(sorted(rules.heavy_purposes))))
+    if rules.no_internal_images:
+        parts.append(t("report.scenario.rule_images"))
+    return ", ".join(parts)
+
+
 def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
     s = result.scenario
     source = t("report.scenario.builtin") if s.rules.source == "built-in" else s.rules.source
@@ -87,7 +103,7 @@ def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
          fmt.quantity(s.projected.energy_kwh, "kwh", lang, WIDE_SCALES)),
     )
     return Section("scenario", t("report.scenario.title"), (Block(
-        paragraphs=(t("report.scenario.intro", source=source),
+        paragraphs=(t("report.scenario.intro", source=source, rules=scenario_rules_text(result, t)),
                     t("report.scenario.result", reduction=fmt.percent(s.gwp_reduction_share, lang),
                       kept=fmt.percent(s.usages_kept_share, lang)),
                     t("report.scenario.changes", rerouted=fmt.integer(s.rerouted, lang),

@@ -51,6 +51,15 @@ class Card:
 
 
 @dataclass(frozen=True)
+class CharterRef:
+    """The charter the audit replayed (its policy file), named on the cards and in the scenario."""
+
+    file: str
+    version: str
+    adopted: dt.date
+
+
+@dataclass(frozen=True)
 class Recommendation:
     title: str
     text: str
@@ -116,19 +125,31 @@ def cover(result: AuditResult, t: Translator, lang: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def cards(result: AuditResult, t: Translator, lang: str) -> tuple[Card, ...]:
+def policy_card(result: AuditResult, t: Translator, lang: str, charter: CharterRef | None) -> Card:
+    """Whether a charter was given to the audit, and which one: the same fact the scenario and the
+    recommendations use (``headline.policy_formalised``)."""
+    if not result.headline.policy_formalised:
+        return Card(t("report.card.no"), t("report.card.policy"), t("report.card.policy_note_none"))
+    if charter is None:
+        return Card(t("report.card.yes"), t("report.card.policy"), t("report.card.policy_note"))
+    return Card(t("report.card.yes"), t("report.card.policy"),
+                t("report.card.policy_note_file", version=charter.version,
+                  date=fmt.long_date(charter.adopted, lang), file=charter.file))
+
+
+def cards(result: AuditResult, t: Translator, lang: str, charter: CharterRef | None = None) -> tuple[Card, ...]:
     h, k = result.headline, result.kpis
     annual = k.annual_gwp_t
-    policy = t("report.card.yes") if h.policy_formalised else t("report.card.no")
+    reduction_note = "report.card.reduction_note" if h.policy_formalised else "report.card.reduction_note_builtin"
     return (
         Card(tonnes(h.t_co2e_per_year, lang), t("report.card.tco2e"),
              t("report.card.tco2e_note", min=fmt.number(annual.min, lang, 2), max=fmt.number(annual.max, lang, 2))),
         Card(fmt.percent(h.non_essential_share, lang), t("report.card.non_essential"),
              t("report.card.non_essential_note", requests=fmt.integer(result.waste.requests, lang),
                total=fmt.integer(k.totals.requests, lang))),
-        Card(policy, t("report.card.policy"), t("report.card.policy_note")),
+        policy_card(result, t, lang, charter),
         Card(fmt.percent(h.reduction_potential_share, lang), t("report.card.reduction"),
-             t("report.card.reduction_note", kept=fmt.percent(result.scenario.usages_kept_share, lang))),
+             t(reduction_note, kept=fmt.percent(result.scenario.usages_kept_share, lang))),
     )
 
 
