@@ -137,7 +137,7 @@ def charter_ref(policy_file: Path | None, catalog: Catalog) -> CharterRef | None
         return None
     from sobria.policy.loader import load_policy
 
-    policy = load_policy(policy_file, known_model=catalog.knows_model, candidates=catalog.model_names())
+    policy = load_policy(policy_file, catalog)
     return CharterRef(str(policy_file), policy.charter.version, policy.charter.date)
 
 

@@ -28,7 +28,7 @@ def load_charter(path: Path | None) -> Policy:
 
     catalog = load_catalog()
     if path is not None:
-        return load_policy(path, catalog.knows_model, catalog.model_names())
+        return load_policy(path, catalog)
     report = read_policy_text(policy_template(dt.date.today()))
     if report.policy is None:
         raise RuntimeError("the packaged policy template is invalid")
