@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     secret_file: str = Field(".sobria/secret.key", description="File holding the pseudonymisation secret.")
     keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
     keep_names: bool = Field(False, description="Keep people's names and e-mails (off: pseudonyms only).")
+    min_group: int = Field(5, ge=2, description="Smallest group (people) shown on its own in any figure.")
 
 
 def build_settings(**overrides: object) -> Settings:

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from sobria.audit.kpis import SMALL_GROUPS, compute_kpis
+from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.catalog import Catalog
+from sobria.privacy.groups import OTHERS, display_groups
 from tests.audit.helpers import events
 
 JAN = dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC)
@@ -36,7 +37,8 @@ def test_totals_annualised_and_breakdowns(catalog: Catalog) -> None:
     assert k.totals.events == 9
     # annualised: 0.255 kg central over 60 days -> 0.255 * 365 / 60 / 1000 t
     assert k.annual_gwp_t.central == pytest.approx(0.255 * 365 / 60 / 1000)
-    assert [key for key, _ in k.by_team] == ["—", "sales", SMALL_GROUPS]
+    # hr (2 people) and the events without a team (nobody) merge into 2 people: hidden, total only
+    assert [key for key, _ in k.by_team] == ["sales"]
     assert dict(k.by_team)["sales"].gwp_kgco2e.min == pytest.approx(0.060)
     assert [key for key, _ in k.by_month] == ["2025-01", "2025-02"]
     assert dict(k.by_month)["2025-02"].requests == 7
@@ -66,3 +68,13 @@ def test_period_resolution() -> None:
     assert period == Period(dt.date(2025, 1, 2), dt.date(2025, 2, 1))
     assert period.working_days == 22
     assert resolve_period(None, None, None, None) is None
+
+
+def test_small_teams_merge_into_others_when_the_merged_group_is_big_enough(catalog: Catalog) -> None:
+    rows = _data() + [{"person": f"l{i}", "team": "legal", "gwp": 0.001, "ts": FEB} for i in range(3)]
+    k = compute_kpis(events(rows), catalog, PERIOD)
+    assert [key for key, _ in k.by_team] == ["sales", OTHERS]
+    assert dict(k.by_team)[OTHERS].requests == 2 * 3 + 1 + 3
+    roster = display_groups({"sales": 6, "hr": 2, "legal": 3, None: 0}, min_group=6)
+    assert roster == {"sales": "sales", "hr": None, "legal": None, None: None}
+    assert [key for key, _ in compute_kpis(events(rows), catalog, PERIOD, roster).by_team] == ["sales"]

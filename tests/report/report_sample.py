@@ -56,7 +56,6 @@ def sample_result() -> AuditResult:
     adoption = Adoption(
         people=45, bands={"never": 12, "occasional": 13, "regular": 15, "power": 5},
         by_team=[TeamAdoption("Conseil", 30, {"never": 8, "occasional": 9, "regular": 10, "power": 3}),
-                 TeamAdoption("Direction", 3, None),
                  TeamAdoption("Marketing", 12, {"never": 4, "occasional": 4, "regular": 2, "power": 2})],
         gini=0.5, top20_share=0.6)
     scenario = ScenarioResult(_template_rules(), total, tot(800, 1.1, 3.3), rerouted=300, dropped_regenerations=170,

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from sobria.audit.period import Period
-from sobria.privacy.groups import MIN_GROUP
+from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
 
 BANDS = ("never", "occasional", "regular", "power")
 # Requests per working day at the band's lower bound (docs/audit.md).
@@ -19,7 +19,7 @@ OCCASIONAL_MIN, REGULAR_MIN, POWER_MIN = 0.0, 1.0, 10.0
 class TeamAdoption:
     team: str
     people: int
-    bands: dict[str, int] | None     # None when the team has fewer than 5 people
+    bands: dict[str, int] | None     # None only in hand-built results: a shown group is never too small
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,11 @@ def gini(values: np.ndarray) -> float:
     return float((2 * (ranks * ordered).sum()) / (n * ordered.sum()) - (n + 1) / n)
 
 
-def compute_adoption(events: pl.DataFrame, people: pl.DataFrame, period: Period) -> Adoption:
-    """``people``: the organisation's people (person, team); people without events count as 'never'."""
+def compute_adoption(events: pl.DataFrame, people: pl.DataFrame, period: Period,
+                     min_group: int = MIN_GROUP) -> Adoption:
+    """``people``: the organisation's people (person, team); people without events count as 'never'.
+    Teams are shown by display group (:mod:`sobria.privacy.groups`): small teams merged, hidden
+    when even the merged group is too small."""
     per_person = events.filter(pl.col("person").is_not_null()).group_by("person").agg(
         pl.col("request_count").sum().alias("requests"), pl.col("team").drop_nulls().first().alias("team_seen"))
     roster = people.select("person", "team") if people.height else per_person.select(
@@ -57,14 +60,17 @@ def compute_adoption(events: pl.DataFrame, people: pl.DataFrame, period: Period)
         .when(rate < POWER_MIN).then(pl.lit("regular"))
         .otherwise(pl.lit("power")).alias("band"))
     counts = dict(merged.group_by("band").len().iter_rows())
-    by_team = []
-    for team, group in sorted(merged.group_by("team"), key=lambda kv: str(kv[0][0])):
-        size = group.height
-        bands = {b: int((group["band"] == b).sum()) for b in BANDS} if size >= MIN_GROUP else None
-        by_team.append(TeamAdoption(str(team[0]) if team[0] is not None else "—", size, bands))
+    sizes: dict[str | None, int] = {team: int(n) for team, n in merged.group_by("team").len().iter_rows()}
+    groups = display_groups(sizes, min_group)
+    shown: dict[str, list[str]] = {}
+    for team, band in merged.select("team", "band").iter_rows():
+        group = groups.get(team)
+        if group is not None:
+            shown.setdefault(group, []).append(band)
+    by_team = [TeamAdoption(g, len(shown[g]), {b: shown[g].count(b) for b in BANDS}) for g in group_order(list(shown))]
     requests = merged["requests"].to_numpy()
     top = np.sort(requests)[::-1][: max(1, int(np.ceil(requests.size * 0.2)))] if requests.size else requests
-    enough = merged.height >= MIN_GROUP
+    enough = merged.height >= min_group
     return Adoption(
         people=merged.height,
         bands={b: int(counts.get(b, 0)) for b in BANDS},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -10,10 +11,8 @@ from sobria.audit.period import DAYS_PER_YEAR, Period
 from sobria.audit.totals import Totals, breakdown, totals
 from sobria.catalog import Catalog
 from sobria.impact.spend import SpendCheck, spend_check
-from sobria.privacy.groups import MIN_GROUP
+from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes, shown_teams
 from sobria.ranges import Range
-
-SMALL_GROUPS = "autres (< 5 personnes)"
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,10 @@ class Kpis:
     spend_source: str                     # "reported" or "list-price"
 
 
-def compute_kpis(events: pl.DataFrame, catalog: Catalog, period: Period) -> Kpis:
+def compute_kpis(events: pl.DataFrame, catalog: Catalog, period: Period,
+                 groups: Mapping[str | None, str | None] | None = None) -> Kpis:
+    """``groups``: team -> display group (:func:`sobria.privacy.groups.display_groups`); by
+    default the teams' people with events, at the default minimum."""
     total = totals(events)
     factor = DAYS_PER_YEAR / max(period.days, 1) / 1000
     price = catalog.constant("electricity_price_eur_per_kwh")
@@ -45,7 +47,7 @@ def compute_kpis(events: pl.DataFrame, catalog: Catalog, period: Period) -> Kpis
         totals=total,
         annual_gwp_t=total.gwp_kgco2e.scale(factor),
         energy_cost_eur=Range(total.energy_kwh.min * price.min, total.energy_kwh.max * price.max),
-        by_team=breakdown(_private_teams(events), "team", "team"),
+        by_team=breakdown(_private_teams(events, groups), "team", "team"),
         by_tool=breakdown(events, "tool", "tool"),
         by_model=breakdown(events, "model", "model"),
         by_month=sorted(breakdown(events, months, "month")),
@@ -56,9 +58,8 @@ def compute_kpis(events: pl.DataFrame, catalog: Catalog, period: Period) -> Kpis
     )
 
 
-def _private_teams(events: pl.DataFrame) -> pl.DataFrame:
-    """Teams of fewer than 5 people are merged, so that no small group can be singled out."""
-    sizes = events.group_by("team").agg(pl.col("person").n_unique().alias("_size"))
-    small = sizes.filter(pl.col("_size") < MIN_GROUP)["team"].drop_nulls().to_list()
-    return events.with_columns(
-        pl.when(pl.col("team").is_in(small)).then(pl.lit(SMALL_GROUPS)).otherwise(pl.col("team")).alias("team"))
+def _private_teams(events: pl.DataFrame, groups: Mapping[str | None, str | None] | None) -> pl.DataFrame:
+    """Teams by display group: small teams merged, a merged group still too small hidden."""
+    if groups is None:
+        groups = display_groups(roster_sizes(events.head(0).select("person", "team"), events), MIN_GROUP)
+    return shown_teams(events, groups)

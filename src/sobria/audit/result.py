@@ -9,6 +9,7 @@ from sobria.audit.adoption import Adoption
 from sobria.audit.kpis import Kpis
 from sobria.audit.scenarios import Comparison, ScenarioResult
 from sobria.audit.totals import Totals
+from sobria.privacy.groups import MIN_GROUP
 
 JSON_SCHEMA = "sobria.audit/1"
 
@@ -47,6 +48,7 @@ class AuditResult:
     comparison: Comparison | None
     headline: Headline
     reference: str
+    min_group: int = MIN_GROUP          # groups under it are never shown (sobria.privacy.groups)
 
     def to_json(self) -> dict[str, Any]:
         k = self.kpis
@@ -81,7 +83,9 @@ class AuditResult:
                          "gwp_reduction_share": self.scenario.gwp_reduction_share,
                          "rerouted": self.scenario.rerouted,
                          "dropped_regenerations": self.scenario.dropped_regenerations,
-                         "dropped_images": self.scenario.dropped_images},
+                         "dropped_images": self.scenario.dropped_images,
+                         "blocked_other": self.scenario.blocked_other},
+            "min_group": self.min_group,
             "comparison": None if self.comparison is None else {
                 "split": str(self.comparison.after.start),
                 "before": self.comparison.before_totals.as_dict(), "after": self.comparison.after_totals.as_dict(),

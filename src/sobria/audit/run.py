@@ -16,7 +16,7 @@ from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, 
 from sobria.audit.waste import detect_waste, waste_summary
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
-from sobria.privacy.groups import MIN_GROUP
+from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes
 from sobria.store import Store
 
 CHARTER_SPLIT_DEFAULT = None
@@ -29,6 +29,7 @@ class AuditOptions:
     team: str | None = None
     policy_file: Path | None = None
     split: dt.date | None = None        # compare before / after this day (e.g. the charter's adoption)
+    min_group: int = MIN_GROUP          # the min_group setting (sobria.privacy.groups)
 
 
 def load_events(store: Store, options: AuditOptions) -> tuple[pl.DataFrame, Period | None]:
@@ -38,23 +39,18 @@ def load_events(store: Store, options: AuditOptions) -> tuple[pl.DataFrame, Peri
         return store.read_events(start=0, end=0), None
     events = store.read_events(start=period.start_us(), end=period.end_us(), team=options.team)
     if options.team is not None:
-        size = events["person"].n_unique()
-        if size < MIN_GROUP:
-            raise UserInputError("audit.team_too_small", {"team": options.team, "min": MIN_GROUP},
+        size = roster_sizes(store.people(), events).get(options.team, 0)
+        if size < options.min_group:
+            raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                                  Location(parameter="--team"))
     return events, period
 
 
 def _data_span(store: Store) -> tuple[dt.date | None, dt.date | None]:
-    import sqlalchemy as sa
-
-    from sobria.store.tables import events
-
-    with store.connect() as conn:
-        low, high = conn.execute(sa.select(sa.func.min(events.c.ts_us), sa.func.max(events.c.ts_us))).one()
-    if low is None:
+    low, high = store.event_span_us()
+    if low is None or high is None:
         return None, None
-    return _day_of(int(low)), _day_of(int(high))
+    return _day_of(low), _day_of(high)
 
 
 def _day_of(us: int) -> dt.date:
@@ -85,7 +81,9 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
     if period is None:
         return None
     flagged = detect_waste(events, catalog)
-    kpis = compute_kpis(events, catalog, period)
+    people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
+    groups = display_groups(roster_sizes(people, events), options.min_group)
+    kpis = compute_kpis(events, catalog, period, groups)
     waste = waste_figures(events, flagged)
     scenario = apply_charter(events, catalog, scenario_rules(options, catalog))
     comparison = compare_periods(events, period, options.split) if options.split else None
@@ -96,8 +94,7 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
         team=options.team,
         kpis=kpis,
         waste=waste,
-        adoption=compute_adoption(events, store.people() if options.team is None else store.people().filter(
-            pl.col("team") == options.team), period),
+        adoption=compute_adoption(events, people, period, options.min_group),
         scenario=scenario,
         comparison=comparison,
         headline=Headline(
@@ -107,4 +104,5 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
             reduction_potential_share=scenario.gwp_reduction_share,
         ),
         reference=f"ecologits {catalog.reference_version}",
+        min_group=options.min_group,
     )

@@ -29,14 +29,15 @@ from sobria.store import open_store
 Opt = typer.Option
 FromOpt = Annotated[str | None, Opt("--from", help="premier jour (AAAA-MM-JJ)")]
 ToOpt = Annotated[str | None, Opt("--to", help="dernier jour inclus (AAAA-MM-JJ)")]
-TeamOpt = Annotated[str | None, Opt("--team", help="une équipe (5 personnes au moins)")]
+TeamOpt = Annotated[str | None, Opt("--team", help="une équipe (au moins SOBRIA_MIN_GROUP personnes, 5 par défaut)")]
 PolicyOpt = Annotated[Path | None, Opt("--policy", help="fichier de politique (la charte) à rejouer")]
 SplitOpt = Annotated[str | None, Opt("--split", help="comparer avant / après ce jour (AAAA-MM-JJ)")]
 
 
-def _options(start: str | None, end: str | None, team: str | None, policy: Path | None,
+def _options(c: CliContext, start: str | None, end: str | None, team: str | None, policy: Path | None,
              split: str | None) -> AuditOptions:
-    return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"))
+    return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"),
+                        min_group=c.settings.min_group)
 
 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
@@ -50,7 +51,7 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
           as_json: Annotated[bool, Opt("--json", help="sortie JSON (schéma sobria.audit/1)")] = False) -> None:
     """Audit de l'usage : empreinte, gaspillage, adoption, scénario de charte."""
     c = cli_context(ctx)
-    result = _run(c, _options(start, end, team, policy, split), load_catalog())
+    result = _run(c, _options(c, start, end, team, policy, split), load_catalog())
     if as_json:
         typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -118,7 +119,7 @@ def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
     c = cli_context(ctx)
     store = open_store(c.settings.db)
     store.migrate()
-    events, _ = load_events(store, _options(start, end, team, None, None))
+    events, _ = load_events(store, _options(c, start, end, team, None, None))
     flagged = detect_waste(events, load_catalog()).select("event_id", "reason", "chain_id", "confidence")
     if as_json:
         typer.echo(json.dumps(flagged.to_dicts(), ensure_ascii=False, indent=1))
@@ -171,6 +172,6 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
     target = out or Path(f"rapport-ia.{chosen}")
     claim = parse_positive(claimed, "--claimed-t-per-year")
     catalog = load_catalog()
-    result = _run(c, _options(start, end, team, policy, split), catalog)
+    result = _run(c, _options(c, start, end, team, policy, split), catalog)
     path = write_report(c, result, target, chosen, claim, catalog, policy)
     Console(highlight=False).print(c.t("audit.report_written", path=str(path)))

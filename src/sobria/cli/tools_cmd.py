@@ -75,7 +75,8 @@ def check(
     store = open_store(c.settings.db)
     store.migrate()
     events = store.read_events()
-    flagged = forbidden_usage(events, policy, load_tools_catalog(), privacy_groups(events))
+    groups = privacy_groups(events, store.people(), c.settings.min_group)
+    flagged = forbidden_usage(events, policy, load_tools_catalog(), groups)
     if flagged.is_empty():
         typer.echo(c.t("tools.cli.check_ok", count=events.height))
         return

@@ -21,7 +21,7 @@ from sobria.governance.training_import import check_record_fields, read_training
 from sobria.governance.training_store import NewPerson, read_people_teams, read_training, write_training
 from sobria.i18n import Translator
 from sobria.ingest.pseudonym import pseudonym
-from sobria.privacy.groups import OTHERS
+from sobria.privacy.groups import group_label
 from sobria.store import open_store
 
 app = typer.Typer(no_args_is_help=True, help="Formation et maîtrise de l'IA (article 4 du règlement européen).")
@@ -82,7 +82,7 @@ def status(
     if not people:
         raise UserInputError("gov.training.no_people", {}, Location(parameter="SOBRIA_DB"))
     modules = load_modules()
-    print_coverage(coverage(people, read_training(store), modules, day), c.t)
+    print_coverage(coverage(people, read_training(store), modules, day, c.settings.min_group), c.t)
 
 
 def print_coverage(cov: Coverage, t: Translator) -> None:
@@ -96,8 +96,8 @@ def print_coverage(cov: Coverage, t: Translator) -> None:
                     sessions=cov.sessions))
     table = Table(*(t(f"gov.training.col.{k}") for k in ("team", "people", "trained", "share", "refresh")))
     for row in cov.teams:
-        name = t("gov.group.others") if row.group == OTHERS else row.group
-        table.add_row(name, str(row.people), str(row.trained), share(row.share), str(row.refresh_due))
+        table.add_row(group_label(row.group, t), str(row.people), str(row.trained), share(row.share),
+                      str(row.refresh_due))
     console.print(table)
     modules = Table(t("gov.training.col.module"), t("gov.training.col.completions"))
     for module, count in cov.completions_by_module.items():

@@ -9,16 +9,12 @@ every entry still waiting for a decision.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import sqlalchemy as sa
-
 from sobria.errors import Location, UserInputError
 from sobria.store import Store
-from sobria.store.governance_tables import committee_log
 
 Kind = Literal["question", "exception"]
 KINDS: tuple[Kind, ...] = ("question", "exception")
@@ -56,38 +52,28 @@ def check_entry(kind: str, text: str) -> Kind:
 def add_entry(store: Store, kind: str, text: str, logged_on: dt.date, team: str | None = None) -> int:
     """Log a question or an exception request; returns its number."""
     checked = check_entry(kind, text)
-    with store.engine.begin() as conn:
-        result = conn.execute(sa.insert(committee_log).values(
-            logged_on=logged_on.isoformat(), kind=checked, team=team, text=text.strip(),
-            recorded_us=time.time_ns() // 1000))
-        key = result.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+    return store.add_committee_entry(checked, text.strip(), logged_on, team)
 
 
 def decide_entry(store: Store, entry_id: int, decision: str, decided_on: dt.date) -> None:
     """Record the committee's decision on entry ``entry_id`` (replacing an earlier one)."""
     if not decision.strip():
         raise UserInputError("gov.committee.empty_decision", {}, Location(parameter="DECISION"))
-    c = committee_log.c
-    with store.engine.begin() as conn:
-        logged = conn.execute(sa.select(c.logged_on).where(c.id == entry_id)).scalar_one_or_none()
-        if logged is None:
-            raise UserInputError("gov.committee.unknown_entry", {"id": entry_id}, Location(parameter="ID"))
-        if decided_on < dt.date.fromisoformat(logged):
-            raise UserInputError("gov.committee.decided_before", {"decided": decided_on.isoformat(),
-                                                                  "logged": logged}, Location(parameter="--date"))
-        conn.execute(sa.update(committee_log).where(c.id == entry_id)
-                     .values(decision=decision.strip(), decided_on=decided_on.isoformat()))
+    logged = store.committee_entry_day(entry_id)
+    if logged is None:
+        raise UserInputError("gov.committee.unknown_entry", {"id": entry_id}, Location(parameter="ID"))
+    if decided_on < logged:
+        raise UserInputError("gov.committee.decided_before", {"decided": decided_on.isoformat(),
+                                                              "logged": logged.isoformat()},
+                             Location(parameter="--date"))
+    store.decide_committee_entry(entry_id, decision.strip(), decided_on)
 
 
 def read_entries(store: Store) -> list[LogEntry]:
-    c = committee_log.c
-    with store.connect() as conn:
-        rows = conn.execute(sa.select(committee_log).order_by(c.logged_on, c.id)).mappings().all()
     return [LogEntry(int(r["id"]), dt.date.fromisoformat(r["logged_on"]),
                      "question" if r["kind"] == "question" else "exception", r["text"], r["team"], r["decision"],
-                     dt.date.fromisoformat(r["decided_on"]) if r["decided_on"] else None) for r in rows]
+                     dt.date.fromisoformat(r["decided_on"]) if r["decided_on"] else None)
+            for r in store.committee_entries()]
 
 
 def entries_since(entries: Sequence[LogEntry], since: dt.date, until: dt.date) -> list[LogEntry]:

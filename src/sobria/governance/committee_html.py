@@ -8,7 +8,7 @@ from babel.numbers import format_decimal, format_percent
 
 from sobria.governance.committee_pack import CommitteePack
 from sobria.i18n import Translator
-from sobria.privacy.groups import OTHERS
+from sobria.privacy.groups import group_label
 
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 RULE_LABELS = ("tools", "tools.allowed", "images.allowed", "images.forbidden_purposes", "images.allowed_purposes",
@@ -46,7 +46,7 @@ def render_pack(pack: CommitteePack, t: Translator) -> str:
         return str(format_date(value, format="long", locale=locale))  # type: ignore[arg-type]
 
     def group(name: str) -> str:
-        return t("gov.group.others") if name == OTHERS else name
+        return group_label(name, t)
 
     template = env.get_template("committee.html.j2")
     return template.render(pack=pack, t=t, lang=t.lang, num=num, pct=pct, day=day, group=group,

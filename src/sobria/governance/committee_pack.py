@@ -124,19 +124,22 @@ class CommitteePack:
     entries: tuple[LogEntry, ...]
 
 
-def team_footprint(events: pl.DataFrame, budgets: Budgets,
-                   min_group: int = MIN_GROUP) -> tuple[tuple[TeamFootprint, ...], TeamFootprint]:
-    """Requests and kgCO2e (min–max) by team group, with the group's monthly budget."""
+def team_footprint(events: pl.DataFrame, budgets: Budgets, min_group: int = MIN_GROUP,
+                   groups: Mapping[str | None, str | None] | None = None,
+                   ) -> tuple[tuple[TeamFootprint, ...], TeamFootprint]:
+    """Requests and kgCO2e (min–max) by team group, with the group's monthly budget; ``groups``
+    (team -> display group, from the roster) defaults to the teams' people with events."""
     per_team = (events.group_by("team")
                 .agg(people=pl.col("person").drop_nulls().n_unique(), requests=pl.col("request_count").sum(),
                      gwp_min=pl.col("gwp_kgco2e_min").fill_null(0.0).sum(),
                      gwp_max=pl.col("gwp_kgco2e_max").fill_null(0.0).sum()))
     rows = list(per_team.iter_rows(named=True))
-    groups = display_groups({r["team"]: int(r["people"]) for r in rows}, min_group)
+    if groups is None:
+        groups = display_groups({r["team"]: int(r["people"]) for r in rows}, min_group)
     sums: dict[str, list[float]] = {}
     budget_of: dict[str, float | None] = {}
     for r in rows:
-        group = groups[r["team"]]
+        group = groups.get(r["team"])
         if group is None:
             continue
         acc = sums.setdefault(group, [0, 0.0, 0.0])
@@ -168,9 +171,10 @@ def regulation_due(month: Month, lang: str, horizon_months: int = HORIZON_MONTHS
 
 def assemble_pack(organisation: str, month: Month, since: dt.date | None, generated_on: dt.date,
                   events: pl.DataFrame, budgets: Budgets, violations: Violations, training: Coverage | None,
-                  waste: Sequence[WastePoint], due: Sequence[DueItem], entries: Sequence[LogEntry]) -> CommitteePack:
+                  waste: Sequence[WastePoint], due: Sequence[DueItem], entries: Sequence[LogEntry],
+                  groups: Mapping[str | None, str | None] | None = None) -> CommitteePack:
     start = since or month.start
-    shown, total = team_footprint(events, budgets)
+    shown, total = team_footprint(events, budgets, groups=groups)
     as_of = [e if e.decided_on is None or e.decided_on <= month.last_day else replace(e, decision=None,
                                                                                       decided_on=None)
              for e in entries]

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sobria.errors import Location, UserInputError
 from sobria.policy.schema import Policy
-from sobria.privacy.groups import display_groups
+from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes
 
 CATALOG_FILE = "tools_catalog.yaml"
 FACT_NAMES = ("tier", "training_default", "data_location", "dpa_available", "retention")
@@ -101,12 +101,13 @@ def tool_tiers(policy: Policy, catalog: ToolsCatalog, names: list[str]) -> dict[
     return tiers
 
 
-def privacy_groups(events: pl.DataFrame) -> dict[str | None, str | None]:
-    """Team -> the group its counts are shown in (teams under five people merged, see ``groups``)."""
+def privacy_groups(events: pl.DataFrame, people: pl.DataFrame | None = None,
+                   min_group: int = MIN_GROUP) -> dict[str | None, str | None]:
+    """Team -> the group its counts are shown in (:mod:`sobria.privacy.groups`, sizes on the roster)."""
     if "person" not in events.columns or events.is_empty():
         return {}
-    sizes = events.group_by("team").agg(pl.col("person").drop_nulls().n_unique().alias("people"))
-    return display_groups({row["team"]: row["people"] for row in sizes.iter_rows(named=True)})
+    roster = people if people is not None else events.head(0).select("person", "team")
+    return display_groups(roster_sizes(roster, events), min_group)
 
 
 def forbidden_usage(events: pl.DataFrame, policy: Policy, catalog: ToolsCatalog,

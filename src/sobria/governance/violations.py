@@ -14,7 +14,7 @@ import polars as pl
 
 from sobria.policy.decision import Rules
 from sobria.policy.replay import replay as replay_events
-from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
+from sobria.privacy.groups import MIN_GROUP, display_groups, group_order, roster_sizes
 
 ESCALATION_RULES = frozenset({"budgets.on_exceeded"})
 
@@ -41,13 +41,12 @@ class Violations:
         return {key: n for key, n in self.by_rule.items() if key[1] == "block" or key[0] in ESCALATION_RULES}
 
 
-def replay(events: pl.DataFrame, rules: Rules, min_group: int = MIN_GROUP) -> Violations:
-    """Replay ``rules`` over ``events`` (with impact columns) and count what fired."""
-    people: dict[str | None, set[str]] = {}
-    for team, person in events.select("team", "person").unique().iter_rows():
-        if person is not None:
-            people.setdefault(team, set()).add(person)
-    groups = display_groups({team: len(p) for team, p in people.items()}, min_group)
+def replay(events: pl.DataFrame, rules: Rules, min_group: int = MIN_GROUP,
+           people: pl.DataFrame | None = None) -> Violations:
+    """Replay ``rules`` over ``events`` (with impact columns) and count what fired; team groups
+    sized on the roster ``people`` (default: the people with events)."""
+    roster = people if people is not None else events.head(0).select("person", "team")
+    groups = display_groups(roster_sizes(roster, events), min_group)
     by_action: dict[str, int] = {}
     by_rule: dict[tuple[str, str], int] = {}
     by_group: dict[tuple[str, str, str], int] = {}

@@ -38,7 +38,8 @@ from sobria.ingest.pseudonym import key_fingerprint, pseudonym
 from sobria.ingest.registry import chunk_parser_for
 from sobria.ingest.tally import BatchTally
 from sobria.ingest.validate import validate
-from sobria.store.store import BatchEnd, BatchRecord, PersonRow, Store
+from sobria.store.records import PersonRow
+from sobria.store.store import BatchEnd, BatchRecord, Store
 
 Progress = Callable[[str, int, int], None]
 IMPACT_RENAMES = {"cost_eur": "est_cost_eur", "status": "impact_status"}

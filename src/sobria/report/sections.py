@@ -7,6 +7,7 @@ from markupsafe import Markup
 from sobria.audit.adoption import BANDS
 from sobria.audit.result import AuditResult
 from sobria.i18n import Translator
+from sobria.privacy.groups import group_label
 from sobria.ranges import Range
 from sobria.report import format as fmt
 from sobria.report.charts import Bar, Part, hbar_chart, share_bar
@@ -61,7 +62,7 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
     a = result.adoption
     bands = tuple((t(f"report.band.{b}"), fmt.integer(a.bands.get(b, 0), lang),
                    fmt.percent(a.bands.get(b, 0) / a.people if a.people else 0.0, lang)) for b in BANDS)
-    teams = tuple((tm.team, fmt.integer(tm.people, lang),
+    teams = tuple((group_label(tm.team, t), fmt.integer(tm.people, lang),
                    *((fmt.integer(tm.bands[b], lang) for b in BANDS) if tm.bands is not None else ("—",) * len(BANDS)))
                   for tm in a.by_team)
     paragraphs = [t("report.adoption.intro", people=fmt.integer(a.people, lang))]
@@ -72,7 +73,7 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
     return Section("adoption", t("report.adoption.title"), (
         Block(paragraphs=tuple(paragraphs),
               table=Table((t("report.adoption.band"), t("report.adoption.people"), t("report.adoption.share")), bands)),
-        Block(t("report.adoption.by_team"), (t("report.adoption.small_teams"),),
+        Block(t("report.adoption.by_team"), (t("report.adoption.small_teams", min=result.min_group),),
               table=Table((t("report.adoption.team"), t("report.adoption.people"), *band_heads), teams)),
     ))
 

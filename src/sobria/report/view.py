@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from sobria.audit.kpis import SMALL_GROUPS
 from sobria.audit.result import AuditResult
 from sobria.audit.totals import Totals
 from sobria.catalog import Catalog
 from sobria.i18n import Translator
 from sobria.impact.equivalences import equivalences
+from sobria.privacy.groups import group_label
 from sobria.ranges import Range
 from sobria.report import format as fmt
 from sobria.report.charts import Bar, column_chart, hbar_chart
@@ -181,7 +181,7 @@ def footprint(result: AuditResult, t: Translator, lang: str, catalog: Catalog) -
 
 def _top(items: list[tuple[str, Totals]], t: Translator) -> list[tuple[str, Range]]:
     """The largest items, the rest summed; the merged small teams named in the report's language."""
-    head = [(t("report.charts.small_groups") if name == SMALL_GROUPS else name, tot.gwp_kgco2e)
+    head = [(group_label(name, t), tot.gwp_kgco2e)
             for name, tot in items[:TOP_ITEMS]]
     rest = items[TOP_ITEMS:]
     if rest:

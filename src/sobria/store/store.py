@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sobria.errors import Location, UserInputError
 from sobria.store import bulk, sqlite_load
+from sobria.store.records import PersonRow, RecordsStore
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
 
 
@@ -37,15 +38,6 @@ class BatchEnd:
     batch: BatchRecord
     team_names: Iterable[str]
     persons: Sequence[PersonRow]
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    person: str
-    team: str | None
-    role: str | None = None
-    display_name: str | None = None
-    email: str | None = None
 
 
 def open_store(url: str) -> Store:
@@ -77,7 +69,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 @dataclass
-class Store:
+class Store(RecordsStore):
     engine: Engine
 
     @property
@@ -157,7 +149,7 @@ class Store:
             inserted = bulk.insert_events(conn, rows, selected, done)
             small = _small_rows(end, inserted)
             bulk.insert_ignore(conn, teams, small.teams, ["name"])
-            bulk.upsert(conn, people, small.people, ["person"])
+            bulk.upsert(conn, people, small.people, ["person"])  # the roster replaces (store.records)
             conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
 
