@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.errors import Location, UserInputError
 from sobria.governance.classify import Assessment, assess
@@ -54,7 +55,7 @@ def inventory(
     for a in assessments:
         case = a.use_case
         table.add_row(case.id, case.name, case.team, case.tool, c.t(f"aiact.class.{a.risk_class}"))
-    Console().print(table)
+    plain_console().print(table)
     typer.echo(c.t("aiact.cli.not_legal_advice"))
 
 
@@ -72,11 +73,11 @@ def assess_cmd(
                                "use_cases": [_assessment_json(a, c.t) for a in assessments]},
                               ensure_ascii=False, indent=2))
         return
-    console = Console()
+    console = plain_console()
     for a in assessments:
         point = f" — {c.t('aiact.cli.annex_point', point=a.annex_point)}" if a.annex_point else ""
-        console.print(f"[bold]{a.use_case.id}[/bold] ({a.use_case.name}) : "
-                      f"{c.t(f'aiact.class.{a.risk_class}')}{point} ; {c.t(f'aiact.role.{a.role}')}")
+        console.print(Text.assemble((a.use_case.id, "bold"), f" ({a.use_case.name}) : "
+                                    f"{c.t(f'aiact.class.{a.risk_class}')}{point} ; {c.t(f'aiact.role.{a.role}')}"))
         for reason in a.reasons:
             console.print("  - " + c.t(reason.key, **reason.params), highlight=False)
     typer.echo(c.t("aiact.cli.data_version", version=regulation.data_version))
@@ -109,7 +110,7 @@ def obligations(
         table.add_row(line.use_case, c.t(line.title_key), line.article, line.due.isoformat() + mark,
                       line.owner or c.t("aiact.cli.no_owner"), c.t(f"aiact.status.{line.status}"),
                       line.evidence_kept or c.t(line.evidence_key))
-    Console().print(table)
+    plain_console().print(table)
     typer.echo(c.t("aiact.cli.unverified_mark"))
     typer.echo(c.t("aiact.cli.not_legal_advice"))
 

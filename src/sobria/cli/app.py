@@ -72,27 +72,31 @@ def root(
 
 def main() -> None:
     """Console-script entry point: run the app, turning user errors into exit code 2."""
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(args: list[str]) -> int:
+    """Run ``sobria ARGS`` in this process and return its exit code (user errors: 2, on stderr)."""
     try:
-        code = app(standalone_mode=False)  # returns the code of `raise typer.Exit(n)` in this mode
+        code = app(args=args, prog_name="sobria", standalone_mode=False)  # the code of `raise typer.Exit(n)`
     except UserInputError as err:
-        lang = _lang_from_argv(sys.argv)
-        t = Translator.for_lang(lang)
+        t = Translator.for_lang(_lang_from_argv(args))
         typer.echo(t.error(err), err=True)
         for detail in err.details[:MAX_DETAILS]:
             typer.echo("  " + t.error(detail), err=True)
         if len(err.details) > MAX_DETAILS:
             typer.echo("  " + t("error.more_details", count=len(err.details) - MAX_DETAILS), err=True)
-        sys.exit(2)
+        return 2
     except typer.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except typer.Abort:
-        sys.exit(130)
+        return 130
     except typer.TyperException as err:  # usage errors (missing option...), Click's vendored in Typer
         show = getattr(err, "show", None)
         if show is not None:
             show()
-        sys.exit(getattr(err, "exit_code", 2))
-    sys.exit(code if isinstance(code, int) else 0)
+        return int(getattr(err, "exit_code", 2))
+    return code if isinstance(code, int) else 0
 
 
 def _lang_from_argv(argv: list[str]) -> str:

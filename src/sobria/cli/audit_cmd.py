@@ -18,6 +18,7 @@ from sobria.audit.run import AuditOptions, load_events
 from sobria.audit.totals import Totals
 from sobria.audit.waste import detect_waste
 from sobria.catalog import Catalog, load_catalog
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.cli.parse import parse_positive
 from sobria.cli.render import number, quantity
@@ -55,7 +56,7 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
     if as_json:
         typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
         return
-    console = Console(highlight=False)
+    console = plain_console()
     if result is None:
         console.print(c.t("audit.no_data"))
         return
@@ -129,7 +130,7 @@ def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
         table.add_column(c.t(f"audit.waste_list.col.{col}"))
     for row in flagged.iter_rows():
         table.add_row(row[0], row[1], row[2] or "", f"{row[3]:.2f}")
-    Console(highlight=False).print(table)
+    plain_console().print(table)
 
 
 def charter_ref(policy_file: Path | None, catalog: Catalog) -> CharterRef | None:
@@ -174,4 +175,4 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
     catalog = load_catalog()
     result = _run(c, _options(c, start, end, team, policy, split), catalog)
     path = write_report(c, result, target, chosen, claim, catalog, policy)
-    Console(highlight=False).print(c.t("audit.report_written", path=str(path)))
+    plain_console().print(c.t("audit.report_written", path=str(path)))

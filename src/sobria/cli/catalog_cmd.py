@@ -6,10 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from sobria.catalog import Catalog, load_catalog, resolve
+from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.errors import Location, UserInputError
 from sobria.ranges import Range
@@ -69,7 +69,7 @@ def list_models(
         table.add_column(c.t(f"catalog.col.{col}"), overflow="fold")
     for row in rows:
         table.add_row(*row.values())
-    Console().print(table)
+    plain_console().print(table)
 
 
 @app.command("show")
@@ -107,7 +107,7 @@ def show(
     if as_json:
         typer.echo(json.dumps(facts, ensure_ascii=False, indent=2, default=str))
         return
-    console = Console(highlight=False)
+    console = plain_console()
     console.print(c.t("catalog.show.title", model=model, status=c.t(f"status.short.{res.status}")))
     table = Table(show_header=False)
     for key, value in facts.items():

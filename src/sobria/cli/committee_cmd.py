@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.governance.committee import add_entry, decide_entry, read_entries
 from sobria.governance.committee_html import render_pack, rule_label
@@ -61,7 +61,7 @@ def entries(ctx: typer.Context) -> None:
     """Lister le registre du comité (questions, demandes d'exception, décisions)."""
     c = cli_context(ctx)
     rows = read_entries(_store(c))
-    console = Console(highlight=False)
+    console = plain_console()
     if not rows:
         console.print(c.t("gov.committee.no_entries"))
         return
@@ -110,7 +110,7 @@ def violations(
 
 def print_violations(c: CliContext, m: Month, v: Violations) -> None:
     t = c.t
-    console = Console(highlight=False)
+    console = plain_console()
     console.print(t("gov.violations.title", month=m.label, requests=v.requests))
     if not v.by_rule:
         console.print(t("gov.violations.none"))

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from sobria.audit.run import AuditOptions, run_audit
 from sobria.catalog import load_catalog
 from sobria.cli.audit_cmd import write_report
+from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.cli.serve_cmd import DEMO_ADMIN, save_account
 from sobria.cli.store_cmd import init, print_summary, run_with_progress
@@ -35,7 +35,7 @@ def demo(
 ) -> None:
     """Génère l'entreprise de démonstration TechVert et l'importe dans le magasin."""
     c = cli_context(ctx)
-    console = Console(highlight=False)
+    console = plain_console()
     lang = c.settings.lang
     data = generate_demo(seed)
     paths = write_demo(data, directory, c.settings.lang)

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from sobria.catalog import Catalog, load_catalog
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.cli.parse import parse_count, parse_positive
 from sobria.cli.render import number, quantity
@@ -126,7 +126,7 @@ def _as_json(catalog: Catalog, req: Request, options: EstimateOptions, imp: Impa
 def _print(c: CliContext, catalog: Catalog, req: Request, options: EstimateOptions, imp: Impacts,
            check: SpendCheck | None) -> None:
     t, lang = c.t, c.settings.lang
-    console = Console(highlight=False)
+    console = plain_console()
     console.print(t("estimate.title", provider=imp.provider, model=imp.model, zone=imp.zone,
                     method=options.method, basis=t(f"estimate.basis.{options.carbon_basis}")))
     table = Table(show_header=True, header_style="bold")

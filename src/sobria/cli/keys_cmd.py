@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.gateway.config import load_config
 from sobria.gateway.keys import create_key, list_keys, revoke_key
@@ -61,7 +61,7 @@ def list_(ctx: typer.Context, config: ConfigOption = None) -> None:
     for r in records:
         status = c.t("gateway.keys.active") if r.active else c.t("gateway.keys.revoked_status")
         table.add_row(r.id, r.prefix + "…", r.name, r.team or "-", status)
-    Console(highlight=False, width=120).print(table)
+    plain_console(width=120).print(table)
 
 
 @app.command("revoke")

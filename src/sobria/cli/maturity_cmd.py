@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee_pack import Budgets
@@ -82,7 +82,7 @@ def _signals(c: CliContext, policy_file: Path | None, measure: bool, at: str | N
 
 def _print(c: CliContext, a: Assessment) -> None:
     t = c.t
-    console = Console(highlight=False, soft_wrap=True)
+    console = plain_console(soft_wrap=True)
     console.print(t("gov.maturity.result.position", ai=score_text(a.ai_score, t.lang),
                     csr=score_text(a.csr_score, t.lang)))
     console.print(t("gov.maturity.result.profile", profile=t(f"gov.maturity.profile.{a.profile}"),

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from sobria.catalog import Catalog, load_catalog
+from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
 from sobria.ingest.parsed import ParseOptions
@@ -31,7 +31,7 @@ def init(
 ) -> None:
     """Crée le magasin de données et le secret de pseudonymisation."""
     c = cli_context(ctx)
-    console = Console(highlight=False)
+    console = plain_console()
     path = Path(c.settings.secret_file)
     secret = read_secret(path) if path.exists() else create_secret(path)
     store = open_store(c.settings.db)
@@ -69,8 +69,9 @@ def import_(
 
 def run_with_progress(c: CliContext, store: Store, secret: bytes, options: ImportOptions,
                       catalog: Catalog) -> ImportSummary:
-    console = Console(stderr=True, highlight=False)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+    console = plain_console(stderr=True)
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}", markup=False),
                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -83,7 +84,7 @@ def run_with_progress(c: CliContext, store: Store, secret: bytes, options: Impor
 
 
 def print_summary(c: CliContext, s: ImportSummary) -> None:
-    console = Console(highlight=False)
+    console = plain_console()
     t = c.t
     console.print(t("import.summary.rows", read=s.rows_read, inserted=s.inserted, already=s.already_stored,
                     rejected=s.rejected))

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.governance.tools_registry import FACT_NAMES, Fact, forbidden_usage, load_tools_catalog, privacy_groups
 from sobria.i18n import Translator
@@ -41,7 +41,7 @@ def list_(ctx: typer.Context) -> None:
     for tool in catalog.tools:
         facts = [getattr(tool.facts, name) for name in FACT_NAMES]
         table.add_row(tool.id, tool.name, *(_value(f, c.t) + ("" if f.verified else " *") for f in facts))
-    Console().print(table)
+    plain_console().print(table)
     typer.echo(c.t("tools.cli.unverified_mark"))
 
 
@@ -89,4 +89,4 @@ def check(
         team = (c.t("tools.group.others") if row["team"] == OTHERS else
                 row["team"] if row["team"] is not None else c.t("tools.group.total"))
         table.add_row(row["tool"], team, row["purpose"] or "—", reason, str(row["request_count"]))
-    Console().print(table)
+    plain_console().print(table)

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.cli.store_cmd import open_initialised
 from sobria.csvfile import write_text_atomically
@@ -86,7 +86,7 @@ def status(
 
 
 def print_coverage(cov: Coverage, t: Translator) -> None:
-    console = Console(highlight=False)
+    console = plain_console()
 
     def share(value: float) -> str:
         return f"{round(value * 100)} %"
@@ -114,7 +114,7 @@ def modules_(ctx: typer.Context) -> None:
     for m in load_modules().values():
         table.add_row(m.id, m.title, str(m.minutes), c.t("gov.training.yes" if m.required else "gov.training.no"),
                       str(m.refresh_months))
-    Console(highlight=False).print(table)
+    plain_console().print(table)
 
 
 @app.command("export")

@@ -11,11 +11,13 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
 
 PREFIX = "p_"
+MIN_SECRET_BYTES = 32  # HMAC-SHA-256 key: 256 bits
 
 
 def normalise_identifier(raw: str) -> str:
@@ -36,7 +38,7 @@ def create_secret(path: Path) -> bytes:
     if path.exists():
         raise UserInputError("pipeline.secret_exists", {"path": str(path)}, Location(file=str(path)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_bytes(32)
+    secret = secrets.token_bytes(MIN_SECRET_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(secret.hex() + "\n")
@@ -44,10 +46,26 @@ def create_secret(path: Path) -> bytes:
 
 
 def read_secret(path: Path) -> bytes:
+    """The secret in ``path``: at least ``MIN_SECRET_BYTES`` bytes (hex), in a file only its owner
+    can read. A short key makes pseudonyms reversible by trying candidate e-mails; a key others
+    can read does too. Either is refused, as is a path that is not a file."""
+    name = str(path)
+    where = Location(file=name, parameter="SOBRIA_SECRET_FILE")
     try:
-        text = path.read_text(encoding="ascii").strip()
-        return bytes.fromhex(text)
+        if not path.is_file() and path.exists():
+            raise UserInputError("pipeline.secret_not_file", {"path": name}, where)
+        mode = path.stat().st_mode
+        secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
     except FileNotFoundError:
-        raise UserInputError("pipeline.no_secret", {"path": str(path)}, Location(file=str(path))) from None
+        raise UserInputError("pipeline.no_secret", {"path": name}, Location(file=name)) from None
     except (ValueError, UnicodeDecodeError):
-        raise UserInputError("pipeline.bad_secret", {"path": str(path)}, Location(file=str(path))) from None
+        raise UserInputError("pipeline.bad_secret", {"path": name}, Location(file=name)) from None
+    except OSError as err:
+        raise UserInputError("pipeline.secret_unreadable", {"path": name, "reason": os.strerror(err.errno or 0)},
+                             where) from None
+    if len(secret) < MIN_SECRET_BYTES:
+        raise UserInputError("pipeline.secret_too_short", {"path": name, "found": len(secret),
+                                                           "minimum": MIN_SECRET_BYTES}, where)
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise UserInputError("pipeline.secret_readable", {"path": name, "mode": f"{mode & 0o777:04o}"}, where)
+    return secret

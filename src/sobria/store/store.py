@@ -43,20 +43,51 @@ class BatchEnd:
 def open_store(url: str) -> Store:
     """Open (without creating tables) the store at ``url``; see :meth:`Store.migrate`."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        folder = Path(url.removeprefix("sqlite:///")).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise UserInputError("store.no_folder", {"folder": str(folder)}, Location(parameter="SOBRIA_DB"))
+        _check_sqlite_file(Path(url.removeprefix("sqlite:///")).expanduser().resolve())
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
         raise UserInputError("store.bad_url", {"url": url, "reason": str(exc)},
                              Location(parameter="SOBRIA_DB")) from None
+    sa.event.listen(engine, "handle_error", _user_errors)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name != "postgresql":
         raise UserInputError("store.bad_url", {"url": url, "reason": engine.dialect.name},
                              Location(parameter="SOBRIA_DB"))
     return Store(engine)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_USER_ERRORS = {  # words of a driver error -> message: the store's state, not a programming error
+    "database is locked": "store.locked",
+    "file is not a database": "store.not_a_database",
+    "lock timeout": "store.locked",
+    "could not obtain lock": "store.locked",
+}
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """A SQLite store path: its folder exists, it is not a folder, and an existing file is SQLite."""
+    where = Location(file=str(path), parameter="SOBRIA_DB")
+    if not path.parent.is_dir():
+        raise UserInputError("store.no_folder", {"folder": str(path.parent)}, Location(parameter="SOBRIA_DB"))
+    if path.is_dir():
+        raise UserInputError("store.not_a_file", {"path": str(path)}, where)
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                raise UserInputError("store.not_a_database", {"path": str(path)}, where)
+
+
+def _user_errors(context: sa.engine.ExceptionContext) -> None:
+    """A locked or foreign database file is the person's to fix: a user error, not a traceback."""
+    text = str(context.original_exception).lower()
+    for words, key in _USER_ERRORS.items():
+        if words in text:
+            url = context.engine.url if context.engine is not None else None
+            raise UserInputError(key, {"path": str(url.database if url else "")},
+                                 Location(parameter="SOBRIA_DB")) from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
