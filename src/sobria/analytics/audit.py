@@ -15,13 +15,14 @@ added up here. See docs/scale.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import polars as pl
 
 from sobria.analytics.partitions import ORDER, PartitionSet, month_bounds_us
 from sobria.audit.adoption import compute_adoption
-from sobria.audit.kpis import SMALL_GROUPS, Kpis
+from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.run import AuditOptions, run_audit, scenario_rules
@@ -31,7 +32,7 @@ from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summar
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
 from sobria.impact.spend import spend_check
-from sobria.privacy.groups import MIN_GROUP
+from sobria.privacy.groups import display_groups, roster_sizes, shown_teams
 from sobria.ranges import Range
 from sobria.store import Store
 
@@ -79,22 +80,24 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
     scan = Scan(partitions, [m for m in months if _overlaps(m, period)], period.start_us(), period.end_us(),
                 options.team)
     cube, persons, pairs = _first_pass(scan, options.split)
-    if options.team is not None and persons["person"].n_unique() < MIN_GROUP:
-        raise UserInputError("audit.team_too_small", {"team": options.team, "min": MIN_GROUP},
+    people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
+    sizes = roster_sizes(people if options.team is None else store.people(), pairs)
+    if options.team is not None and sizes.get(options.team, 0) < options.min_group:
+        raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
-    kpis = _kpis(cube, pairs, catalog, period)
+    kpis = _kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
     summary, scenario = _second_pass(scan, persons, catalog, options)
     waste = _waste_figures(summary)
-    people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
     org = store.organisation()
     return AuditResult(
         organisation=str(org["name"]) if org else "", generated_at=now.isoformat(timespec="seconds"),
-        team=options.team, kpis=kpis, waste=waste, adoption=compute_adoption(_per_person(persons), people, period),
+        team=options.team, kpis=kpis, waste=waste,
+        adoption=compute_adoption(_per_person(persons), people, period, options.min_group),
         scenario=scenario, comparison=_comparison(cube, period, options.split) if options.split else None,
         headline=Headline(t_co2e_per_year=kpis.annual_gwp_t.central, non_essential_share=waste.share_of_requests,
                           policy_formalised=options.policy_file is not None,
                           reduction_potential_share=scenario.gwp_reduction_share),
-        reference=f"ecologits {catalog.reference_version}")
+        reference=f"ecologits {catalog.reference_version}", min_group=options.min_group)
 
 
 def _day_of(us: int) -> dt.date:
@@ -144,15 +147,12 @@ def _breakdown(cube: pl.DataFrame, key: str) -> list[tuple[str, Totals]]:
     return [(str(row[key]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]
 
 
-def _kpis(cube: pl.DataFrame, pairs: pl.DataFrame, catalog: Catalog, period: Period) -> Kpis:
+def _kpis(cube: pl.DataFrame, groups: Mapping[str | None, str | None], catalog: Catalog, period: Period) -> Kpis:
     total = _sum(cube)
     price = catalog.constant("electricity_price_eur_per_kwh")
     spend, source = (total.reported_cost_eur, "reported") if total.reported_cost_eur > 0 else (
         total.list_cost_eur, "list-price")
-    sizes = pairs.group_by("team").agg(pl.col("person").n_unique().alias("size"))
-    small = sizes.filter(pl.col("size") < MIN_GROUP)["team"].drop_nulls().to_list()
-    private = cube.with_columns(pl.when(pl.col("team").is_in(small)).then(pl.lit(SMALL_GROUPS))
-                                .otherwise(pl.col("team")).alias("team")) if cube.height else cube
+    private = shown_teams(cube, groups) if cube.height else cube
     statuses = cube.group_by("impact_status").agg(pl.col("events").sum()) if cube.height else None
     return Kpis(
         period=period, totals=total, annual_gwp_t=total.gwp_kgco2e.scale(DAYS_PER_YEAR / max(period.days, 1) / 1000),
@@ -219,7 +219,7 @@ def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
                             .fill_nan(0.0).sum().alias("g")).row(0)
         requests, gwp = requests + int(base[0] or 0), gwp + float(base[1] or 0.0)
         summary = part if summary is None else _add_summaries(summary, part)
-        charter = apply_charter(frame, flagged, catalog, rules)
+        charter = apply_charter(frame, catalog, rules)
         scenario = charter if scenario is None else _add_scenarios(scenario, charter)
     assert summary is not None and scenario is not None
     return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
@@ -240,7 +240,7 @@ def _add_totals(a: Totals, b: Totals) -> Totals:
 def _add_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioResult:
     return ScenarioResult(a.rules, _add_totals(a.actual, b.actual), _add_totals(a.projected, b.projected),
                           a.rerouted + b.rerouted, a.dropped_regenerations + b.dropped_regenerations,
-                          a.dropped_images + b.dropped_images)
+                          a.dropped_images + b.dropped_images, a.blocked_other + b.blocked_other)
 
 
 def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
