@@ -80,8 +80,8 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
 
 def scenario_rules_text(result: AuditResult, t: Translator) -> str:
     """The rules the scenario replayed, read from them (not a fixed sentence)."""
-    rules = result.scenario.rules
-    light = ", ".join(sorted(set(rules.light_models.values())))
+    rules = result.scenario.rules.rules      # the compiled policy policy.decision.decide replayed
+    light = ", ".join(sorted({rules.default_model, *rules.per_purpose.values()} - rules.heavy))
     retries = rules.max_regenerations
     parts = [t("report.scenario.rule_light", models=light),
              t("report.scenario.rule_retries_none") if retries == 0 else
@@ -89,7 +89,7 @@ def scenario_rules_text(result: AuditResult, t: Translator) -> str:
              t("report.scenario.rule_retries_many", n=retries)]
     if rules.heavy_purposes:
         parts.append(t("report.scenario.rule_heavy", purposes=", ".join(sorted(rules.heavy_purposes))))
-    if rules.no_internal_images:
+    if not rules.images_allowed or rules.image_forbidden_purposes:
         parts.append(t("report.scenario.rule_images"))
     return ", ".join(parts)
 
