@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0700"
-down_revision = "0300"
+down_revision = "0500"
 branch_labels = None
 depends_on = None
 
