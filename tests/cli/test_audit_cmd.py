@@ -32,7 +32,7 @@ def test_audit_json_follows_the_documented_schema(demo_dir: Path) -> None:
     data = json.loads(out.stdout)
     assert data["schema"] == "sobria.audit/1"
     assert data["period"] == {"start": "2025-01-02", "end_exclusive": "2025-08-01", "days": 211,
-                              "working_days": 151}
+                              "working_days": 145}  # French public holidays excluded
     assert data["totals"]["requests"] == 31872
     t = data["totals"]["gwp_kgco2e"]
     assert t["min"] <= t["central"] <= t["max"]

@@ -10,7 +10,7 @@ from sobria.demo import DemoData, generate_demo, summarise
 from sobria.demo.dice import Dice
 from sobria.demo.prompts import SLOTS, TEMPLATES, draw_slots, render, template_fields
 from sobria.demo.tasks import HEAVY_MODELS
-from sobria.demo.timeline import CHARTER, HOLIDAYS, TIME_ZONE, working_days
+from sobria.demo.timeline import CHARTER, TIME_ZONE, working_days
 from sobria.events.schema import EVENT_COLUMNS, OPERATIONS, TIERS, conform
 
 FRENCH = re.compile(
@@ -28,7 +28,10 @@ def test_working_days_exclude_weekends_and_french_holidays() -> None:
     days = working_days()
     assert (len(days), days[0], days[-1]) == (145, dt.date(2025, 1, 2), dt.date(2025, 7, 31))
     assert all(d.weekday() < 5 for d in days)
-    assert not HOLIDAYS & set(days)
+    holidays = {dt.date(2025, 4, 21), dt.date(2025, 5, 1), dt.date(2025, 5, 8), dt.date(2025, 5, 29),
+                dt.date(2025, 6, 9), dt.date(2025, 7, 14)}   # Legifrance, Code du travail art. L3133-1
+    assert not holidays & set(days)
+    assert len(days) + len(holidays) == sum(1 for i in range(211) if (days[0] + dt.timedelta(i)).weekday() < 5)
 
 
 def test_counts_and_events_per_month(demo: DemoData) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
-
+from sobria.audit.workdays import working_day_count
 from sobria.errors import Location, UserInputError
 
 DAYS_PER_YEAR = 365.0
@@ -25,7 +24,8 @@ class Period:
 
     @property
     def working_days(self) -> int:
-        return int(np.busday_count(self.start, self.end))
+        """Monday to Friday, French public holidays excluded (:mod:`sobria.audit.workdays`)."""
+        return working_day_count(self.start, self.end)
 
     def start_us(self) -> int:
         return _us(self.start)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sobria.audit import workdays
+
 START = dt.date(2025, 1, 2)
 END = dt.date(2025, 7, 31)
 CHARTER = dt.date(2025, 3, 17)
@@ -17,22 +19,11 @@ LATE_ADOPTION = dt.date(2025, 4, 7)     # end of the three weeks of training
 TRAINING_WORKING_DAYS = 15
 TIME_ZONE = "Europe/Paris"
 
-# Public holidays in France in the period (Easter Monday, 1 and 8 May, Ascension, Whit Monday,
-# 14 July); Legifrance, Code du travail art. L3133-1.
-HOLIDAYS = frozenset({
-    dt.date(2025, 4, 21), dt.date(2025, 5, 1), dt.date(2025, 5, 8), dt.date(2025, 5, 29),
-    dt.date(2025, 6, 9), dt.date(2025, 7, 14),
-})
 
 
 def working_days(start: dt.date = START, end: dt.date = END) -> tuple[dt.date, ...]:
-    days = []
-    day = start
-    while day <= end:
-        if day.weekday() < 5 and day not in HOLIDAYS:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return tuple(days)
+    """The demo's working days: the audit's definition (French public holidays from ``holidays``)."""
+    return workdays.working_days(start, end)
 
 
 @dataclass(frozen=True)
