@@ -96,7 +96,7 @@ def test_a_hostile_file_is_refused_and_leaves_everything_as_it_was(sobria: Sobri
     before, files = sobria.dump_hash(), sobria.files()
     assert_refused(*sobria("import", kind, name), name, line, field)
     assert (sobria.dump_hash(), sobria.files()) == (before, files)
-    if line is not None and field is not None:  # --skip-invalid: the row goes to the reject file, written once committed
+    if line is not None and field is not None:  # --skip-invalid: the row goes to the reject file, after the commit
         code, err = sobria("import", kind, name, "--skip-invalid", "--reject-file", "rejects.csv")
         assert code == 0, err
         rows = list(csv.reader(io.StringIO((sobria.folder / "rejects.csv").read_text(encoding="utf-8"))))
@@ -173,8 +173,9 @@ def test_the_csv_writer_never_writes_a_formula_cell(rows: list[list[str | int]])
     for written, given_row in zip(parsed[1:], padded, strict=True):
         for cell, original in zip(written, given_row, strict=True):
             assert isinstance(original, int) or not cell.startswith(FORMULA_START)
-            assert "\r" in str(original) or cell == (str(original) if not str(original).startswith(FORMULA_START) or isinstance(original, int)
-                            else "'" + original)
+            text = str(original)
+            kept = isinstance(original, int) or not text.startswith(FORMULA_START)
+            assert "\r" in text or cell == (text if kept else "'" + text)
 
 
 def test_training_export_neutralises_formula_cells(sobria: Sobria) -> None:
