@@ -31,10 +31,10 @@ def safe_cell(value: Cell) -> Cell:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     """The CSV document (``\\n`` line ends), every cell through :func:`safe_cell`."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # so that a cell holding a bare CR is quoted too
     writer.writerow([safe_cell(h) for h in header])
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return out.getvalue()
+    return out.getvalue().replace("\r\n", "\n")
 
 
 def check_writable(path: Path, parameter: str | None = None) -> None:

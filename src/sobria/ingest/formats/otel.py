@@ -97,6 +97,9 @@ def _spans(document: Mapping[str, Any], name: str) -> list[tuple[dict[str, Any],
     for entry in map(as_dict, resource_spans):
         resource = attributes(as_dict(entry.get("resource")).get("attributes"))
         for scope in map(as_dict, as_list(entry.get("scopeSpans"))):
+            if not isinstance(scope.get("spans", []), list):
+                raise UserInputError("ingest.bad_structure", {"expected": '"spans": [...]'},
+                                     Location(file=name, field="spans"))
             found.extend((resource, span) for span in as_list(scope.get("spans")) if isinstance(span, dict))
     return found
 
