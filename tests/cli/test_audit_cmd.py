@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 
-def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {"COLUMNS": "200"}
+def _run(cwd: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {"COLUMNS": "200"} | settings
     return subprocess.run([sys.executable, "-m", "sobria", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           check=False, timeout=300)
 
@@ -53,9 +53,12 @@ def test_audit_terminal_summary_and_period_filter(demo_dir: Path) -> None:
 
 
 def test_small_team_is_refused(demo_dir: Path) -> None:
-    out = _run(demo_dir, "audit", "--team", "rh")
+    # the demo's smallest team, RH, has 5 people on the roster: shown at the default minimum,
+    # refused when the min_group setting asks for 6
+    assert _run(demo_dir, "audit", "--team", "rh").returncode == 0
+    out = _run(demo_dir, "audit", "--team", "rh", SOBRIA_MIN_GROUP="6")
     assert out.returncode == 2
-    assert "moins de 5 personnes" in out.stderr and "Traceback" not in out.stderr
+    assert "moins de 6 personnes" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_bad_date_is_a_user_error(demo_dir: Path) -> None:

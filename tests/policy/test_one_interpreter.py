@@ -59,8 +59,12 @@ class Seen:
     event_id: str
     status: int
     action: str
-    rule: str | None
+    rules: tuple[str, ...]    # X-Sobria-Rule: every rule that fired, the main one first
     model: str
+
+    @property
+    def rule(self) -> str | None:
+        return self.rules[0] if self.rules else None
 
 
 def _send(client: httpx.Client, case: Case) -> httpx.Response:
@@ -88,7 +92,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Seen],
             for case in CASES:
                 r = _send(client, case)
                 seen.append(Seen(case, r.headers["x-sobria-event-id"], r.status_code, r.headers["x-sobria-decision"],
-                                 r.headers.get("x-sobria-rule"), r.headers["x-sobria-model"]))
+                                 tuple(r.headers.get("x-sobria-rule", "").split(", ")) if r.headers.get("x-sobria-rule") else (),
+                                 r.headers["x-sobria-model"]))
             gw.wait_drained()
             stored = Store(gw.engine).read_events()
     asked = pl.DataFrame({"event_id": [s.event_id for s in seen], "_asked": [s.case.model for s in seen]})
@@ -115,6 +120,7 @@ def test_the_audit_scenario_takes_the_gateways_decision(live: tuple[list[Seen], 
         row = decided[s.event_id]
         expected_target = s.case.model if s.action == "block" else s.model
         assert (row["action"], row["rule"], row["target"]) == (s.action, s.rule, expected_target), s.case
+        assert set(filter(None, row["rules"].split("|"))) == set(s.rules), s.case
 
 
 def test_policy_violations_count_what_the_gateway_decided(live: tuple[list[Seen], pl.DataFrame, Path]) -> None:

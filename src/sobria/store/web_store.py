@@ -105,7 +105,7 @@ class WebStore:
         with self.store.engine.connect() as conn:
             b = conn.execute(sa.select(sa.func.count(), sa.func.max(import_batches.c.finished_us),
                                        sa.func.sum(import_batches.c.rows_inserted))).one()
-            g = conn.execute(sa.select(sa.func.count(), sa.func.sum(budgets.c.spent_kgco2e))).one()
+            g = conn.execute(sa.select(sa.func.count(), sa.func.sum(budgets.c.spent_ug))).one()
         return (*tuple(b), *tuple(g))
 
     def usage_rollup(self) -> pl.DataFrame:
@@ -123,10 +123,11 @@ class WebStore:
 
     def gateway_budgets(self) -> pl.DataFrame:
         with self.store.engine.connect() as conn:
-            rows = conn.execute(sa.select(budgets)).mappings().all()
-        return pl.DataFrame([dict(r) for r in rows], schema={"team": pl.Utf8, "month": pl.Utf8,
-                                                             "reserved_kgco2e": pl.Float64,
-                                                             "spent_kgco2e": pl.Float64})
+            rows = conn.execute(sa.select(budgets.c.team, budgets.c.month,
+                                          (budgets.c.reserved_ug / 1e9).label("reserved_kgco2e"),
+                                          (budgets.c.spent_ug / 1e9).label("spent_kgco2e"))).all()
+        return pl.DataFrame(rows, orient="row", schema={"team": pl.Utf8, "month": pl.Utf8,
+                                                        "reserved_kgco2e": pl.Float64, "spent_kgco2e": pl.Float64})
 
 
 def _month_expression(dialect: str) -> sa.ColumnElement[str]:
