@@ -21,7 +21,9 @@ from sobria.errors import UserInputError
 from sobria.store import open_store
 from tests.analytics.conftest import partitioned, stored
 
-GOLDEN_REASONS = {"reformulation": 26, "regeneration": 2376, "unused-image": 624, "internal-image": 310,
+# reformulation 99 (was 26): the generator writes no conversation id, and since h-waste the session
+# stands for the conversation, so retry and same-thread content links now apply (chains.retry_links)
+GOLDEN_REASONS = {"reformulation": 99, "regeneration": 2376, "unused-image": 624, "internal-image": 310,
                   "heavy-model-trivial": 15}
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

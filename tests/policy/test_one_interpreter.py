@@ -91,9 +91,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Seen],
                 base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
             for case in CASES:
                 r = _send(client, case)
+                fired = r.headers.get("x-sobria-rule")
                 seen.append(Seen(case, r.headers["x-sobria-event-id"], r.status_code, r.headers["x-sobria-decision"],
-                                 tuple(r.headers.get("x-sobria-rule", "").split(", ")) if r.headers.get("x-sobria-rule") else (),
-                                 r.headers["x-sobria-model"]))
+                                 tuple(fired.split(", ")) if fired else (), r.headers["x-sobria-model"]))
             gw.wait_drained()
             stored = Store(gw.engine).read_events()
     asked = pl.DataFrame({"event_id": [s.event_id for s in seen], "_asked": [s.case.model for s in seen]})
