@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +36,6 @@ from sobria.ingest.timestamps import iso_timestamps, parse_timestamp
 Record = tuple[int, Mapping[str, Any]]
 _TRUE = frozenset({"true", "1", "yes", "y", "oui", "vrai"})
 _FALSE = frozenset({"false", "0", "no", "n", "non", "faux"})
-_NOT_ANSWERS = frozenset({"user", "system", "developer", None})  # message roles that are not an answer
 
 
 def read_text(path: Path) -> str:
@@ -133,100 +131,7 @@ def _quoted_csv_table(name: str, text: str, delimiter: str) -> tuple[pl.DataFram
     return table, errors
 
 
-MAX_LINE_CHARS = 1_000_000   # one line (a CSV row, a JSON Lines record): the longest real export line is ~100 kB
 INT64_LIMIT = 2**63           # integers stored as Int64: larger is an error, not a silent wrap
-
-
-def decode_json(text: str) -> Any:
-    """``json.loads`` for untrusted text: nesting past Python's stack, ``NaN``/``Infinity``, numbers
-    that overflow a float (``1e999``) and integers of thousands of digits are decoding errors."""
-    try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int)
-    except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
-
-
-def _finite_float(raw: str) -> float:
-    value = float(raw)
-    if not math.isfinite(value):
-        raise json.JSONDecodeError(f"{raw[:20]} is not a finite number", raw, 0)
-    return value
-
-
-def _bounded_int(raw: str) -> int | float:
-    """An integer; one too long for Int64 stays a (finite) float, so it is reported as too large."""
-    if len(raw.lstrip("-")) <= 19:
-        return int(raw)
-    return _finite_float(raw)
-
-
-def parse_json(text: str, name: str) -> Any:
-    """Decode a whole JSON document; invalid or truncated JSON names the file, line and column."""
-    try:
-        return decode_json(text)
-    except json.JSONDecodeError as err:
-        truncated = err.pos >= len(text.rstrip()) or err.msg.startswith("Unterminated string")
-        raise UserInputError("ingest.truncated_json" if truncated else "ingest.bad_json",
-                             {"line": err.lineno, "column": err.colno, "reason": err.msg},
-                             Location(file=name, line=err.lineno)) from None
-
-
-def load_json(path: Path) -> Any:
-    return parse_json(read_text(path), str(path))
-
-
-def json_lines(text: str, name: str) -> tuple[list[Record], list[RowError]]:
-    """JSON Lines: one object per line; a bad line is a row error (a truncated last line included)."""
-    records: list[Record] = []
-    errors: list[RowError] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE_CHARS:
-            errors.append(RowError(name, number, None, "ingest.line_too_long", {"limit": MAX_LINE_CHARS}))
-            continue
-        try:
-            value = decode_json(line)
-        except json.JSONDecodeError as err:
-            errors.append(RowError(name, number, None, "ingest.bad_json_line", {"reason": err.msg}))
-            continue
-        if not isinstance(value, dict):
-            errors.append(RowError(name, number, None, "ingest.not_an_object", {}))
-            continue
-        records.append((number, value))
-    return records, errors
-
-
-def json_records(text: str, name: str) -> tuple[list[Record], list[RowError]]:
-    """Row objects from a JSON array (record number = position) or from JSON Lines (line number)."""
-    if not text.lstrip().startswith("["):
-        return json_lines(text, name)
-    records: list[Record] = []
-    errors: list[RowError] = []
-    for number, value in enumerate(parse_json(text, name), start=1):
-        if isinstance(value, dict):
-            records.append((number, value))
-        else:
-            errors.append(RowError(name, number, None, "ingest.not_an_object", {}))
-    return records, errors
-
-
-def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
-    """One JSON document, or JSON Lines (as OTLP file exporters write): ``(line, document)`` pairs."""
-    name, text = str(path), read_text(path)
-    try:
-        whole = decode_json(text)
-    except json.JSONDecodeError as err:
-        if err.msg != "Extra data":
-            parse_json(text, name)  # raises with the file, line and column
-        return json_lines(text, name)
-    if not isinstance(whole, dict):
-        raise UserInputError("ingest.bad_structure", {"expected": "{...}"}, Location(file=name))
-    return [(1, whole)], []
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -258,37 +163,6 @@ def table_from_records(records: list[Record], columns: list[str]) -> pl.DataFram
     data: dict[str, list[Any]] = {c: [_as_text(rec.get(c)) for _, rec in records] for c in columns}
     data[LINE] = [line for line, _ in records]
     return pl.DataFrame(data, schema={**{c: pl.Utf8() for c in columns}, LINE: pl.Int64()})
-
-
-def message_text(value: Any) -> str | None:
-    """Prompt text from a string or chat messages (OpenAI/LiteLLM ``content``, OTel GenAI ``parts``).
-
-    When messages carry roles, only the request's own prompt is kept: the user messages after the
-    last answer (assistant, tool...). A system prompt repeated on every request, or the earlier
-    turns a chat client sends again as history, would make the requests of one conversation look
-    alike to near-duplicate detection (the gateway fingerprints the last user message too).
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        if text[:1] in ("[", "{"):
-            try:
-                return message_text(decode_json(text))
-            except json.JSONDecodeError:
-                return text
-        return text or None
-    if isinstance(value, list):
-        items = value
-        if any(isinstance(v, dict) and v.get("role") == "user" for v in value):
-            answered = [i for i, v in enumerate(value) if isinstance(v, dict) and v.get("role") not in _NOT_ANSWERS]
-            items = [v for v in value[answered[-1] + 1 if answered else 0:]
-                     if isinstance(v, dict) and v.get("role") == "user"]
-        texts = [t for t in (message_text(v) for v in items) if t]
-        return "\n".join(texts) or None
-    if isinstance(value, dict):
-        for key in ("content", "text", "parts"):
-            if key in value:
-                return message_text(value[key])
-    return None
 
 
 def stable_id(*parts: object) -> str:

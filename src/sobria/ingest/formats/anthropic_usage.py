@@ -20,8 +20,9 @@ from typing import Any
 import polars as pl
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.json_input import load_json
 from sobria.ingest.parsed import Parsed, ParseOptions
-from sobria.ingest.reading import Record, TableReader, load_json, stable_id, table_from_records
+from sobria.ingest.reading import Record, TableReader, stable_id, table_from_records
 
 KIND = "anthropic-usage"
 PROVIDER = "anthropic"

@@ -26,8 +26,9 @@ from typing import Any
 
 import polars as pl
 
+from sobria.ingest.json_input import decode_json
 from sobria.ingest.parsed import Parsed, ParseOptions
-from sobria.ingest.reading import TableReader, decode_json, read_csv_table, stable_id
+from sobria.ingest.reading import TableReader, read_csv_table, stable_id
 
 KIND = "chatgpt-enterprise"
 PROVIDER = "openai"

@@ -16,16 +16,9 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.events.schema import EVENT_COLUMNS
+from sobria.ingest.json_input import json_records
 from sobria.ingest.parsed import Parsed, ParsedChunks, ParseOptions, RowError
-from sobria.ingest.reading import (
-    Record,
-    TableReader,
-    json_records,
-    read_csv_chunks,
-    read_csv_table,
-    read_text,
-    table_from_records,
-)
+from sobria.ingest.reading import Record, TableReader, read_csv_chunks, read_csv_table, read_text, table_from_records
 
 KIND = "events"
 REQUIRED = ("ts", "model", "operation")

@@ -19,16 +19,9 @@ from typing import Any
 import polars as pl
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.json_input import load_json
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
-from sobria.ingest.reading import (
-    Record,
-    TableReader,
-    load_json,
-    read_csv_table,
-    read_text,
-    stable_id,
-    table_from_records,
-)
+from sobria.ingest.reading import Record, TableReader, read_csv_table, read_text, stable_id, table_from_records
 
 KIND = "openai-usage"
 PROVIDER = "openai"

@@ -26,16 +26,10 @@ from typing import Any
 import polars as pl
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.json_input import json_documents
+from sobria.ingest.messages import message_text
 from sobria.ingest.parsed import Parsed, ParseOptions
-from sobria.ingest.reading import (
-    Record,
-    TableReader,
-    as_dict,
-    as_list,
-    json_documents,
-    message_text,
-    table_from_records,
-)
+from sobria.ingest.reading import Record, TableReader, as_dict, as_list, table_from_records
 
 KIND = "otel"
 OPERATIONS = {
