@@ -53,7 +53,9 @@ class UpstreamPool:
         for cfg in upstreams:
             headers = {"Content-Type": "application/json"}
             key = os.environ.get(cfg.api_key_env) if cfg.api_key_env else None
-            if key:
+            if key and cfg.api == "anthropic":  # Anthropic's own scheme (its Messages API, native)
+                headers.update({"x-api-key": key, "anthropic-version": cfg.anthropic_version})
+            elif key:
                 headers["Authorization"] = f"Bearer {key}"
             targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
         pool = cls(targets)
