@@ -31,7 +31,7 @@ from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Receive, Scope, Send, header, read_body, send_bytes
 from sobria.gateway.inbound import Inbound, max_tokens_of, read_json_body, text_chars
 from sobria.gateway.keys import KeyRecord
-from sobria.gateway.relay import Dialect, relay
+from sobria.gateway.relay import Dialect, api_chain, relay
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
 
@@ -161,13 +161,6 @@ class MessagesReader:
         return Usage(round(input_chars / chars_per_token), round(self.chars / chars_per_token))
 
 
-def anthropic_chain(gw: Gateway, call: Call) -> list[Target]:
-    """The ``api: anthropic`` upstreams serving the call's model, the routed one first."""
-    first = [call.target] if call.target is not None else []
-    chain = dict.fromkeys([*first, *gw.upstreams.chain(call.model)])
-    return [t for t in chain if t.config.api == "anthropic"]
-
-
 @dataclass
 class AnthropicApi:
     gw: Gateway
@@ -184,10 +177,15 @@ class AnthropicApi:
         key = await self.authenticate(scope)
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
         call = await apply_charter(gw, scope, key, parse_messages(body, gw), started, metered=metered)
-        chain = anthropic_chain(gw, call)
+        chain = api_chain(gw, call, "anthropic")
         if not chain:
             if metered:
                 finish(gw, call, 404, None, error="model_not_found", sent=False)
+            if call.model != call.inbound.model:  # the charter routed it to a model no Anthropic upstream serves
+                raise GatewayError(403, "policy_blocked", gw.t("gateway_apis.routed_elsewhere",
+                                                               requested=call.inbound.model, model=call.model,
+                                                               rule=call.decision.rule or "-"),
+                                   kind="permission_error", param="model")
             raise GatewayError(404, "model_not_found", gw.t("gateway_apis.no_anthropic_upstream", model=call.model),
                                param="model")
         return call, json.dumps(call.inbound.payload).encode() if call.rewritten else body, chain

@@ -27,8 +27,7 @@ from sobria.gateway.http import GatewayError, Receive, Scope, Send, header, read
 from sobria.gateway.inbound import Inbound, read_json_body, text_chars
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.multipart import FormError, parse_form
-from sobria.gateway.relay import Dialect, relay
-from sobria.gateway.responses_api import openai_chain
+from sobria.gateway.relay import Dialect, api_chain, relay
 from sobria.gateway.runtime import Gateway
 
 Authenticate = Callable[[Scope], Awaitable[KeyRecord]]
@@ -120,7 +119,7 @@ class AudioApi:
     async def _relay(self, call: Call, data: bytes, send: Send, dialect: Dialect) -> None:
         gw = self.gw
         try:
-            chain = openai_chain(gw, call)
+            chain = api_chain(gw, call, "openai")
             if not chain:
                 finish(gw, call, 404, None, error="model_not_found", sent=False)
                 raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=call.model),

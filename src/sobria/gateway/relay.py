@@ -74,6 +74,14 @@ async def relay(gw: Gateway, call: Call, data: bytes, send: Send, dialect: Diale
     return outcome
 
 
+def api_chain(gw: Gateway, call: Call, api: str) -> list[Target]:
+    """The upstreams of dialect ``api`` (``openai``, ``anthropic``) serving the call's model, the one
+    the charter routed it to first, then its fallbacks in the file's order."""
+    first = [call.target] if call.target is not None else []
+    chain = [*first, *(t for t in gw.upstreams.chain(call.model) if t is not call.target)]
+    return [t for t in chain if t.config.api == api]
+
+
 def _fell_back(call: Call, target: Target, why: str, last: bool) -> bool:
     if last:
         return False

@@ -19,13 +19,13 @@ from typing import Any
 
 import aiohttp
 
-from sobria.gateway.call import Call, Usage, finish, usage_from
+from sobria.gateway.call import Usage, finish, usage_from
 from sobria.gateway.charter import apply_charter
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import GatewayError, Receive, Scope, Send, read_body, send_bytes
 from sobria.gateway.inbound import Inbound, max_tokens_of, read_json_body, text_chars
 from sobria.gateway.keys import KeyRecord
-from sobria.gateway.relay import Dialect, relay
+from sobria.gateway.relay import Dialect, api_chain, relay
 from sobria.gateway.response_links import ResponseLinks
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
@@ -131,13 +131,6 @@ DIALECT = Dialect(path="/responses", answer_usage=usage_from, answer_text=answer
                   error_body=GatewayError.body, stream_error=_stream_error)
 
 
-def openai_chain(gw: Gateway, call: Call) -> list[Target]:
-    """The upstreams that can serve the call in an OpenAI dialect, the routed one first."""
-    first = [call.target] if call.target is not None else []
-    chain = dict.fromkeys([*first, *gw.upstreams.chain(call.model)])
-    return [t for t in chain if t.config.api == "openai"]
-
-
 @dataclass
 class ResponsesApi:
     gw: Gateway
@@ -156,7 +149,7 @@ class ResponsesApi:
                                   named_id if isinstance(named_id, str) else None)
         call = await apply_charter(gw, scope, key, inbound, started)
         try:
-            chain = openai_chain(gw, call)
+            chain = api_chain(gw, call, "openai")
             if not chain:
                 finish(gw, call, 404, None, error="model_not_found", sent=False)
                 raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=call.model),
