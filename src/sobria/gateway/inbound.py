@@ -223,10 +223,11 @@ def last_user_text(inbound: Inbound) -> str:
     parameters (model, temperature, tools...) — asking the same thing with other settings is not a
     regeneration."""
     payload = inbound.payload
-    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != _REQUIRED[inbound.operation]}
+    required = _REQUIRED.get(inbound.operation, "input")  # audio: the text to speak
+    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != required}
     text: Any = None
     if inbound.operation == "chat":
         text = next((m.get("content") for m in reversed(chat_messages(inbound)) if m.get("role") == "user"), None)
     else:
-        text = payload.get(_REQUIRED[inbound.operation])
+        text = payload.get(required)
     return json.dumps([text, parameters], sort_keys=True)
