@@ -150,3 +150,14 @@ def test_missing_input_is_a_400_in_french(client: openai.OpenAI) -> None:
         client.responses.create(model="gpt-4o-mini")  # type: ignore[call-overload]
     assert info.value.body == {"message": "champ obligatoire manquant ou invalide : « input »",
                                "type": "invalid_request_error", "param": "input", "code": "missing_field"}
+
+
+def test_a_streamed_answer_is_linked_too(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
+    """The id of a streamed answer comes with ``response.created``: its follow-up is turn 2."""
+    raw = client.responses.with_raw_response.create(model="gpt-4o-mini", stream=True, input="Liste trois idées")
+    answer_id = next(item.response.id for item in raw.parse() if item.type == "response.completed")
+    follow = client.responses.with_raw_response.create(model="gpt-4o-mini", previous_response_id=answer_id,
+                                                       input="Développe la deuxième")
+    rows = [apis.event(r.headers["x-sobria-event-id"]) for r in (raw, follow)]
+    assert rows[0]["conversation_id"] == rows[1]["conversation_id"]
+    assert [(r["thread_turn"], r["thread_signal"]) for r in rows] == [(1, "new"), (2, "new")]

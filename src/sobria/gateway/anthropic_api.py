@@ -179,15 +179,17 @@ class AnthropicApi:
         call = await apply_charter(gw, scope, key, parse_messages(body, gw), started, metered=metered)
         chain = api_chain(gw, call, "anthropic")
         if not chain:
-            if metered:
-                finish(gw, call, 404, None, error="model_not_found", sent=False)
             if call.model != call.inbound.model:  # the charter routed it to a model no Anthropic upstream serves
-                raise GatewayError(403, "policy_blocked", gw.t("gateway_apis.routed_elsewhere",
+                err = GatewayError(403, "policy_blocked", gw.t("gateway_apis.routed_elsewhere",
                                                                requested=call.inbound.model, model=call.model,
                                                                rule=call.decision.rule or "-"),
                                    kind="permission_error", param="model")
-            raise GatewayError(404, "model_not_found", gw.t("gateway_apis.no_anthropic_upstream", model=call.model),
-                               param="model")
+            else:
+                err = GatewayError(404, "model_not_found", gw.t("gateway_apis.no_anthropic_upstream",
+                                                                model=call.model), param="model")
+            if metered:
+                finish(gw, call, err.status, None, error=err.code, sent=False)
+            raise err
         return call, json.dumps(call.inbound.payload).encode() if call.rewritten else body, chain
 
     async def messages(self, scope: Scope, receive: Receive, send: Send) -> None:
