@@ -61,6 +61,10 @@ def test_not_streamed_with_cache_tokens(client: anthropic.Anthropic, apis: Apis)
     httpx.post(f"{apis.url}/v1/messages", headers={"x-api-key": apis.key}, json={
         "model": MODEL, "max_tokens": 10, "messages": [_user("Bonjour")]}).raise_for_status()
     assert apis.upstream.headers[-1]["anthropic-version"] == "2023-06-01"  # else the configured one
+    httpx.post(f"{apis.url}/v1/messages?beta=true", headers={"x-api-key": apis.key, "anthropic-beta": "x-2025"},
+               json={"model": MODEL, "max_tokens": 10, "messages": [_user("Bonjour")]}).raise_for_status()
+    assert (apis.upstream.headers[-1][":query"], apis.upstream.headers[-1]["anthropic-beta"]) == ("beta=true",
+                                                                                                "x-2025")
 
 
 def test_streamed_usage_from_message_start_and_delta(client: anthropic.Anthropic, apis: Apis) -> None:  # noqa: F811

@@ -168,8 +168,10 @@ class AnthropicApi:
 
     def _dialect(self, scope: Scope, path: str) -> Dialect:
         passed = {name.decode(): value for name in _PASSED_HEADERS if (value := header(scope, name)) is not None}
-        return Dialect(path=path, answer_usage=answer_usage, answer_text=answer_text, reader=MessagesReader,
-                       error_body=error_body, stream_error=_stream_error, headers=passed)
+        query = bytes(scope.get("query_string", b"")).decode("latin-1")  # Claude Code calls ``?beta=true``
+        return Dialect(path=f"{path}?{query}" if query else path, answer_usage=answer_usage,
+                       answer_text=answer_text, reader=MessagesReader, error_body=error_body,
+                       stream_error=_stream_error, headers=passed)
 
     async def _charter(self, scope: Scope, receive: Receive, metered: bool) -> tuple[Call, bytes, list[Target]]:
         started = time.perf_counter()

@@ -66,6 +66,7 @@ class FakeUpstream:
         body = await _read_body(receive)
         path = scope["path"]
         headers = {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in scope["headers"]}
+        headers[":query"] = bytes(scope.get("query_string", b"")).decode("latin-1")
         self.headers.append(headers)
 
         async def reply(status: int, data: dict[str, Any]) -> None:
