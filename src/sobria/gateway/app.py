@@ -1,5 +1,6 @@
 """The gateway as a raw ASGI application: routing, authentication, and the one place where
-errors become HTTP answers (OpenAI error format, never a 500 for a client's mistake)."""
+errors become HTTP answers (OpenAI error format, Anthropic's under ``/v1/messages``; never a 500 for
+a client's mistake). The APIs beyond chat, completions, embeddings and images are routed by ``apis``."""
 
 from __future__ import annotations
 
