@@ -145,36 +145,39 @@ class FakeApis:
         else:
             await reply(200, found)
 
-    async def audio(self, path: str, body: bytes, content_type: str | None, reply: Reply,
-                    send: Send) -> dict[str, Any] | None:
-        """Answer an audio or moderation request; returns what was received (the form's text fields)."""
+    async def audio(self, path: str, body: bytes, content_type: str | None, reply: Reply, send: Send,
+                    record: Callable[[dict[str, Any]], None]) -> None:
+        """Answer an audio or moderation request, having recorded what it received (a form's text
+        fields) before answering (a test reads it once it has the answer)."""
         if path == "/v1/audio/speech":
             payload = json.loads(body)
+            record(payload)
             audio = b"ID3fake-mp3:" + str(payload.get("input", "")).encode()
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"audio/mpeg"), (b"content-length", str(len(audio)).encode())]})
             await send({"type": "http.response.body", "body": audio})
-            return dict(payload)
+            return
         if path == "/v1/moderations":
             payload = json.loads(body)
+            record(payload)
             await reply(200, {"id": "modr-fake", "model": payload.get("model"),
                               "results": [{"flagged": False, "categories": {}, "category_scores": {}}]})
-            return dict(payload)
+            return
         try:
             form = parse_form(body, content_type)
             fields: dict[str, Any] = dict(form.fields())
         except FormError as exc:
             await reply(400, {"error": {"message": str(exc), "type": "invalid_request_error", "param": None,
                                         "code": None}})
-            return None
+            return
         sizes = {p.name: len(p.content) for p in form.parts if p.is_file}
+        record({**fields, "_files": sizes})
         text = f"transcription of {sum(sizes.values())} bytes"
         answer: dict[str, Any] = {"text": text}
         if "transcribe" in str(fields.get("model")):  # token-billed models report tokens
             answer["usage"] = {"type": "tokens", "input_tokens": 10, "output_tokens": words(text), "total_tokens":
                                10 + words(text)}
         await reply(200, answer)
-        return {**fields, "_files": sizes}
 
 
 def _message(payload: dict[str, Any], index: int) -> dict[str, Any]:

@@ -73,9 +73,7 @@ class FakeUpstream:
             await _send(send, status, data)
 
         if path in AUDIO:
-            received = await self.apis.audio(path, body, headers.get("content-type"), reply, send)
-            if received is not None:
-                self.received.append(received)
+            await self.apis.audio(path, body, headers.get("content-type"), reply, send, self.received.append)
             return
         if path == "/v1/models":
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS]
