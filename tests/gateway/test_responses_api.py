@@ -17,8 +17,8 @@ from sobria.store import Store
 from tests.gateway.apis_support import OPENAI_KEY, Apis, apis  # noqa: F401
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
-BLOCKED = ("Requête refusée : elle contient des identifiants (sécurité sociale, IBAN, carte, SIREN, TVA) (iban), "
-           "interdites dans un outil sous contrat entreprise. Retirez-les avant d'envoyer.")
+BLOCKED = ("Requête refusée : elle contient des identifiants (sécurité sociale, IBAN, carte, SIREN, TVA) (iban) "
+           "; ce type de données est interdit dans un outil sous contrat entreprise. Retirez-les avant d'envoyer.")
 
 
 @pytest.fixture
