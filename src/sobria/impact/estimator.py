@@ -52,7 +52,7 @@ class Estimator:
 
     def row_status(self, terms: ModelTerms, zone_status: str) -> str:
         status = worst_status(terms.resolution.status, zone_status)
-        if status == "ok" and self.options.method == "ecologits" and terms.kind != "llm":
+        if status == "ok" and self.options.method == "ecologits" and terms.kind not in ("llm", "video"):
             return "outside-reference-method"
         return status
 
@@ -64,8 +64,11 @@ class Estimator:
             return self.catalog.constant("world_primary_energy_mj_per_kwh").central
         return mix.pe_mj_per_kwh
 
-    def scenario_terms(self, terms: ModelTerms, mix: ElectricityMix, bound: str, image_factor: float) -> Terms:
-        """The per-unit inputs of one bound ('min' or 'max') for a model in a zone."""
+    def scenario_terms(self, terms: ModelTerms, mix: ElectricityMix, bound: str, image_factor: float,
+                       unit: tuple[float, tuple[float, float, float]] | None = None) -> Terms:
+        """The per-unit inputs of one bound ('min', 'central' or 'max') for a model in a zone.
+        ``image_factor`` scales the per-unit terms (pixels, quality, steps, seconds of audio);
+        ``unit`` replaces them by a unit's own IT energy and embodied impacts (a video)."""
         def pick(r: Range) -> float:
             return pick_bound(r, bound)
 
@@ -75,19 +78,20 @@ class Estimator:
             latency_per_token_s=pick(terms.latency_per_token_s),
             ttft_s=terms.ttft_s,
             gpu_count=pick(terms.gpu_count),
-            image_it_kwh=image_factor * pick(terms.image_it_kwh),
-            image_s=image_factor * pick(terms.image_s),
+            image_it_kwh=unit[0] if unit is not None else image_factor * pick(terms.image_it_kwh),
+            image_s=0.0 if unit is not None else image_factor * pick(terms.image_s),
             pue=pick(terms.pue),
             datacenter_wue=pick(terms.datacenter_wue),
             gwp_per_kwh=pick(terms.market_gwp) if market else mix.gwp_kgco2e_per_kwh,
             adpe_per_kwh=mix.adpe_kgsbeq_per_kwh,
             pe_per_kwh=self.pe_mj_per_kwh(mix),
             mix_wue=mix.wue_l_per_kwh,
+            unit_embodied=unit[1] if unit is not None else None,
         )
 
     def token_weights(self, terms: ModelTerms, bound: str) -> tuple[float, float, float]:
         """Equivalent output tokens per (output, uncached input, cached input) token."""
-        if terms.kind in ("image", "unsupported"):
+        if terms.kind in ("image", "video", "audio", "unsupported"):
             return 0.0, 0.0, 0.0
         if terms.kind == "embedding":
             return 0.0, 1.0, 1.0   # every input token goes through the encoder once
