@@ -86,7 +86,7 @@ def _group(est: Estimator, key_coef: KeyCoefficients, key: dict[str, str | None]
         out[f"{name}_max"][:] = hi
         if f"{name}_central" in out:
             mid = getattr(scenarios["central"], name) * count
-            out[f"{name}_central"][:] = np.clip(mid, lo, hi) if key_coef.explicit_central else (lo + hi) / 2
+            out[f"{name}_central"][:] = key_coef.central(lo, hi, mid)
     eur_in, eur_cached, eur_out, eur_image = _unit_prices(est, terms, key)
     out["cost_eur"][:] = count * (uncached * eur_in + per["cached_input_tokens"] * eur_cached
                                   + per["output_tokens"] * eur_out + per["images"] * eur_image)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sobria.catalog.media import parse_video_size
 from sobria.catalog.reference import ElectricityMix
 from sobria.errors import Location, UserInputError
@@ -52,6 +54,10 @@ class KeyCoefficients:
         """True when the central scenario is a measurement inside a wide envelope (images, video,
         audio), not the midpoint of the range as EcoLogits reports text generation."""
         return self.terms.kind in UNIT_KINDS
+
+    def central(self, low: Num, high: Num, mid: Num) -> Num:
+        """The reported central value from the three scenarios' values (floats or arrays)."""
+        return np.clip(mid, low, high) if self.explicit_central else (low + high) / 2
 
     def units(self, images: Num, requests: Num) -> Num:
         """Generated units: the images of an image request, one video or one audio per request."""
