@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sobria.catalog import Catalog, resolve
+from sobria.catalog.names import quantisation_bits_in_name
 from sobria.catalog.reference import ElectricityMix
 from sobria.catalog.resolve import worst_status
 from sobria.impact.engine import Terms
@@ -32,7 +33,10 @@ class Estimator:
         key = (provider, model, operation)
         found = self._terms.get(key)
         if found is None:
-            found = model_terms(self.catalog, resolve(self.catalog, provider, model, operation))
+            # the sobria method reads a quantised checkpoint's precision from its name (an FP8
+            # model needs half the GPUs); EcoLogits parity assumes 16-bit weights for every model
+            bits = quantisation_bits_in_name(model) if self.options.method == "sobria" else None
+            found = model_terms(self.catalog, resolve(self.catalog, provider, model, operation), bits)
             self._terms[key] = found
         return found
 
@@ -73,8 +77,9 @@ class Estimator:
             return pick_bound(r, bound)
 
         market = self.options.carbon_basis == "market"
+        measured = pick(self.catalog.constant("llm_gpu_energy_measured_ratio")) if self.measured_serving(terms) else 1.0
         return Terms(
-            energy_per_token_kwh=pick(terms.energy_per_token_kwh),
+            energy_per_token_kwh=measured * pick(terms.energy_per_token_kwh),
             latency_per_token_s=pick(terms.latency_per_token_s),
             ttft_s=terms.ttft_s,
             gpu_count=pick(terms.gpu_count),
@@ -88,6 +93,10 @@ class Estimator:
             mix_wue=mix.wue_l_per_kwh,
             unit_embodied=unit[1] if unit is not None else None,
         )
+
+    def measured_serving(self, terms: ModelTerms) -> bool:
+        """True when an LLM's decode energy is calibrated on ML.ENERGY v3 (an option of the sobria method)."""
+        return self.options.serving == "measured" and self.options.method == "sobria" and terms.kind == "llm"
 
     def token_weights(self, terms: ModelTerms, bound: str) -> tuple[float, float, float]:
         """Equivalent output tokens per (output, uncached input, cached input) token."""

@@ -48,12 +48,9 @@ class KeyCoefficients:
     mix: ElectricityMix
     status: str
     bounds: dict[str, BoundCoefficients]
-
-    @property
-    def explicit_central(self) -> bool:
-        """True when the central scenario is a measurement inside a wide envelope (images, video,
-        audio), not the midpoint of the range as EcoLogits reports text generation."""
-        return self.terms.kind in UNIT_KINDS
+    # the central scenario is a measurement inside a wide envelope (images, video, audio, LLMs
+    # under measured serving), not the midpoint of the range as EcoLogits reports text generation
+    explicit_central: bool
 
     def central(self, low: Num, high: Num, mid: Num) -> Num:
         """The reported central value from the three scenarios' values (floats or arrays)."""
@@ -98,4 +95,5 @@ def key_coefficients(est: Estimator, provider: str | None, model: str, operation
                 terms.resolution.audio.default_audio_s.to_range(), bound)
         coef = coefficients(est.catalog.hardware, est.scenario_terms(terms, mix, bound, scale, unit))
         bounds[bound] = BoundCoefficients(coef, est.token_weights(terms, bound))
-    return KeyCoefficients(terms, mix, est.row_status(terms, zone_status), bounds)
+    explicit = terms.kind in UNIT_KINDS or est.measured_serving(terms)
+    return KeyCoefficients(terms, mix, est.row_status(terms, zone_status), bounds, explicit)

@@ -34,12 +34,13 @@ class ModelTerms:
         return self.resolution.kind
 
 
-def gpu_count_for(total_params_b: float, hw: HardwareConstants) -> int:
-    memory = f.model_required_memory_gb(total_params_b, hw.quantization_bits)
+def gpu_count_for(total_params_b: float, hw: HardwareConstants, bits: int | None = None) -> int:
+    memory = f.model_required_memory_gb(total_params_b, bits or hw.quantization_bits)
     return f.gpu_required_count(memory, hw.gpu_memory_gb)
 
 
-def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
+def model_terms(catalog: Catalog, res: Resolution, bits: int | None = None) -> ModelTerms:
+    """``bits``: the weight precision when known (a quantised checkpoint), else EcoLogits' 16."""
     hw = catalog.hardware
     provider = catalog.providers.get(res.provider) or catalog.providers["openai"]
     dc = provider.datacenter
@@ -83,7 +84,7 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
         Range(per_token_energy(active.min), per_token_energy(active.max)),
         Range(per_token_latency(active.min), per_token_latency(active.max)),
         ttft or 0.0,
-        Range(gpu_count_for(total.min, hw), gpu_count_for(total.max, hw)),
+        Range(gpu_count_for(total.min, hw, bits), gpu_count_for(total.max, hw, bits)),
         Range.point(0.0), Range.point(0.0), *site,
     )
 
