@@ -78,8 +78,9 @@ def _group(est: Estimator, key_coef: KeyCoefficients, key: dict[str, str | None]
     terms = key_coef.terms
     units = key_coef.units(per["images"], np.ones_like(per["images"]))
     uncached = per["input_tokens"] - per["cached_input_tokens"]
+    wanted = ("min", "max", "central") if "energy_kwh_central" in out else ("min", "max")
     scenarios = {b: key_coef.scenario(b, per["output_tokens"], uncached, per["cached_input_tokens"], units, latency)
-                 for b in ("min", "max", "central")}
+                 for b in wanted}
     for name in OUTPUTS:
         lo, hi = getattr(scenarios["min"], name) * count, getattr(scenarios["max"], name) * count
         out[f"{name}_min"][:] = lo
