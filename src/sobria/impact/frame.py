@@ -40,7 +40,8 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool 
     midpoint otherwise, as :class:`sobria.ranges.Range` reports it."""
     frame = _normalised(events)
     n = frame.height
-    keys = (*KEY_COLUMNS, *MEDIA_COLUMNS)
+    # media columns are keys only when a row uses them (grouping on all-null columns costs time)
+    keys = (*KEY_COLUMNS, *(c for c in MEDIA_COLUMNS if frame[c].null_count() < n))
     groups = frame.select(keys).with_row_index("row").group_by(keys).agg(pl.col("row"))
     lengths = groups["row"].list.len().to_numpy()
     perm = groups["row"].explode().to_numpy()
@@ -54,9 +55,9 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool 
     labels: dict[str, list[str]] = {"status": [], "kind": [], "resolved_model": []}
     for g, key in enumerate(groups.select(keys).iter_rows(named=True)):
         seg = slice(int(bounds[g]), int(bounds[g + 1]))
-        steps, seconds = key["image_steps"], key["media_seconds"]
+        steps, seconds = key.get("image_steps"), key.get("media_seconds")
         media = Media(key["image_size"], key["image_quality"], None if steps is None else int(steps),
-                      key["video_size"], seconds)
+                      key.get("video_size"), seconds)
         coef = key_coefficients(estimator, key["provider"], key["model"] or "", key["operation"], key["zone"], media)
         _group(estimator, coef, key, {c: v[seg] for c, v in per.items()}, latency[seg], count[seg],
                {name: arr[seg] for name, arr in sorted_out.items()}, labels)
