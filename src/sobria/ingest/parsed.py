@@ -50,6 +50,7 @@ class ParseOptions:
     tokens_per_message_out: int = 350
     working_days_per_month: int = 21     # survey: uses per day -> events per month
     survey_month: str | None = None      # survey: the month the answers describe, YYYY-MM
+    max_line_bytes: int = 1_000_000      # longest line of a CSV or JSON Lines file (SOBRIA_MAX_LINE_BYTES)
 
 
 @dataclass

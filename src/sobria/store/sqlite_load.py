@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy.dialects import sqlite
 
 from sobria.store import bulk
+from sobria.store.driver_errors import user_error
 from sobria.store.tables import import_batches, people, teams
 
 LOAD_MIN_ROWS = 50_000     # from this many events, a SQLite file store is loaded through ADBC
@@ -44,17 +45,29 @@ class SmallRows:
 
 
 def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
-                done: ChunkDone | None = None) -> int:
+                done: ChunkDone | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> int:
     """Append the chunks' events not yet stored, then the small rows (``small`` is given the number
     of events inserted), in one transaction; return that number.
 
     An id given twice (in one chunk or two) is stored once, the first time, as ``ON CONFLICT DO
     NOTHING`` does on the other paths. The caller must hold no other connection to ``path``.
+    A lock held by another writer past ``busy_timeout_ms`` is the user error ``store.locked``.
     """
     import adbc_driver_sqlite.dbapi as adbc
 
+    try:
+        return _load_events(adbc, path, rows, chunks, small, done, busy_timeout_ms)
+    except adbc.Error as exc:
+        error = user_error(str(exc), str(path))
+        if error is None:
+            raise
+        raise error from None
+
+
+def _load_events(adbc: Any, path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
+                 done: ChunkDone | None, busy_timeout_ms: int) -> int:
     with adbc.connect(str(path), autocommit=True) as conn, conn.cursor() as cur:
-        for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL", "cache_size=-65536"):
+        for pragma in (f"busy_timeout={int(busy_timeout_ms)}", "synchronous=NORMAL", "cache_size=-65536"):
             _run(cur, f"PRAGMA {pragma}")
         _run(cur, "BEGIN IMMEDIATE")
         try:

@@ -38,7 +38,7 @@ VARIANTS = {"period_start": ("period_start", "week_start"), "email": ("email", "
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = read_csv_table(path)
+    table, errors = read_csv_table(path, options.max_line_bytes)
     for canonical, names in VARIANTS.items():
         found = next((n for n in names if n in table.columns), None)
         if found is not None and found != canonical:

@@ -60,7 +60,7 @@ MAX_USES_PER_DAY = 10_000  # one person's declared uses of one tool per day: mor
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = read_csv_table(path)
+    table, errors = read_csv_table(path, options.max_line_bytes)
     table = table.rename({k: v for k, v in ALIASES.items() if k in table.columns and v not in table.columns})
     reader = TableReader(str(path), table, errors)
     reader.require("identifiant", "outil", "usages_par_jour")
