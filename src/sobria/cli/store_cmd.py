@@ -98,3 +98,5 @@ def print_summary(c: CliContext, s: ImportSummary) -> None:
         console.print(t("import.summary.unknown", models=", ".join(f"{k} ({v})" for k, v in s.unknown_models.items())))
     if s.reject_file:
         console.print(t("import.summary.rejects", path=str(s.reject_file)))
+    if s.inserted == 0 and s.rejected == 0:  # the store records no batch that changed nothing
+        console.print(t("import.summary.not_recorded"))

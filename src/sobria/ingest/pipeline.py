@@ -37,7 +37,7 @@ from sobria.ingest.prefetch import prefetched
 from sobria.ingest.pseudonym import key_fingerprint, pseudonym
 from sobria.ingest.registry import chunk_parser_for
 from sobria.ingest.tally import BatchTally
-from sobria.ingest.validate import validate
+from sobria.ingest.validate import DERIVED_ID, validate
 from sobria.store.records import PersonRow
 from sobria.store.store import BatchEnd, BatchRecord, Store
 
@@ -213,7 +213,9 @@ def _with_people(frame: pl.DataFrame, people: dict[str, PersonEntry]) -> pl.Data
 
 
 def _with_ids(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """A stable id for rows the source gives none: a hash of the row's canonical content."""
+    """A stable id for rows the source gives none: a hash of the row's canonical content
+    (``_id_derived`` marks them, so that two such rows are "identical rows", not a repeated id)."""
+    frame = frame.with_columns(pl.col("event_id").is_null().alias(DERIVED_ID))
     if frame["event_id"].null_count() == 0:
         return frame
     content = [c.name for c in EVENT_COLUMNS if c.name not in ("event_id", "source", "prompt_text")]

@@ -56,11 +56,18 @@ def read_text(path: Path) -> str:
     return text
 
 
-def starts_like_json(path: Path) -> bool:
-    """True when the file's first non-blank character (BOM skipped) opens a JSON object or array.
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
-    Reads at most 64 KiB, so that choosing between the CSV and the JSON reader reads no whole file.
+
+def starts_like_json(path: Path) -> bool:
+    """True when the file is named as JSON (``.json``, ``.jsonl``, ``.ndjson``) or its first non-blank
+    character (BOM skipped) opens a JSON object or array.
+
+    A JSON file whose every line is bad is thus read as JSON (its per-line errors are reported),
+    never as a CSV file missing its columns. Reads at most 64 KiB, never the whole file.
     """
+    if path.suffix.lower() in JSON_SUFFIXES:
+        return True
     if not path.is_file():
         read_text(path)  # raises the missing-file error
     with path.open("rb") as handle:

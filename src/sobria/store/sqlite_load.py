@@ -41,7 +41,7 @@ class SmallRows:
 
     teams: Sequence[dict[str, Any]]
     people: Sequence[dict[str, Any]]
-    batch: dict[str, Any]
+    batch: dict[str, Any] | None   # None: the batch added and rejected nothing, it is not recorded
 
 
 def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
@@ -75,7 +75,8 @@ def _load_events(adbc: Any, path: Path, rows: int, chunks: Iterable[pl.DataFrame
             last = small(inserted)
             _executemany(cur, bulk.insert_ignore_statement("sqlite", teams, ["name"]), last.teams)
             _executemany(cur, bulk.upsert_statement("sqlite", people, ["person"]), last.people)
-            _executemany(cur, sqlite.insert(import_batches), [last.batch])
+            if last.batch is not None:
+                _executemany(cur, sqlite.insert(import_batches), [last.batch])
             _run(cur, "COMMIT")
         except BaseException:
             # SQLite may have rolled back already (a full disk): the original error is the one to see

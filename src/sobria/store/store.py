@@ -210,7 +210,8 @@ class Store(RecordsStore):
             small = _small_rows(end, inserted)
             bulk.insert_ignore(conn, teams, small.teams, ["name"])
             bulk.upsert(conn, people, small.people, ["person"])  # the roster replaces (store.records)
-            conn.execute(sa.insert(import_batches).values(**small.batch))
+            if small.batch is not None:
+                conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
 
     def close(self) -> None:
@@ -245,11 +246,17 @@ class Store(RecordsStore):
 
 
 def _small_rows(end: Callable[[], BatchEnd], inserted: int) -> sqlite_load.SmallRows:
-    """The teams, people and batch rows that close a batch of ``inserted`` new events."""
+    """The teams, people and batch rows that close a batch of ``inserted`` new events.
+
+    A batch that adds no event and rejects no row (a header-only file, a re-import) is not
+    recorded in ``import_batches``: it changed nothing to account for (the summary says so).
+    """
     last = end()
     batch = last.batch
+    recorded = inserted > 0 or batch.rows_rejected > 0
     return sqlite_load.SmallRows(
         teams=[{"name": n} for n in sorted(set(last.team_names))], people=[p.__dict__ for p in last.persons],
-        batch={"id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
-               "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,
-               "rows_rejected": batch.rows_rejected})
+        batch=None if not recorded else {
+            "id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
+            "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,
+            "rows_rejected": batch.rows_rejected})
