@@ -17,6 +17,7 @@ from sobria.errors import UserInputError
 from sobria.ingest import line_bound
 from sobria.ingest.limits import EventLimits
 from sobria.ingest.line_bound import check_line_lengths
+from sobria.ingest.people import read_people
 from sobria.settings import build_settings
 from tests.support.cli import Sobria, assert_refused, sobria_in
 
@@ -164,3 +165,14 @@ def test_the_reject_file_of_identical_rows_names_both_lines(sobria: Sobria) -> N
     rows = list(csv.reader(io.StringIO((sobria.folder / "r.csv").read_text(encoding="utf-8"))))
     assert rows[1] == ["e.csv", "3", "", "ligne 3 identique à la ligne 2 de e.csv (le fichier n'a pas "
                                         "d'identifiant d'événement) : comptée une fois"]
+
+
+@pytest.mark.parametrize(("row", "found"), [("b@x.fr,sales,extra,x,y", 5), ("b@x.fr", 1)])
+def test_a_people_file_row_with_a_wrong_field_count_is_refused_with_its_line(tmp_path: Path, row: str,
+                                                                            found: int) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f"identifier,team,role,display_name\na@x.fr,sales,,Alice\n{row}\n", encoding="utf-8")
+    with pytest.raises(UserInputError) as caught:
+        read_people(path)
+    assert (caught.value.key, caught.value.params, caught.value.where.file, caught.value.where.line) == (
+        "ingest.bad_field_count", {"expected": 4, "found": found}, str(path), 3)

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support.cli import Sobria, sobria_in
 
 from sobria.store import sqlite_load
-from tests.support.cli import Sobria, sobria_in
 
 HOLDER = """
 import sqlite3, sys
