@@ -86,7 +86,11 @@ def read_csv_table(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[pl
     A file without any quote character is read by :func:`~sobria.ingest.plain_csv.plain_csv_table`
     (vectorised, same result).
     """
-    name, text = str(path), _csv_text(path, max_line_bytes)
+    return csv_text_table(str(path), _csv_text(path, max_line_bytes))
+
+
+def csv_text_table(name: str, text: str) -> tuple[pl.DataFrame, list[RowError]]:
+    """:func:`read_csv_table` for a CSV text already read (not blank); ``name`` names it in errors."""
     delimiter = _delimiter(text)
     if is_plain_csv(text, _first_line(text), delimiter):
         plain = plain_csv_table(name, text, delimiter)
@@ -103,7 +107,11 @@ def csv_rows(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[str
     rows, read by :func:`read_csv_table`: the same separators, bounds and field-count check as
     every usage export, so that a row with a field too many or too few is an error naming its
     line and both counts, never columns shifted silently."""
-    table, errors = read_csv_table(path, max_line_bytes)
+    return csv_table_rows(*read_csv_table(path, max_line_bytes))
+
+
+def csv_table_rows(table: pl.DataFrame, errors: list[RowError]) -> tuple[list[str], list[CsvRow], list[RowError]]:
+    """:func:`csv_rows` of a table read by :func:`read_csv_table` or :func:`csv_text_table`."""
     header = [c for c in table.columns if c != LINE]
     rows = [(int(row[LINE]), {h: row[h] for h in header}) for row in table.iter_rows(named=True)]
     return header, rows, errors
