@@ -42,9 +42,11 @@ IMPORTS = [  # (kind, file, line, field) the message must name
     ("chatgpt-enterprise", "chatgpt-enterprise-nan.csv", 2, "model_to_messages"),
     ("survey", "survey-1e308.csv", 2, "usages_par_jour"),
     ("survey", "survey-year-0.csv", 2, "mois"),
+    ("survey", "survey-two-rows-one-line.csv", 2, "ts"),
+    ("events", "events-identical-rows.csv", 3, None),
 ]
 YAML_FILES = [("yaml-alias-bomb.yaml", 4), ("yaml-deep.yaml", 2), ("yaml-recursive.yaml", 2),
-              ("yaml-syntax.yaml", 3)]
+              ("yaml-syntax.yaml", 3), ("yaml-nan.yaml", 3), ("yaml-inf-alias.yaml", 1)]
 
 
 @pytest.fixture

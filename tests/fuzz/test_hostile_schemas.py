@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from sobria.policy.schema import Policy
 from tests.support.cli import Sobria, assert_refused, sobria_in
 
 DATA = Path(__file__).parents[1] / "data"
+CORPUS = DATA / "fuzz"
 POLICY = (DATA / "policy" / "valid.yaml").read_text(encoding="utf-8")
 GATEWAY = """\
 policy: politique.yaml
@@ -102,6 +104,25 @@ def test_policy_check_and_charter_refuse_a_nan_budget(sobria: Sobria, value: str
     code, err = sobria("charter", "render", "p.yaml", "--format", "md", "--output", "charte.md")
     assert_refused(code, err, "p.yaml", 111, None)
     assert "NaN kgCO2e" not in err and (sobria.dump_hash(), sobria.files()) == (before, files)
+
+
+@pytest.mark.parametrize(("name", "found"), [("training-too-many-fields.csv", 5), ("training-too-few-fields.csv", 2)])
+def test_the_training_corpus_is_refused_naming_the_line_and_both_counts(sobria: Sobria, name: str,
+                                                                        found: int) -> None:
+    shutil.copy(CORPUS / name, sobria.folder / name)
+    before, files = sobria.dump_hash(), sobria.files()
+    code, err = sobria("training", "import", name)
+    assert_refused(code, err, name, 3, None)
+    assert f"{found} champs au lieu de 4" in err
+    assert (sobria.dump_hash(), sobria.files()) == (before, files)
+
+
+def test_the_markdown_charter_of_the_corpus_policy_has_no_html(sobria: Sobria) -> None:
+    shutil.copy(CORPUS / "policy-html.yaml", sobria.folder / "p.yaml")
+    code, out, err = sobria.run("charter", "render", "p.yaml", "--format", "md")
+    assert (code, err) == (0, "")
+    assert "TechVert &lt;script&gt;alert(1)&lt;/script&gt; \\[clic\\](javascript:alert(1)) \\| &lt;img" in out
+    assert "<" not in out
 
 
 _FIELDS = st.text(st.sampled_from("ab,;\"x"), max_size=6)
