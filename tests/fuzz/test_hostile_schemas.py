@@ -169,3 +169,17 @@ def _policy_data() -> dict[str, Any]:
 
     data: dict[str, Any] = parse_yaml(POLICY, "valid.yaml").data
     return data
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=[s[0] for s in SCHEMAS])
+@pytest.mark.parametrize("value", ["-1", "-0.5", "0"])
+def test_a_negative_or_zero_number_where_none_makes_sense_is_refused_with_its_line(
+        tmp_path: Path, schema: tuple[str, str, str, int, str, Reader], value: str) -> None:
+    name, text, line_text, line, field, reader = schema
+    if name == "policy" and value == "0":  # a zero budget is a budget: nothing allowed
+        return
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(_with_value(text, line_text, value), encoding="utf-8")
+    with pytest.raises(UserInputError) as caught:
+        reader(path)
+    assert (caught.value.where.file, caught.value.where.line, caught.value.where.field) == (str(path), line, field)

@@ -39,7 +39,7 @@ def _line_of(path: Path, limit: int) -> int | None:
     return None
 
 
-@pytest.mark.parametrize("block", [64, 1 << 20])  # lines crossing blocks, and lines inside one block
+@pytest.mark.parametrize("block", [64, 1 << 24])  # blocks shorter than the bound, and of the bound + 1
 def test_the_first_line_past_the_bound_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     monkeypatch.setattr(line_bound, "BLOCK_BYTES", block)
     path = tmp_path / "e.csv"
@@ -176,3 +176,12 @@ def test_a_people_file_row_with_a_wrong_field_count_is_refused_with_its_line(tmp
         read_people(path)
     assert (caught.value.key, caught.value.params, caught.value.where.file, caught.value.where.line) == (
         "ingest.bad_field_count", {"expected": 4, "found": found}, str(path), 3)
+
+
+def test_a_large_bound_is_scanned_in_blocks_of_the_bound(tmp_path: Path) -> None:
+    path = tmp_path / "e.csv"
+    limit = 100_000
+    path.write_bytes(b"a,b\n" + b"x" * limit + b"\n" + b"y" * (limit + 1) + b"\n" + b"x,y\n" * 3)
+    assert (_line_of(path, limit), _line_of(path, limit + 1)) == (3, None)
+    path.write_bytes(b"a,b\n" + b"x,y\n" * 30_000 + b"z" * (limit + 1))  # across a block boundary
+    assert _line_of(path, limit) == 30_002
