@@ -185,3 +185,15 @@ def test_a_large_bound_is_scanned_in_blocks_of_the_bound(tmp_path: Path) -> None
     assert (_line_of(path, limit), _line_of(path, limit + 1)) == (3, None)
     path.write_bytes(b"a,b\n" + b"x,y\n" * 30_000 + b"z" * (limit + 1))  # across a block boundary
     assert _line_of(path, limit) == 30_002
+
+
+def test_a_json_file_whose_top_level_is_a_number_says_so_first(sobria: Sobria) -> None:
+    (sobria.folder / "n.json").write_text("5\n")
+    code, err = sobria("import", "events", "n.json")
+    assert (code, err.splitlines()[0]) == (2, "n.json:1 : un objet JSON {...} était attendu")
+    (sobria.folder / "bad.jsonl").write_text("not json\n{oops\n")
+    code, err = sobria("import", "events", "bad.jsonl")
+    assert (code, err.splitlines()) == (2, [
+        "bad.jsonl:1 : aucune ligne lisible : 2 erreur(s), détail ligne par ligne ci-dessous",
+        "  bad.jsonl:1 : ligne JSON invalide (Expecting value)",
+        "  bad.jsonl:2 : ligne JSON invalide (Expecting property name enclosed in double quotes)"])

@@ -240,6 +240,8 @@ class TableReader:
         """Raise for the first absent column, naming the file and the columns found."""
         for column in columns:
             if column not in self.table.columns:
+                if len(self.errors) == 1 and self.table.height == 0:  # the one line's own error, first
+                    raise self.errors[0].as_error()
                 if self.errors and self.table.height == 0:  # no row could be read: say why, line by line
                     raise UserInputError("ingest.no_readable_row", {"count": len(self.errors)},
                                          Location(file=self.file, line=self.errors[0].line),
