@@ -197,3 +197,13 @@ def test_a_json_file_whose_top_level_is_a_number_says_so_first(sobria: Sobria) -
         "bad.jsonl:1 : aucune ligne lisible : 2 erreur(s), détail ligne par ligne ci-dessous",
         "  bad.jsonl:1 : ligne JSON invalide (Expecting value)",
         "  bad.jsonl:2 : ligne JSON invalide (Expecting property name enclosed in double quotes)"])
+
+
+def test_two_answers_of_an_aggregated_source_for_one_bucket_are_identical_rows(sobria: Sobria) -> None:
+    """The survey makes its ids from the answer's identity: a repeat is not "a duplicate event_id"."""
+    answer = "a@x.fr,chatgpt,2,redaction,2025-01\n"
+    (sobria.folder / "s.csv").write_text("identifiant,outil,usages_par_jour,taches_typiques,mois\n" + answer * 2)
+    code, err = sobria("import", "survey", "s.csv")
+    assert_refused(code, err, "s.csv", 3, None)
+    assert "ligne 3 identique à la ligne 2 de s.csv (le fichier n'a pas d'identifiant d'événement)" in err
+    assert "event_id" not in err

@@ -10,7 +10,7 @@ import polars as pl
 from sobria.events.schema import OPERATIONS, TIERS
 from sobria.impact.terms import pixel_factor
 from sobria.ingest.limits import EventLimits
-from sobria.ingest.parsed import RowError
+from sobria.ingest.parsed import DERIVED_ID, RowError
 
 COUNTS = ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "images")
 
@@ -66,7 +66,6 @@ class SeenIds:
 
 
 _SEED = 20250101
-DERIVED_ID = "_id_derived"  # true where the pipeline made the id (a hash of the row): the file has none
 
 
 def _duplicate(file: str, line: int, event_id: str, first_line: int, first_file: str, *, derived: bool) -> RowError:

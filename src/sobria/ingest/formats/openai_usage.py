@@ -20,7 +20,7 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.ingest.json_input import load_json
-from sobria.ingest.parsed import Parsed, ParseOptions, RowError
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions, RowError
 from sobria.ingest.reading import (
     Record,
     TableReader,
@@ -122,7 +122,7 @@ def _convert(path: Path, table: pl.DataFrame, errors: list[RowError], options: P
         "output_tokens": _with_audio(ints["output_tokens"], ints["output_text_tokens"],
                                      ints["output_audio_tokens"]),
         "cached_input_tokens": ints["input_cached_tokens"], "images": ints["images"],
-        "image_size": reader.text("size"), "source": f"{KIND}:{path.name}", "tier": "token-level",
+        "image_size": reader.text("size"), "source": f"{KIND}:{path.name}", DERIVED_ID: True, "tier": "token-level",
         "request_count": requests,
     })
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from sobria.errors import Location, UserInputError
-from sobria.ingest.parsed import Parsed, ParseOptions
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions
 from sobria.ingest.reading import TableReader, read_csv_table, stable_id
 
 KIND = "survey"
@@ -96,7 +96,8 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "operation": pl.Series(out["operation"], dtype=pl.Utf8()),
         "input_tokens": pl.Series(out["in"], dtype=pl.Int64()),
         "output_tokens": pl.Series(out["out"], dtype=pl.Int64()),
-        "images": pl.Series(out["images"], dtype=pl.Int64()), "source": f"{KIND}:{path.name}", "tier": "declared",
+        "images": pl.Series(out["images"], dtype=pl.Int64()), "source": f"{KIND}:{path.name}", DERIVED_ID: True,
+        "tier": "declared",
         "request_count": pl.Series(out["requests"], dtype=pl.Int64()),
     }, rows)
 
