@@ -31,6 +31,7 @@ from typing import Any
 
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
+from sobria.events.messages import content_text
 
 NEW = "new"
 REVISION = "revision"
@@ -60,18 +61,9 @@ class ThreadSignal:
     signal: str
 
 
-def message_text(content: Any) -> str:
-    """The text of one message's ``content`` (a string, or OpenAI content parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and "text" in p)
-    return ""
-
-
 def thread_of(messages: Sequence[Any]) -> Thread | None:
     """The thread shape of a chat ``messages`` list; None when it has no user turn."""
-    turns = [hashlib.blake2b(message_text(m.get("content")).encode("utf-8", "replace"), digest_size=8).digest()
+    turns = [hashlib.blake2b(content_text(m.get("content")).encode("utf-8", "replace"), digest_size=8).digest()
              for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     if not turns:
         return None
@@ -94,7 +86,7 @@ def _answer_before_last_user(messages: Sequence[Any]) -> bool:
 def last_user_text(messages: Sequence[Any]) -> str | None:
     for message in reversed(messages):
         if isinstance(message, dict) and message.get("role") == "user":
-            return message_text(message.get("content"))
+            return content_text(message.get("content"))
     return None
 
 

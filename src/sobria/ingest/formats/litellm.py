@@ -18,9 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
+from sobria.events.messages import message_text
 from sobria.events.thread import thread_of
 from sobria.ingest.json_input import json_records
-from sobria.ingest.messages import message_text
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
 from sobria.ingest.reading import TableReader, read_csv_table, read_text, table_from_records
 
