@@ -32,6 +32,7 @@ from typing import Any
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
 from sobria.events.messages import content_text
+from sobria.events.revision import thread_revision
 
 NEW = "new"
 REVISION = "revision"
@@ -88,6 +89,23 @@ def last_user_text(messages: Sequence[Any]) -> str | None:
         if isinstance(message, dict) and message.get("role") == "user":
             return content_text(message.get("content"))
     return None
+
+
+def user_texts(messages: Sequence[Any]) -> list[str]:
+    """The text of each user turn of a ``messages`` list, in order."""
+    return [content_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+
+
+def logged_signal(messages: Sequence[Any]) -> ThreadSignal | None:
+    """The turn number and signal of a logged chat request (an import: no previous request at hand,
+    so ``revision`` or ``new`` only): ``revision`` when an answer comes before the last user turn
+    and the revision score (``events.revision``, with the previous user turn) says so; None
+    without a user turn."""
+    thread = thread_of(messages)
+    if thread is None:
+        return None
+    revision = thread.answered and thread_revision(user_texts(messages))
+    return ThreadSignal(thread.turn, REVISION if revision else NEW)
 
 
 def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = None,
