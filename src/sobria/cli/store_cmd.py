@@ -62,7 +62,7 @@ def import_(
     options = ImportOptions(kind=kind, files=tuple(files), people_file=people, skip_invalid=skip_invalid,
                             reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
                             keep_names=c.settings.keep_names, parse=ParseOptions(survey_month=survey_month),
-                            lang=c.settings.lang)
+                            lang=c.settings.lang, semantic=c.settings.semantic_fingerprint)
     summary = run_with_progress(c, store, secret, options, load_catalog())
     print_summary(c, summary)
 
