@@ -31,7 +31,8 @@ def test_the_mode_follows_most_of_the_data() -> None:
 
 
 @pytest.mark.parametrize(("lang", "text"), [
-    ("fr", "pour des données sans identifiant de conversation, empreintes seules : précision 62\u00a0%, rappel 28\u00a0%"),
+    ("fr", "pour des données sans identifiant de conversation, empreintes seules : "
+           "précision 62\u00a0%, rappel 28\u00a0%"),
     ("en", "for data without conversation ids, fingerprints only: precision 62%, recall 28%"),
 ])
 def test_the_report_states_it(lang: str, text: str) -> None:
