@@ -206,12 +206,26 @@ def scaled(events: pl.DataFrame, size: int) -> pl.DataFrame:
     return pl.concat(copies).head(size)
 
 
+@dataclass
+class CachedSemantic:
+    """A semantic model whose fingerprints are computed once per text (the samples are scored in
+    several modes)."""
+
+    model: Any
+    seen: dict[str, str]
+
+    def fingerprint(self, text: str) -> str:
+        if text not in self.seen:
+            self.seen[text] = self.model.fingerprint(text)
+        return self.seen[text]
+
+
 def semantic_model() -> Any:
     """The semantic fingerprint's model when the ``semantic`` extra is installed, else None."""
     from sobria.events.semantic import SemanticModel, SemanticUnavailableError
 
     try:
-        return SemanticModel.load()
+        return CachedSemantic(SemanticModel.load(), {})
     except SemanticUnavailableError:
         print("(semantic extra not installed: runs without the semantic fingerprint only)")
         return None
