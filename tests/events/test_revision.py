@@ -17,6 +17,7 @@ from sobria.events.revision import (
 )
 
 LETTER = "Write a cover letter for a data analyst job at Airbus"
+MODEL = default_model()
 
 
 def test_pair_features_are_golden() -> None:
@@ -29,25 +30,25 @@ def test_pair_features_are_golden() -> None:
 
 
 def test_shipped_model_scores_a_retry_high_and_a_new_question_low() -> None:
-    assert revision_probability(LETTER, "make it shorter and more formal") == pytest.approx(0.9211, abs=1e-4)
-    assert revision_probability(LETTER, "What is the capital of Peru?") == pytest.approx(0.0182, abs=1e-4)
-    assert is_revision_of(LETTER, "make it shorter and more formal")
-    assert not is_revision_of(LETTER, "What is the capital of Peru?")
-    assert default_model().threshold == 0.45 and len(default_model().coefficients) == len(FEATURES)
+    assert revision_probability(LETTER, "make it shorter and more formal", MODEL) == pytest.approx(0.9211, abs=1e-4)
+    assert revision_probability(LETTER, "What is the capital of Peru?", MODEL) == pytest.approx(0.0182, abs=1e-4)
+    assert is_revision_of(LETTER, "make it shorter and more formal", MODEL)
+    assert not is_revision_of(LETTER, "What is the capital of Peru?", MODEL)
+    assert MODEL.threshold == 0.45 and len(MODEL.coefficients) == len(FEATURES)
 
 
 def test_a_chain_under_way_raises_the_score() -> None:
     itinerary = "Write an itinerary for 5 days in Lisbon"
-    alone = revision_probability(itinerary, "we have 2 kids aged 5 and 8")
-    chained = revision_probability(itinerary, "we have 2 kids aged 5 and 8", previous_revision=True)
+    alone = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL)
+    chained = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL, previous_revision=True)
     assert (round(alone, 4), round(chained, 4)) == (0.1569, 0.5555)
 
 
 def test_a_thread_is_read_from_the_request_before_skipping_continue_turns() -> None:
     assert previous_request(["Write a poem about the sea", "continue", "shorter"]) == 0
     assert previous_request(["Write a poem about the sea"]) is None
-    assert thread_revision(["Write a poem about the sea", "continue", "make it shorter"])
-    assert not thread_revision(["Write a poem about the sea"])
+    assert thread_revision(["Write a poem about the sea", "continue", "make it shorter"], MODEL)
+    assert not thread_revision(["Write a poem about the sea"], MODEL)
     never = RevisionModel(-100.0, tuple(0.0 for _ in FEATURES), 0.5)
     assert not thread_revision(["Write a poem about the sea", "make it shorter"], never)
 

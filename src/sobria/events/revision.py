@@ -18,7 +18,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_text, stem
@@ -60,9 +59,9 @@ class RevisionModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-@lru_cache(maxsize=1)
 def default_model() -> RevisionModel:
-    """The shipped coefficients (``sobria/events/data/revision_model.json``)."""
+    """The shipped coefficients (``sobria/events/data/revision_model.json``): read it once per
+    import or evaluation and pass it on."""
     raw = json.loads(resources.files("sobria.events").joinpath("data/revision_model.json").read_text("utf-8"))
     coefficients = tuple(float(raw["coefficients"][name]) for name in FEATURES)
     return RevisionModel(float(raw["intercept"]), coefficients, float(raw["threshold"]))
@@ -109,8 +108,7 @@ def previous_request(user_turns: Sequence[str]) -> int | None:
     return None
 
 
-def thread_revision(user_turns: Sequence[str], model: RevisionModel | None = None,
-                    depth: int = MOMENTUM_DEPTH) -> bool:
+def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH) -> bool:
     """Does the last of a thread's user turns revise the request before it (``previous_request``)?
     Whether that one was itself a revision is decided the same way, ``depth`` turns back at most."""
     previous = previous_request(user_turns)
@@ -120,14 +118,11 @@ def thread_revision(user_turns: Sequence[str], model: RevisionModel | None = Non
     return is_revision_of(user_turns[previous], user_turns[-1], model, chained)
 
 
-def revision_probability(previous: str, text: str, model: RevisionModel | None = None,
-                         previous_revision: bool = False) -> float:
-    return (model or default_model()).probability(pair_features(previous, text, previous_revision))
+def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> float:
+    return model.probability(pair_features(previous, text, previous_revision))
 
 
-def is_revision_of(previous: str, text: str, model: RevisionModel | None = None,
-                   previous_revision: bool = False) -> bool:
+def is_revision_of(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> bool:
     """Does ``text`` ask again for what ``previous`` asked (a retry, an edit, a correction, a
-    changed constraint), by the shipped model's threshold?"""
-    chosen = model or default_model()
-    return chosen.probability(pair_features(previous, text, previous_revision)) >= chosen.threshold
+    changed constraint), by the model's threshold?"""
+    return model.probability(pair_features(previous, text, previous_revision)) >= model.threshold

@@ -32,7 +32,7 @@ from typing import Any
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
 from sobria.events.messages import content_text
-from sobria.events.revision import thread_revision
+from sobria.events.revision import RevisionModel, thread_revision
 
 NEW = "new"
 REVISION = "revision"
@@ -96,7 +96,7 @@ def user_texts(messages: Sequence[Any]) -> list[str]:
     return [content_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
 
 
-def logged_signal(messages: Sequence[Any]) -> ThreadSignal | None:
+def logged_signal(messages: Sequence[Any], model: RevisionModel) -> ThreadSignal | None:
     """The turn number and signal of a logged chat request (an import: no previous request at hand,
     so ``revision`` or ``new`` only): ``revision`` when an answer comes before the last user turn
     and the revision score (``events.revision``, with the previous user turn) says so; None
@@ -104,7 +104,7 @@ def logged_signal(messages: Sequence[Any]) -> ThreadSignal | None:
     thread = thread_of(messages)
     if thread is None:
         return None
-    revision = thread.answered and thread_revision(user_texts(messages))
+    revision = thread.answered and thread_revision(user_texts(messages), model)
     return ThreadSignal(thread.turn, REVISION if revision else NEW)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sobria.errors import UserInputError
+from sobria.events.revision import default_model
 from sobria.ingest.formats.litellm import operation_of, parse, thread_signal
 from tests.ingest.formats.helpers import DATA, OPTIONS, errors, rows, user_error, write
 
@@ -101,7 +102,7 @@ def test_a_conversation_gives_each_request_its_own_prompt_not_the_history(tmp_pa
     ('[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "a"}]', 2),
 ])
 def test_thread_turn_of_logged_messages(messages: str, turn: int | None) -> None:
-    signal = thread_signal(messages)
+    signal = thread_signal(messages, default_model())
     assert (None if signal is None else signal.turn) == turn
 
 
@@ -109,9 +110,11 @@ def test_a_logged_revision_of_the_previous_answer_is_a_thread_signal() -> None:
     """The revision score reads the previous user turn of the logged thread (events.revision)."""
     letter = [{"role": "user", "content": "Write a cover letter for a data analyst job at Airbus"},
               {"role": "assistant", "content": "Dear hiring manager..."}]
-    revised = thread_signal(json.dumps([*letter, {"role": "user", "content": "make it shorter and more formal"}]))
-    other = thread_signal(json.dumps([*letter, {"role": "user", "content": "What is the capital of Peru?"}]))
-    unanswered = thread_signal(json.dumps([letter[0], {"role": "user", "content": "make it shorter"}]))
+    model = default_model()
+    revised = thread_signal(json.dumps([*letter, {"role": "user", "content": "make it shorter and more formal"}]),
+                            model)
+    other = thread_signal(json.dumps([*letter, {"role": "user", "content": "What is the capital of Peru?"}]), model)
+    unanswered = thread_signal(json.dumps([letter[0], {"role": "user", "content": "make it shorter"}]), model)
     assert [(s.turn, s.signal) for s in (revised, other, unanswered) if s] == [
         (2, "revision"), (2, "new"), (2, "new")]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from sobria.events.messages import decode_json, message_text
+from sobria.events.revision import RevisionModel, default_model
 from sobria.events.thread import ThreadSignal, logged_signal
 from sobria.ingest.json_input import json_records
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
@@ -59,7 +60,8 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
     person = reader.text("user").fill_null(reader.text("end_user")).fill_null(reader.text("api_key"))
     messages = reader.text("messages").to_list()
     prompts = [None if raw is None else message_text(raw) for raw in messages]
-    signals = [thread_signal(raw) for raw in messages]
+    revisions = default_model()
+    signals = [thread_signal(raw, revisions) for raw in messages]
     return reader.result({
         "event_id": reader.text("request_id", required=True), "ts": start, "person": person,
         "tool": options.tool or KIND, "provider": reader.text("custom_llm_provider"),
@@ -77,7 +79,7 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
     })
 
 
-def thread_signal(raw: str | None) -> ThreadSignal | None:
+def thread_signal(raw: str | None, model: RevisionModel) -> ThreadSignal | None:
     """The user turns a logged chat request carried and its signal (``events.thread.logged_signal``:
     ``revision`` or ``new``), from its ``messages`` JSON: with the session id, the audit also sees a
     turn sent again (a regeneration or an edit)."""
@@ -87,7 +89,7 @@ def thread_signal(raw: str | None) -> ThreadSignal | None:
         value = decode_json(raw)
     except json.JSONDecodeError:
         return None
-    return logged_signal(value) if isinstance(value, list) else None
+    return logged_signal(value, model) if isinstance(value, list) else None
 
 
 def operation_of(call_type: str | None) -> str | None:
