@@ -30,18 +30,26 @@ def measured() -> dict[str, Accuracy]:
             for mode, v in raw["modes"].items()}
 
 
+def data_counts(events: pl.DataFrame) -> tuple[int, int, int]:
+    """Chat requests with a fingerprint, those with a conversation id, those with a thread signal."""
+    needed = {"operation", "prompt_fingerprint", "conversation_id"}
+    if not needed <= set(events.columns):
+        return 0, 0, 0
+    chats = events.filter(pl.col("operation").is_in(CHAIN_OPERATIONS) & pl.col("prompt_fingerprint").is_not_null())
+    signal = pl.col("thread_signal") if "thread_signal" in chats.columns else pl.lit(None, pl.Utf8)
+    ids, signals = chats.select(pl.col("conversation_id").is_not_null().sum(), signal.is_not_null().sum()).row(0)
+    return chats.height, int(ids or 0), int(signals or 0)
+
+
+def shares_of(counts: tuple[int, int, int]) -> tuple[float, float] | None:
+    chats, ids, signals = counts
+    return None if chats == 0 else (ids / chats, signals / chats)
+
+
 def data_shares(events: pl.DataFrame) -> tuple[float, float] | None:
     """Share of the chat requests with a fingerprint that carry a conversation id, and a thread
     signal; None when there are none."""
-    needed = {"operation", "prompt_fingerprint", "conversation_id"}
-    if not needed <= set(events.columns):
-        return None
-    chats = events.filter(pl.col("operation").is_in(CHAIN_OPERATIONS) & pl.col("prompt_fingerprint").is_not_null())
-    if chats.height == 0:
-        return None
-    signal = pl.col("thread_signal") if "thread_signal" in chats.columns else pl.lit(None, pl.Utf8)
-    ids, signals = chats.select(pl.col("conversation_id").is_not_null().mean(), signal.is_not_null().mean()).row(0)
-    return float(ids), float(signals)
+    return shares_of(data_counts(events))
 
 
 def expected(shares: tuple[float, float] | None) -> Accuracy | None:
