@@ -87,14 +87,20 @@ def repeat_scores(expected: set[str], flagged: pl.DataFrame) -> Scores:
 
 
 def real_sample(directory: Path = REAL_DIR, prefix: str = DEV, conversations: bool = True,
-                semantic: Any = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                semantic: Any = None, revision: Any = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Events (one per user turn, one minute apart, one person per conversation) with fingerprints,
     and the labelled chains (event_id, chain_id), of the sample ``<prefix>_user_turns.jsonl`` /
     ``<prefix>_labels.csv``. ``conversations=False``: the events carry no conversation id (as an
     export without one) and each person has ``PER_PERSON`` conversations in a row; ``semantic``: a
-    ``SemanticModel`` to add semantic fingerprints."""
+    ``SemanticModel`` to add semantic fingerprints; ``revision``: a ``RevisionModel`` (or ``True``
+    for the shipped one) to add the thread signals a source carrying the thread's messages gives
+    (``thread_turn``, ``thread_signal`` from the previous user turn), as the gateway or the LiteLLM
+    import does."""
     from sobria.events.fingerprint import fingerprint
+    from sobria.events.revision import default_model, thread_revision
     from sobria.events.schema import conform
+
+    model = default_model() if revision is True else (revision or None)
 
     rows = []
     start = dt.datetime(2023, 3, 1, 9, tzinfo=dt.UTC)
@@ -118,6 +124,9 @@ def real_sample(directory: Path = REAL_DIR, prefix: str = DEV, conversations: bo
                 "prompt_fingerprint": fingerprint(text), "source": "sharegpt-sample", "tier": "token-level",
                 "semantic_fingerprint": None if semantic is None else semantic.fingerprint(text),
                 "request_count": 1,
+                "thread_turn": None if model is None else turn + 1,
+                "thread_signal": None if model is None else (
+                    "revision" if thread_revision(conv["turns"][:turn + 1], model) else "new"),
             })
     events = conform(pl.DataFrame(rows))
     return events, labelled_chains(pl.read_csv(directory / f"{prefix}_labels.csv"))
@@ -135,6 +144,22 @@ def agreement(directory: Path = REAL_DIR, prefix: str = TEST) -> tuple[Scores, S
     found = co_chain_pairs(predicted_chains(detect_waste(events, load_catalog())))
     return (Scores(len(first), len(second), len(first & second)),
             Scores(len(second), len(found), len(second & found)))
+
+
+def turn_kappa(directory: Path = REAL_DIR, prefix: str = TEST) -> tuple[float, float, int]:
+    """Turn level, the two labellings: Cohen's kappa of "this turn repeats an earlier one" (listed
+    in the labels file or not), the share of turns given the same verdict, and the turn count."""
+    turns = [(c["conversation"], t) for c in map(json.loads, (directory / f"{prefix}_user_turns.jsonl")
+                                                   .read_text(encoding="utf-8").splitlines())
+             for t in range(len(c["turns"]))]
+    marked = [set(pl.read_csv(directory / name).select("conversation", "turn").iter_rows())
+              for name in (f"{prefix}_labels.csv", f"{prefix}_labels_b.csv")]
+    a = [key in marked[0] for key in turns]
+    b = [key in marked[1] for key in turns]
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / len(turns)
+    pa, pb = sum(a) / len(turns), sum(b) / len(turns)
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return (observed - expected) / (1 - expected), observed, len(turns)
 
 
 def labelled_chains(labels: pl.DataFrame) -> pl.DataFrame:
@@ -181,42 +206,59 @@ def scaled(events: pl.DataFrame, size: int) -> pl.DataFrame:
     return pl.concat(copies).head(size)
 
 
+@dataclass
+class CachedSemantic:
+    """A semantic model whose fingerprints are computed once per text (the samples are scored in
+    several modes)."""
+
+    model: Any
+    seen: dict[str, str]
+
+    def fingerprint(self, text: str) -> str:
+        if text not in self.seen:
+            self.seen[text] = self.model.fingerprint(text)
+        return self.seen[text]
+
+
 def semantic_model() -> Any:
     """The semantic fingerprint's model when the ``semantic`` extra is installed, else None."""
     from sobria.events.semantic import SemanticModel, SemanticUnavailableError
 
     try:
-        return SemanticModel.load()
+        return CachedSemantic(SemanticModel.load(), {})
     except SemanticUnavailableError:
         print("(semantic extra not installed: runs without the semantic fingerprint only)")
         return None
 
 
-def main() -> int:
-    sys.path.insert(0, str(ROOT / "src"))
-    from sobria.audit.waste import detect_waste
-    from sobria.catalog import load_catalog
+MODES = (  # (conversation ids, thread signals from the previous user turn)
+    (True, False), (False, False), (True, True), (False, True))
 
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
-    args = parser.parse_args()
-    catalog = load_catalog()
-    model = semantic_model()
+
+def real_rows(catalog: Any, model: Any) -> None:
+    """Every real sample in every mode: with/without ids, with/without the thread signals (the
+    revision score), with/without the semantic fingerprint."""
+    from sobria.audit.waste import detect_waste
+
     samples = (("development sample", DEV), ("second development sample", DEV2), ("held-out test sample", TEST))
     for name, prefix in samples:
-        for conversations, semantic in itertools.product((True, False), (None, model) if model else (None,)):
-            events, chains = real_sample(prefix=prefix, conversations=conversations, semantic=semantic)
+        for (conversations, revision), semantic in itertools.product(MODES, (None, model) if model else (None,)):
+            events, chains = real_sample(prefix=prefix, conversations=conversations, semantic=semantic,
+                                         revision=revision)
             real_flagged = detect_waste(events, catalog)
-            mode = ("with" if conversations else "without") + " conversation ids" + (
-                ", semantic fingerprint" if semantic is not None else "")
+            mode = (("with" if conversations else "without") + " conversation ids"
+                    + (", thread signals (revision score)" if revision else ", fingerprint only")
+                    + (", semantic fingerprint" if semantic is not None else ""))
             print(score(chains, real_flagged).line(
                 f"{name} ({events.height} user turns, {len(set(chains['chain_id']))} true chains), {mode}"))
             if conversations and semantic is None:
                 repeats = set(chains.filter(pl.col("event_id") != pl.col("chain_id"))["event_id"])
                 print("  " + repeat_scores(repeats, real_flagged).line("repeats (events)"))
-    labellers, detector = agreement()
-    print("  " + labellers.line("second labeller against the first (agreement)"))
-    print("  " + detector.line("detector against the second labeller"))
+
+
+def demo_rows(catalog: Any) -> pl.DataFrame:
+    from sobria.audit.waste import detect_waste
+
     demo, demo_chains, truth = demo_sample()
     flagged = detect_waste(demo, catalog)
     print(score(demo_chains, flagged).line(f"demo ({demo.height} events)"))
@@ -226,6 +268,26 @@ def main() -> int:
     print("  " + repeat_scores(demo_repeats, flagged).line("repeats (events)"))
     for reason in ("unused-image", "internal-image", "heavy-model-trivial"):
         print("  " + event_scores(truth, flagged, reason).line(f"{reason} (events)"))
+    return demo
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    from sobria.audit.waste import detect_waste
+    from sobria.catalog import load_catalog
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
+    parser.add_argument("--no-semantic", action="store_true", help="skip the semantic fingerprint rows")
+    args = parser.parse_args()
+    catalog = load_catalog()
+    real_rows(catalog, None if args.no_semantic else semantic_model())
+    labellers, detector = agreement()
+    kappa, same, turns = turn_kappa()
+    print("  " + labellers.line("second labeller against the first (agreement, held-out sample)"))
+    print(f"  turn level: Cohen's kappa {kappa:.3f}, same verdict on {same:.3f} of {turns} turns")
+    print("  " + detector.line("detector against the second labeller"))
+    demo = demo_rows(catalog)
     if args.timing:
         big = scaled(demo, args.timing)
         walls, cpus = [], []

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         "location", description="Carbon accounting basis: location-based (default) or market-based.")
     secret_file: str = Field(".sobria/secret.key", description="File holding the pseudonymisation secret.")
     keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
+    semantic_fingerprint: bool = Field(
+        False, description="Compute the optional semantic fingerprint at import and in the gateway's drain "
+                           "(needs the 'semantic' extra; off: lexical fingerprint only).")
     keep_names: bool = Field(False, description="Keep people's names and e-mails (off: pseudonyms only).")
     min_group: int = Field(5, ge=2, description="Smallest group (people) shown on its own in any figure.")
     lock_timeout_s: float = Field(30.0, gt=0, le=3600,

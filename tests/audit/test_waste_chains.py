@@ -107,9 +107,20 @@ def test_full_word_sketches_compare_below_their_cutoff(catalog: Catalog) -> None
 
 def test_retry_links_skip_continuations() -> None:
     frame = pl.DataFrame({"row": [0, 1, 2, 3, 4], "session": [1, 1, 1, 1, 2],
-                          "thread": ["a", "a", "b", "a", "a"], "cue": ["n", "c", "r", "r", "r"]})
+                          "thread": ["a", "a", "b", "a", "a"], "cue": ["n", "c", "r", "r", "r"],
+                          "thread_signal": [None] * 5}, schema_overrides={"thread_signal": pl.Utf8})
     child, parent = retry_links(frame)
     assert (child.tolist(), parent.tolist()) == ([3], [0])
+
+
+def test_a_revision_signal_links_like_a_retry_cue_and_never_a_continuation() -> None:
+    """The thread signal ``revision`` (``events.revision``, read with the previous user turn) links a
+    prompt whose own wording has no retry cue; a "continue" prompt never links, whatever the signal."""
+    frame = pl.DataFrame({"row": [0, 1, 2, 3, 4], "session": [1, 1, 1, 1, 1], "thread": ["a"] * 5,
+                          "cue": ["n", "n", "n", "c", "r"],
+                          "thread_signal": ["new", "revision", "new", "revision", "new"]})
+    child, parent = retry_links(frame)
+    assert (child.tolist(), parent.tolist()) == ([1, 4], [0, 2])
 
 
 @pytest.mark.parametrize("correction", [

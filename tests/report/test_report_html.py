@@ -150,7 +150,7 @@ def test_pdf_has_a_contents_page_with_page_numbers_and_numbered_pages() -> None:
     assert [(title, int(page)) for title, page in entries] == [
         ("Empreinte de l'IA sur la période", 2), (f"Vérification du chiffre annoncé : 2,4{NBSP}t CO2e par an", 2),
         ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 4),
-        ("Adoption et fracture numérique", 5), ("Scénario : la charte appliquée", 5), ("Avant / après", 6),
+        ("Adoption et fracture numérique", 5), ("Scénario : la charte appliquée", 6), ("Avant / après", 6),
         ("Rapprochement avec les dépenses", 6), ("Méthode et incertitude", 7), ("Recommandations", 7)]
     for title, page in entries:
         assert title in pages[int(page) - 1], title

@@ -29,6 +29,7 @@ from sobria.audit.run import AuditOptions, run_audit, scenario_rules
 from sobria.audit.scenarios import Comparison, ScenarioResult, apply_charter
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
+from sobria.audit.waste_accuracy import data_counts, shares_of
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
 from sobria.impact.spend import spend_check
@@ -86,8 +87,8 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
         raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
     kpis = _kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
-    summary, scenario = _second_pass(scan, persons, catalog, options)
-    waste = _waste_figures(summary)
+    summary, scenario, counts = _second_pass(scan, persons, catalog, options)
+    waste = _waste_figures(summary, shares_of(counts))
     org = store.organisation()
     return AuditResult(
         organisation=str(org["name"]) if org else "", generated_at=now.isoformat(timespec="seconds"),
@@ -202,7 +203,7 @@ def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
 
 
 def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
-                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
+                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int]]:
     """Waste and the charter scenario per person range, summed."""
     rules = scenario_rules(options, catalog)
     target = max((scan.frame([m]).select(pl.len()).collect().item() for m in scan.months), default=0)
@@ -210,10 +211,13 @@ def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
+    counts = (0, 0, 0)          # chat requests compared, with a conversation id, with a thread signal
     for low, high in ranges:
         frame = _slice(scan, low, high)
         flagged = detect_waste(frame, catalog)
         part = waste_summary(frame, flagged)
+        chats, ids, signals = data_counts(frame)
+        counts = (counts[0] + chats, counts[1] + ids, counts[2] + signals)
         base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),
                             ((pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")) / 2).fill_null(0.0)
                             .fill_nan(0.0).sum().alias("g")).row(0)
@@ -223,7 +227,7 @@ def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
         scenario = charter if scenario is None else _add_scenarios(scenario, charter)
     assert summary is not None and scenario is not None
     return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
-                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario
+                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario, counts
 
 
 def _add_totals(a: Totals, b: Totals) -> Totals:
@@ -253,9 +257,11 @@ def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
         heavy_trivial_saving_energy_kwh=a.heavy_trivial_saving_energy_kwh + b.heavy_trivial_saving_energy_kwh)
 
 
-def _waste_figures(summary: WasteSummary) -> WasteFigures:
+def _waste_figures(summary: WasteSummary, shares: tuple[float, float] | None) -> WasteFigures:
     return WasteFigures(
         requests=summary.requests, share_of_requests=summary.share_of_requests,
         gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
         by_reason={k: v for k, v in summary.by_reason.items() if v},
-        heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e)
+        heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
+        conversation_id_share=None if shares is None else shares[0],
+        thread_signal_share=None if shares is None else shares[1])

@@ -120,15 +120,18 @@ def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
     id, the session stands for the conversation (``thread``)."""
     new_group = ((pl.col("session") != pl.col("session").shift(1))
                  | (pl.col("thread") != pl.col("thread").shift(1))).fill_null(True)
-    ordered = (frame.select("row", "session", "thread", "cue")
+    # a retry: the prompt's own wording (cue ``r``), or the thread signal ``revision``, read with the
+    # previous user turn at hand (``events.revision``: the gateway, imports that carry the messages)
+    retry = (pl.col("cue") == "r") | (pl.col("thread_signal") == "revision").fill_null(False)
+    ordered = (frame.select("row", "session", "thread", "cue", retry.alias("retry"))
                .sort(["session", "thread", "row"])
-               .select("row", "cue", new_group.alias("new_group")))
+               .select("row", "cue", "retry", new_group.alias("new_group")))
     position = np.arange(ordered.height)
     group_start = np.maximum.accumulate(np.where(ordered["new_group"].to_numpy(), position, 0))
     cue = ordered["cue"].to_numpy()
     last_anchor = np.maximum.accumulate(np.where(cue != "c", position, -1))   # last non-"continue" so far
     before = np.concatenate([[-1], last_anchor[:-1]])
-    hit = (cue == "r") & (before >= group_start)
+    hit = ordered["retry"].to_numpy() & (cue != "c") & (before >= group_start)
     rows = ordered["row"].to_numpy().astype(np.int64)
     return rows[hit], rows[before[hit]]
 

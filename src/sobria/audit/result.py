@@ -9,6 +9,7 @@ from sobria.audit.adoption import Adoption
 from sobria.audit.kpis import Kpis
 from sobria.audit.scenarios import Comparison, ScenarioResult
 from sobria.audit.totals import Totals
+from sobria.audit.waste_accuracy import Accuracy, expected
 from sobria.privacy.groups import MIN_GROUP
 
 JSON_SCHEMA = "sobria.audit/1"
@@ -24,6 +25,15 @@ class WasteFigures:
     share_of_gwp: float
     by_reason: dict[str, int]
     heavy_trivial_saving_gwp_kgco2e: float
+    # chat requests with a conversation id, with a thread signal (None: not computed, out-of-core audit)
+    conversation_id_share: float | None = None
+    thread_signal_share: float | None = None
+
+    def expected_accuracy(self) -> Accuracy | None:
+        """The chains' precision and recall measured on real conversations, for this data's mode."""
+        if self.conversation_id_share is None or self.thread_signal_share is None:
+            return None
+        return expected((self.conversation_id_share, self.thread_signal_share))
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,8 @@ class AuditResult:
             "reconciliation": None if recon is None else {
                 "spend_eur": recon.spend_eur, "spend_source": k.spend_source, "factor": recon.factor_key,
                 "spend_based_gwp_kgco2e": recon.gwp_kgco2e.as_dict(), "ratio_to_physical": recon.ratio_central},
-            "waste": self.waste.__dict__,
+            "waste": {**self.waste.__dict__, "expected_chain_accuracy": (
+                None if (accuracy := self.waste.expected_accuracy()) is None else accuracy.__dict__)},
             "adoption": {"people": self.adoption.people, "bands": self.adoption.bands, "gini": self.adoption.gini,
                          "top20_share": self.adoption.top20_share,
                          "by_team": [t.__dict__ for t in self.adoption.by_team]},

@@ -14,6 +14,7 @@ from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, compare_periods, rules_from_policy
 from sobria.audit.waste import detect_waste, waste_summary
+from sobria.audit.waste_accuracy import data_shares
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
 from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes
@@ -59,11 +60,14 @@ def _day_of(us: int) -> dt.date:
 
 def waste_figures(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteFigures:
     summary = waste_summary(events, flagged)
+    shares = data_shares(events)
     return WasteFigures(
         requests=summary.requests, share_of_requests=summary.share_of_requests,
         gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
         by_reason={k: v for k, v in summary.by_reason.items() if v},
         heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
+        conversation_id_share=None if shares is None else shares[0],
+        thread_signal_share=None if shares is None else shares[1],
     )
 
 

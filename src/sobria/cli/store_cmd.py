@@ -64,7 +64,7 @@ def import_(
                             reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
                             keep_names=c.settings.keep_names, lang=c.settings.lang,
                             parse=ParseOptions(survey_month=survey_month, max_line_bytes=c.settings.max_line_bytes),
-                            limits=EventLimits.from_settings(c.settings))
+                            limits=EventLimits.from_settings(c.settings), semantic=c.settings.semantic_fingerprint)
     summary = run_with_progress(c, store, secret, options, load_catalog())
     print_summary(c, summary)
 

@@ -21,9 +21,10 @@ import importlib
 import json
 import math
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +103,33 @@ class SemanticModel:
 
     def fingerprints(self, texts: Iterable[str | None]) -> list[str | None]:
         return [None if t is None or not t.strip() else self.fingerprint(t) for t in texts]
+
+
+JOURNAL_TEXT = "semantic_text"   # the prompt text a gateway journal record carries when the setting is on
+
+
+def model_if(enabled: bool) -> SemanticModel | None:
+    """The model when the setting (``Settings.semantic_fingerprint``) is on, else None; a clear
+    user error (the extra to install) when it is on and the extra is missing."""
+    return SemanticModel.load() if enabled else None
+
+
+def fill_from_texts(rows: list[dict[str, Any]], texts: Sequence[str | None], model: SemanticModel | None) -> None:
+    """Set each row's ``semantic_fingerprint`` from its prompt text (``texts``, in row order) when a
+    model is given; the texts are the caller's to drop: nothing of them is kept here."""
+    if model is None:
+        return
+    for row, fp in zip(rows, model.fingerprints(texts), strict=True):
+        if fp is not None and not row.get("semantic_fingerprint"):
+            row["semantic_fingerprint"] = fp
+
+
+def fill_from_journal(records: Sequence[dict[str, Any]], model: SemanticModel | None) -> None:
+    """The gateway's drain, off the request path: each journal record's prompt text
+    (``record["gw"][JOURNAL_TEXT]``, present only when the setting is on) becomes the event's
+    semantic fingerprint and is removed from the record, model or not, before anything is stored."""
+    texts = [r.get("gw", {}).pop(JOURNAL_TEXT, None) for r in records]
+    fill_from_texts([r["event"] for r in records], texts, model)
 
 
 def model_directory() -> Path:

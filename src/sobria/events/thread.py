@@ -31,6 +31,8 @@ from typing import Any
 
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
+from sobria.events.messages import content_text
+from sobria.events.revision import RevisionModel, thread_revision
 
 NEW = "new"
 REVISION = "revision"
@@ -60,18 +62,9 @@ class ThreadSignal:
     signal: str
 
 
-def message_text(content: Any) -> str:
-    """The text of one message's ``content`` (a string, or OpenAI content parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and "text" in p)
-    return ""
-
-
 def thread_of(messages: Sequence[Any]) -> Thread | None:
     """The thread shape of a chat ``messages`` list; None when it has no user turn."""
-    turns = [hashlib.blake2b(message_text(m.get("content")).encode("utf-8", "replace"), digest_size=8).digest()
+    turns = [hashlib.blake2b(content_text(m.get("content")).encode("utf-8", "replace"), digest_size=8).digest()
              for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     if not turns:
         return None
@@ -94,8 +87,25 @@ def _answer_before_last_user(messages: Sequence[Any]) -> bool:
 def last_user_text(messages: Sequence[Any]) -> str | None:
     for message in reversed(messages):
         if isinstance(message, dict) and message.get("role") == "user":
-            return message_text(message.get("content"))
+            return content_text(message.get("content"))
     return None
+
+
+def user_texts(messages: Sequence[Any]) -> list[str]:
+    """The text of each user turn of a ``messages`` list, in order."""
+    return [content_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+
+
+def logged_signal(messages: Sequence[Any], model: RevisionModel) -> ThreadSignal | None:
+    """The turn number and signal of a logged chat request (an import: no previous request at hand,
+    so ``revision`` or ``new`` only): ``revision`` when an answer comes before the last user turn
+    and the revision score (``events.revision``, with the previous user turn) says so; None
+    without a user turn."""
+    thread = thread_of(messages)
+    if thread is None:
+        return None
+    revision = thread.answered and thread_revision(user_texts(messages), model)
+    return ThreadSignal(thread.turn, REVISION if revision else NEW)
 
 
 def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = None,

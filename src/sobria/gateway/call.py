@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sobria.events.fingerprint import fingerprint
+from sobria.events.semantic import JOURNAL_TEXT
 from sobria.gateway.budgets import month_of
 from sobria.gateway.footprint import FIELDS, NOTHING, Footprint
 from sobria.gateway.http import Headers
@@ -153,7 +154,8 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
                "upstream": call.target.config.name if call.target is not None else None,
                "fallbacks": ", ".join(call.fallbacks) or None}
     gw.record(event, {"outcome": outcome, "reservation": call.reservation,
-                      "actual_kgco2e": footprint.gwp_kgco2e})
+                      "actual_kgco2e": footprint.gwp_kgco2e,
+                      **({JOURNAL_TEXT: prompt_text(inbound)} if gw.semantic else {})})
     metrics = gw.metrics
     metrics.inc("sobria_gateway_requests_total", operation=inbound.operation, status=str(status))
     metrics.inc("sobria_gateway_decisions_total", action=decision.action)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sobria.events.schema import EVENT_COLUMNS, IMPACT_COLUMNS
+from sobria.events.semantic import SemanticModel, fill_from_journal
 from sobria.gateway.budgets import Settlement, settle
 from sobria.store.bulk import insert_events, insert_ignore, upsert
 from sobria.store.gateway_tables import checkpoints, requests
@@ -55,6 +56,7 @@ class Drainer:
     generation: str = ""
     stored: int = 0
     skipped: int = 0
+    semantic: SemanticModel | None = None
 
     def load_checkpoint(self) -> None:
         self.generation = self.journal.current_generation()
@@ -73,6 +75,7 @@ class Drainer:
             return 0
         lines = lines[: self.batch_lines]
         records = [r for r in (_parse(line) for line in lines) if r is not None]
+        fill_from_journal(records, self.semantic)   # the journalled text (if any) off, fingerprint on
         if len(lines) == self.batch_lines:
             end = self.offset + sum(len(line) + 1 for line in lines[: self.batch_lines])
         with self.engine.begin() as conn:

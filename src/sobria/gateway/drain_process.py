@@ -35,6 +35,7 @@ class DrainJob:
     batch_lines: int
     interval_s: float
     parent_pid: int
+    semantic: bool = False   # compute the semantic fingerprint from the journalled text (events.semantic)
 
 
 class Cell(Protocol):
@@ -53,6 +54,7 @@ def _wait(stop: Cell, seconds: float) -> bool:
 
 def drain_forever(job: DrainJob, drained: Cell, stored: Cell, stop: Cell) -> None:
     """The child's loop: drain every ``interval_s`` until ``stop``, then once more, and exit."""
+    from sobria.events.semantic import model_if
     from sobria.gateway.drain import Drainer
     from sobria.gateway.journal import JournalReader
     from sobria.store import open_store
@@ -62,7 +64,7 @@ def drain_forever(job: DrainJob, drained: Cell, stored: Cell, stop: Cell) -> Non
     engine = open_store(job.store_url).engine
     reader = JournalReader(Path(job.path), job.name)
     reader.open()
-    drainer = Drainer(engine, reader, job.batch_lines)
+    drainer = Drainer(engine, reader, job.batch_lines, semantic=model_if(job.semantic))
     while True:
         stopping = _wait(stop, job.interval_s)
         if os.getppid() != job.parent_pid:  # the gateway was killed: its successor drains the slot

@@ -20,13 +20,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sobria.events.messages import content_text
 from sobria.events.thread import (
     NEW,
     REVISION,
     Thread,
     ThreadSignal,
     is_revision,
-    message_text,
     relation_to,
     thread_of,
 )
@@ -88,7 +88,7 @@ class ResponseLinks:
         relation = relation_to(thread, before) if before is not None else None
         if relation is None:
             last_user: dict[str, Any] = next((m for m in reversed(messages) if m.get("role") == "user"), {})
-            revision = thread.answered and is_revision(message_text(last_user.get("content")))
+            revision = thread.answered and is_revision(content_text(last_user.get("content")))
             relation = REVISION if revision else NEW
         inbound.thread_signal = ThreadSignal(thread.turn, relation)
         return Placed(conversation, thread)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from sobria.catalog import load_catalog
 from sobria.errors import Location, UserInputError
+from sobria.events.semantic import model_directory
 from sobria.events.thread import ThreadMemory
 from sobria.gateway.config import GatewayConfig
 from sobria.gateway.drain_process import DrainJob, DrainProcess
@@ -77,6 +78,7 @@ class Gateway:
     budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     keep_names: bool = False
+    semantic: bool = False    # journal the prompt text for the drain's semantic fingerprint (setting)
     secret: bytes | None = field(default=None, repr=False)
     id_prefix: str = field(default_factory=lambda: secrets.token_hex(10))
     id_counter: Iterator[int] = field(default_factory=itertools.count)
@@ -120,6 +122,8 @@ def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
                                                              "tools": ", ".join(t.id for t in policy.tools)},
                              Location(field="tool"))
     names = load_client_names(Path(config.client_names)) if config.client_names else ()
+    if settings.semantic_fingerprint:
+        model_directory()   # the 'semantic' extra missing: a user error now, not in the drain process
     url = config.store or settings.db
     store = open_store(url)
     store.migrate()
@@ -134,7 +138,8 @@ def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
         footprints=FootprintCalculator(Estimator(catalog, options)), t=Translator.for_lang(config.lang),
         engine=store.engine, keys=keys, journal=journal,
         drain=DrainProcess.create(DrainJob(url, str(journal.path), journal.name, config.drain_batch,
-                                           config.drain_interval_s, os.getpid())),
+                                           config.drain_interval_s, os.getpid(), settings.semantic_fingerprint)),
         upstreams=UpstreamPool.from_config(config.upstreams), keep_names=settings.keep_names,
+        semantic=settings.semantic_fingerprint,
         secret=read_secret(secret_path) if secret_path.exists() else None,
     )

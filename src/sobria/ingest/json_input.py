@@ -7,41 +7,14 @@ are decoding errors; a JSON Lines record is bounded in length; a bad line is a r
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from sobria.errors import Location, UserInputError
+from sobria.events.messages import decode_json
 from sobria.ingest.line_bound import MAX_LINE_BYTES
 from sobria.ingest.parsed import RowError
 from sobria.ingest.reading import Record, read_text
-
-
-def decode_json(text: str) -> Any:
-    """``json.loads`` for untrusted text: nesting past Python's stack, ``NaN``/``Infinity``, numbers
-    that overflow a float (``1e999``) and integers of thousands of digits are decoding errors."""
-    try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int)
-    except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
-
-
-def _finite_float(raw: str) -> float:
-    value = float(raw)
-    if not math.isfinite(value):
-        raise json.JSONDecodeError(f"{raw[:20]} is not a finite number", raw, 0)
-    return value
-
-
-def _bounded_int(raw: str) -> int | float:
-    """An integer; one too long for Int64 stays a (finite) float, so it is reported as too large."""
-    if len(raw.lstrip("-")) <= 19:
-        return int(raw)
-    return _finite_float(raw)
 
 
 def parse_json(text: str, name: str) -> Any:

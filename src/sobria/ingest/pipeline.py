@@ -20,6 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -28,6 +29,7 @@ from sobria.csvfile import check_writable, write_csv
 from sobria.errors import Location, UserInputError
 from sobria.events.fingerprint import fingerprint
 from sobria.events.schema import EVENT_COLUMNS, conform
+from sobria.events.semantic import SemanticModel, fill_from_texts, model_if
 from sobria.i18n import Translator
 from sobria.impact import Estimator, estimate_frame
 from sobria.ingest.limits import EventLimits
@@ -57,6 +59,7 @@ class ImportOptions:
     reject_file: Path | None = None
     keep_text: bool = False
     keep_names: bool = False
+    semantic: bool = False               # the optional semantic fingerprint (Settings.semantic_fingerprint)
     parse: ParseOptions = field(default_factory=ParseOptions)
     lang: str = "fr"                     # language of the reasons in the reject file
     limits: EventLimits = field(default_factory=EventLimits)
@@ -102,7 +105,7 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     people = read_people(options.people_file) if options.people_file else {}
     steps = _Steps(catalog, secret, options, people, store.teams() | {p.team for p in people.values()},
                    hashlib.sha256(f"{options.kind}:{started}:{options.files}".encode()).hexdigest()[:16],
-                   options.now or datetime.fromtimestamp(started / 1e6, UTC))
+                   options.now or datetime.fromtimestamp(started / 1e6, UTC), model_if(options.semantic))
     parse = chunk_parser_for(options.kind)
     files = [(path, parse(path, options.parse, CHUNK_ROWS)) for path in options.files]
     rows = sum(parsed.rows for _, parsed in files)
@@ -148,6 +151,7 @@ class _Steps:
     known_teams: set[str]
     batch_id: str
     now: datetime
+    semantic: SemanticModel | None = None
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -171,7 +175,8 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
             if tally.has_errors and not steps.options.skip_invalid:
                 yield pl.DataFrame()  # nothing to write; lets a consumer that stopped end this thread
                 continue
-            valid = _privacy(valid, steps.secret, steps.options.keep_text, steps.names)
+            valid = _privacy(_with_semantic(valid, steps.semantic), steps.secret, steps.options.keep_text,
+                             steps.names)
             tally.count_valid(valid)
             chunk = _impacts(steps.catalog, valid)
             tally.count_impacts(chunk)
@@ -224,6 +229,17 @@ def _with_ids(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
                                         separator="\x1f")).to_series().to_list()
     digests = pl.Series([f"h_{hashlib.sha256(s.encode()).hexdigest()[:32]}" for s in joined], dtype=pl.Utf8)
     return frame.with_columns(pl.coalesce(pl.col("event_id"), digests).alias("event_id"))
+
+
+def _with_semantic(frame: pl.DataFrame, model: SemanticModel | None) -> pl.DataFrame:
+    """The semantic fingerprint of each prompt text, when the setting is on (before the text is dropped)."""
+    if model is None or frame.height == 0:
+        return frame
+    rows: list[dict[str, Any]] = [{} for _ in range(frame.height)]
+    fill_from_texts(rows, frame["prompt_text"].to_list(), model)
+    computed = pl.Series([r.get("semantic_fingerprint") for r in rows], dtype=pl.Utf8)
+    old = pl.col("semantic_fingerprint") if "semantic_fingerprint" in frame.columns else pl.lit(None, pl.Utf8)
+    return frame.with_columns(pl.coalesce(old, computed).alias("semantic_fingerprint"))
 
 
 def _privacy(frame: pl.DataFrame, secret: bytes, keep_text: bool, names: dict[str, str]) -> pl.DataFrame:

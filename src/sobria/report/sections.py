@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from sobria.audit.adoption import BANDS
-from sobria.audit.result import AuditResult
+from sobria.audit.result import AuditResult, WasteFigures
+from sobria.audit.waste_accuracy import measured
 from sobria.i18n import Translator
 from sobria.privacy.groups import group_label
 from sobria.ranges import Range
@@ -36,6 +37,22 @@ def quality(result: AuditResult, t: Translator, lang: str) -> Section:
     ))
 
 
+def chain_accuracy(w: WasteFigures, t: Translator, lang: str) -> str:
+    """What the reformulation chains are worth on this data: the precision and recall measured on
+    real conversations for its mode (with or without conversation ids, thread signals), or for both
+    modes without signals when the data's mode is not known."""
+    accuracy = w.expected_accuracy()
+    if accuracy is None:
+        rows = measured()
+        with_ids, without = rows["with_ids_fingerprint_only"], rows["without_ids_fingerprint_only"]
+        return t("report.waste.accuracy_unknown", p1=fmt.percent(with_ids.precision, lang),
+                 r1=fmt.percent(with_ids.recall, lang), p2=fmt.percent(without.precision, lang),
+                 r2=fmt.percent(without.recall, lang))
+    return t("report.waste.accuracy", precision=fmt.percent(accuracy.precision, lang),
+             recall=fmt.percent(accuracy.recall, lang), mode=t(f"report.waste.mode.{accuracy.mode}"),
+             ids=fmt.percent(w.conversation_id_share or 0.0, lang))
+
+
 def waste(result: AuditResult, t: Translator, lang: str) -> Section:
     w = result.waste
     reasons = sorted(w.by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -47,7 +64,7 @@ def waste(result: AuditResult, t: Translator, lang: str) -> Section:
     paragraphs = [t("report.waste.summary", requests=fmt.integer(w.requests, lang),
                     share=fmt.percent(w.share_of_requests, lang),
                     carbon=kg(Range.point(w.gwp_kgco2e_central), lang), carbon_share=fmt.percent(w.share_of_gwp, lang)),
-                  t("report.waste.definition")]
+                  t("report.waste.definition"), chain_accuracy(w, t, lang)]
     if w.heavy_trivial_saving_gwp_kgco2e > 0:
         paragraphs.append(t("report.waste.heavy_trivial", carbon=kg(Range.point(w.heavy_trivial_saving_gwp_kgco2e),
                                                                     lang)))

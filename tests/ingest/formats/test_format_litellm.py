@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.ingest.formats.litellm import operation_of, parse, thread_turn
+from sobria.events.revision import default_model
+from sobria.ingest.formats.litellm import operation_of, parse, thread_signal
 from tests.ingest.formats.helpers import DATA, OPTIONS, errors, rows, user_error, write
 
 GOLDEN = [
@@ -93,6 +94,7 @@ def test_a_conversation_gives_each_request_its_own_prompt_not_the_history(tmp_pa
     assert parsed.frame["prompt_text"].to_list() == ["Quel est le délai légal de préavis ?", "Et pour un CDD ?",
                                                      "Merci !"]
     assert parsed.frame["thread_turn"].to_list() == [1, 2, 3]     # a turn sent again would repeat its number
+    assert parsed.frame["thread_signal"].to_list() == ["new", "new", "new"]
 
 
 @pytest.mark.parametrize(("messages", "turn"), [
@@ -100,7 +102,21 @@ def test_a_conversation_gives_each_request_its_own_prompt_not_the_history(tmp_pa
     ('[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "a"}]', 2),
 ])
 def test_thread_turn_of_logged_messages(messages: str, turn: int | None) -> None:
-    assert thread_turn(messages) == turn
+    signal = thread_signal(messages, default_model())
+    assert (None if signal is None else signal.turn) == turn
+
+
+def test_a_logged_revision_of_the_previous_answer_is_a_thread_signal() -> None:
+    """The revision score reads the previous user turn of the logged thread (events.revision)."""
+    letter = [{"role": "user", "content": "Write a cover letter for a data analyst job at Airbus"},
+              {"role": "assistant", "content": "Dear hiring manager..."}]
+    model = default_model()
+    revised = thread_signal(json.dumps([*letter, {"role": "user", "content": "make it shorter and more formal"}]),
+                            model)
+    other = thread_signal(json.dumps([*letter, {"role": "user", "content": "What is the capital of Peru?"}]), model)
+    unanswered = thread_signal(json.dumps([letter[0], {"role": "user", "content": "make it shorter"}]), model)
+    assert [(s.turn, s.signal) for s in (revised, other, unanswered) if s] == [
+        (2, "revision"), (2, "new"), (2, "new")]
 
 
 def test_missing_column(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from sobria.errors import UserInputError
+from sobria.events.messages import message_text
 from sobria.ingest.json_input import json_documents, load_json
-from sobria.ingest.messages import message_text
 from sobria.ingest.reading import TableReader, read_csv_table, read_text, stable_id
 from sobria.ingest.timestamps import parse_timestamp
 from tests.ingest.formats.helpers import errors, user_error, write

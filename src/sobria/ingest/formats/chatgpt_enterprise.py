@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from sobria.ingest.json_input import decode_json
+from sobria.events.messages import decode_json
 from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions
 from sobria.ingest.reading import TableReader, read_csv_table, stable_id
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import polars as pl
 
-from sobria.events.thread import thread_of
+from sobria.events.messages import decode_json, message_text
+from sobria.events.revision import RevisionModel, default_model
+from sobria.events.thread import ThreadSignal, logged_signal
 from sobria.ingest.json_input import json_records
-from sobria.ingest.messages import message_text
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
 from sobria.ingest.reading import TableReader, read_csv_table, read_text, starts_like_json, table_from_records
 
@@ -59,6 +60,8 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
     person = reader.text("user").fill_null(reader.text("end_user")).fill_null(reader.text("api_key"))
     messages = reader.text("messages").to_list()
     prompts = [None if raw is None else message_text(raw) for raw in messages]
+    revisions = default_model()
+    signals = [thread_signal(raw, revisions) for raw in messages]
     return reader.result({
         "event_id": reader.text("request_id", required=True), "ts": start, "person": person,
         "tool": options.tool or KIND, "provider": reader.text("custom_llm_provider"),
@@ -68,24 +71,25 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "images": pl.select(pl.when(operation == "image").then(1).otherwise(None)).to_series(),
         "latency_ms": (end - start).dt.total_microseconds() / 1000.0,
         "conversation_id": reader.text("session_id"),
-        "thread_turn": pl.Series([thread_turn(raw) for raw in messages], dtype=pl.Int64()),
+        "thread_turn": pl.Series([None if s is None else s.turn for s in signals], dtype=pl.Int64()),
+        "thread_signal": pl.Series([None if s is None else s.signal for s in signals], dtype=pl.Utf8()),
         "prompt_text": pl.Series(prompts, dtype=pl.Utf8()),
         "source": f"{KIND}:{path.name}", "tier": "measured", "request_count": 1,
         "_cost_usd": reader.number("spend"), "_cache_hit": reader.boolean("cache_hit"),
     })
 
 
-def thread_turn(raw: str | None) -> int | None:
-    """The user turns a logged chat request carried (``events.thread``), from its ``messages`` JSON:
-    with the session id, the audit sees a turn sent again (a regeneration or an edit)."""
+def thread_signal(raw: str | None, model: RevisionModel) -> ThreadSignal | None:
+    """The user turns a logged chat request carried and its signal (``events.thread.logged_signal``:
+    ``revision`` or ``new``), from its ``messages`` JSON: with the session id, the audit also sees a
+    turn sent again (a regeneration or an edit)."""
     if raw is None or not raw.lstrip().startswith("["):
         return None
     try:
-        value = json.loads(raw)
+        value = decode_json(raw)
     except json.JSONDecodeError:
         return None
-    thread = thread_of(value) if isinstance(value, list) else None
-    return None if thread is None else thread.turn
+    return logged_signal(value, model) if isinstance(value, list) else None
 
 
 def operation_of(call_type: str | None) -> str | None:

@@ -26,8 +26,8 @@ from typing import Any
 import polars as pl
 
 from sobria.errors import Location, UserInputError
+from sobria.events.messages import message_text
 from sobria.ingest.json_input import json_documents
-from sobria.ingest.messages import message_text
 from sobria.ingest.parsed import Parsed, ParseOptions
 from sobria.ingest.reading import Record, TableReader, as_dict, as_list, table_from_records
 

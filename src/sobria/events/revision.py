@@ -1,0 +1,128 @@
+"""Does a user turn revise the previous one? A small learned score over text-free pair features.
+
+Where the previous user turn of the thread is at hand — the gateway (a chat request carries its
+thread), an import whose records carry the messages (LiteLLM spend logs) — the pair (previous user
+turn, this turn) is read once, reduced to a dozen numbers (``pair_features``: shared content
+words, lengths, the intent cue, wording that refers to the previous answer, edits, corrections,
+a new question…), scored by a logistic regression whose coefficients ship as data
+(``data/revision_model.json``, trained by ``benchmarks/train_revision.py`` on the development
+samples only) and kept as one word: the thread signal ``revision`` or ``new``. Neither text nor
+features are stored. docs/waste.md, "Revision score", gives the features, the training and the
+evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_text, stem
+from sobria.events.intent import REQUEST, cue_and_flags
+
+FEATURES = (
+    "cue_retry", "cue_continue", "log_words", "log_length_ratio", "contained", "jaccard", "refers_back",
+    "edit_lead", "correction", "question", "request", "previous_request", "new_salient", "pasted", "refilled",
+    "previous_revision",
+)
+MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
+_WORD = re.compile(r"\w+")
+_REFERS = re.compile(
+    r"\b(it|this|that|them|these|those|above|previous|your|you|last|same|ca|cela|ceci|le texte|ta reponse|"
+    r"ton texte|precedent\w*)\b")
+_EDIT = re.compile(
+    r"^(?:(?:ok(?:ay)?|yes|oui|now|so|but|mais|and|et|please|can you|could you|peux-tu|pourrais-tu|great|thanks)"
+    r"[,.!]? )*(add|change|update|modify|remove|replace|include|use|make|fix|adjust|don'?t|do not|without|"
+    r"not|no|also|instead|what about|how about|only|keep|put|rewrite|ajoute|change|modifie|enleve|utilise|"
+    r"garde|mets|sans|pas|plus|moins|aussi|except|exclude|avoid|limit|focus)\b")
+_CORRECTION = re.compile(
+    r"\b(wrong|error|mistake|incorrect|doesn'?t|does not|didn'?t|did not|isn'?t|aren'?t|wasn'?t|not working|"
+    r"still|forgot|missing|gone|broken|faux|erreur|marche pas|oublie|manque)\b")
+_QUESTION = re.compile(r"^(what|why|how|who|when|where|which|is|are|do|does|can i|quel\w*|pourquoi|comment|qui)\b")
+_SYMBOL = re.compile(r"[^\w\s]|_")
+_SALIENT = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})|\d+")
+
+
+@dataclass(frozen=True)
+class RevisionModel:
+    """Logistic regression over ``FEATURES``: ``intercept + coefficients · x`` > ``threshold``."""
+
+    intercept: float
+    coefficients: tuple[float, ...]
+    threshold: float
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def default_model() -> RevisionModel:
+    """The shipped coefficients (``sobria/events/data/revision_model.json``): read it once per
+    import or evaluation and pass it on."""
+    raw = json.loads(resources.files("sobria.events").joinpath("data/revision_model.json").read_text("utf-8"))
+    coefficients = tuple(float(raw["coefficients"][name]) for name in FEATURES)
+    return RevisionModel(float(raw["intercept"]), coefficients, float(raw["threshold"]))
+
+
+def _content(norm: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(norm) if w not in STOPWORDS and (len(w) >= 3 or not w.isalpha())}
+
+
+def pair_features(previous: str, text: str, previous_revision: bool = False) -> tuple[float, ...]:
+    """The ``FEATURES`` of ``text`` following ``previous`` (two user turns of one thread);
+    ``previous_revision``: ``previous`` itself revised the request before it (a chain under way)."""
+    folded, folded_prev = _fold(text), _fold(previous)
+    norm, norm_prev = _normalised(folded), _normalised(folded_prev)
+    head = norm[:160]
+    words, words_prev = norm.count(" ") + 1, norm_prev.count(" ") + 1
+    mine, theirs = _content(head if len(norm) > 600 else norm), _content(norm_prev[:600])
+    shared = len(mine & theirs)
+    cue, flags = cue_and_flags(norm, salient=False)
+    prev_flags = cue_and_flags(norm_prev, salient=False)[1]
+    salient_prev = set(_SALIENT.findall(folded_prev[:600]))
+    new_salient = any(s not in salient_prev for s in _SALIENT.findall(folded[:160]))
+    return (
+        float(cue == "r"), float(cue == "c"), math.log1p(words),
+        math.log((1 + words) / (1 + words_prev)),
+        shared / len(mine) if mine else 0.0,
+        shared / len(mine | theirs) if mine | theirs else 0.0,
+        float(_REFERS.search(" ".join(head.split()[:8])) is not None),
+        float(_EDIT.search(head) is not None), float(_CORRECTION.search(head) is not None),
+        float(_QUESTION.search(head) is not None and "?" in head),
+        float(bool(flags & REQUEST)), float(bool(prev_flags & REQUEST)), float(new_salient),
+        float(text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40),   # code or an error pasted
+        float(new_salient and shared >= 2 and shared * 2 >= len(mine)),   # a template filled for another subject
+        float(previous_revision),
+    )
+
+
+def previous_request(user_turns: Sequence[str]) -> int | None:
+    """The index of the user turn the last one follows: the one before it, skipping "continue"
+    turns (a revision redoes what they continued); None for a thread's first turn."""
+    for index in range(len(user_turns) - 2, -1, -1):
+        if cue_and_flags(normalise_text(user_turns[index][:200]), salient=False)[0] != "c":
+            return index
+    return None
+
+
+def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH) -> bool:
+    """Does the last of a thread's user turns revise the request before it (``previous_request``)?
+    Whether that one was itself a revision is decided the same way, ``depth`` turns back at most."""
+    previous = previous_request(user_turns)
+    if previous is None:
+        return False
+    chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1)
+    return is_revision_of(user_turns[previous], user_turns[-1], model, chained)
+
+
+def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> float:
+    return model.probability(pair_features(previous, text, previous_revision))
+
+
+def is_revision_of(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> bool:
+    """Does ``text`` ask again for what ``previous`` asked (a retry, an edit, a correction, a
+    changed constraint), by the model's threshold?"""
+    return model.probability(pair_features(previous, text, previous_revision)) >= model.threshold

@@ -1,0 +1,62 @@
+"""The revision score: text-free pair features, the shipped logistic regression, thread reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from sobria.events.messages import content_text, message_text
+from sobria.events.revision import (
+    FEATURES,
+    RevisionModel,
+    default_model,
+    is_revision_of,
+    pair_features,
+    previous_request,
+    revision_probability,
+    thread_revision,
+)
+
+LETTER = "Write a cover letter for a data analyst job at Airbus"
+MODEL = default_model()
+
+
+def test_pair_features_are_golden() -> None:
+    features = dict(zip(FEATURES, pair_features(LETTER, "make it shorter and more formal"), strict=True))
+    assert features["cue_retry"] == 1.0 and features["edit_lead"] == 1.0 and features["refers_back"] == 1.0
+    assert features["previous_request"] == 1.0 and features["request"] == 1.0
+    assert (features["contained"], features["jaccard"], features["question"], features["pasted"]) == (0, 0, 0, 0)
+    assert features["log_words"] == pytest.approx(1.945910, abs=1e-6)
+    assert features["log_length_ratio"] == pytest.approx(-0.538997, abs=1e-6)
+
+
+def test_shipped_model_scores_a_retry_high_and_a_new_question_low() -> None:
+    assert revision_probability(LETTER, "make it shorter and more formal", MODEL) == pytest.approx(0.9211, abs=1e-4)
+    assert revision_probability(LETTER, "What is the capital of Peru?", MODEL) == pytest.approx(0.0182, abs=1e-4)
+    assert is_revision_of(LETTER, "make it shorter and more formal", MODEL)
+    assert not is_revision_of(LETTER, "What is the capital of Peru?", MODEL)
+    assert MODEL.threshold == 0.45 and len(MODEL.coefficients) == len(FEATURES)
+
+
+def test_a_chain_under_way_raises_the_score() -> None:
+    itinerary = "Write an itinerary for 5 days in Lisbon"
+    alone = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL)
+    chained = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL, previous_revision=True)
+    assert (round(alone, 4), round(chained, 4)) == (0.1569, 0.5555)
+
+
+def test_a_thread_is_read_from_the_request_before_skipping_continue_turns() -> None:
+    assert previous_request(["Write a poem about the sea", "continue", "shorter"]) == 0
+    assert previous_request(["Write a poem about the sea"]) is None
+    assert thread_revision(["Write a poem about the sea", "continue", "make it shorter"], MODEL)
+    assert not thread_revision(["Write a poem about the sea"], MODEL)
+    never = RevisionModel(-100.0, tuple(0.0 for _ in FEATURES), 0.5)
+    assert not thread_revision(["Write a poem about the sea", "make it shorter"], never)
+
+
+def test_message_content_is_read_one_way() -> None:
+    parts = [{"type": "text", "text": " Bonjour "}, {"type": "image_url", "image_url": {}}, {"content": "Résume"}]
+    assert content_text(parts) == "Bonjour\nRésume"
+    assert content_text(None) == "" and content_text("  texte ") == "texte"
+    # a user's own JSON stays text (only a whole value logged as JSON is decoded)
+    assert message_text([{"role": "user", "content": '{"a": 1}'}]) == '{"a": 1}'
+    assert message_text('[{"role": "user", "content": "Plus court"}]') == "Plus court"
