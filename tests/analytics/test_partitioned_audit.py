@@ -4,9 +4,6 @@ on the demo company."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,17 +30,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Partition
     path = tmp_path_factory.mktemp("gen") / "sobria.db"
     store = stored(path, generate_events(30_000, load_catalog(), months=4))
     return path, partitioned(store, path)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PartitionSet]:
-    folder = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")}
-    out = subprocess.run([sys.executable, "-m", "sobria", "demo"], cwd=folder, env=env, capture_output=True,
-                         text=True, check=False, timeout=300)
-    assert out.returncode == 0, out.stderr
-    path = folder / "sobria.db"
-    return path, partitioned(open_store(f"sqlite:///{path}"), path)
 
 
 OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
@@ -36,14 +37,26 @@ from sobria.privacy.groups import display_groups, roster_sizes, shown_teams
 from sobria.ranges import Range
 from sobria.store import Store
 
+if TYPE_CHECKING:
+    from sobria.analytics.clickhouse import ClickHouseEvents
+
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
 
 
+class Reader(Protocol):
+    """The period's events, read by the audit: the aggregations of the first pass, the size of
+    the largest month and one person range's events (the month partitions or ClickHouse)."""
+
+    def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
+    def largest_month(self) -> int: ...
+    def slice(self, low: str | None, high: str | None) -> pl.DataFrame: ...
+
+
 @dataclass(frozen=True)
 class Scan:
-    """What to read: the months overlapping the period, its bounds, the team filter."""
+    """What to read from the month partitions: the months overlapping the period, its bounds, the team."""
 
     partitions: PartitionSet
     months: list[str]
@@ -56,6 +69,19 @@ class Scan:
             (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
         return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
 
+    def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        return _first_pass(self, split)
+
+    def largest_month(self) -> int:
+        return max((int(self.frame([m]).select(pl.len()).collect().item()) for m in self.months), default=0)
+
+    def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
+        """The events of the people in [low, high) (and, for the first range, those without a person)."""
+        person = pl.col("person")
+        within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
+        chosen = within | person.is_null() if low is None else within
+        return self.frame(self.months).filter(chosen).collect().sort(ORDER)
+
 
 def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
     """The audit, out of core when the store has partitions holding all its events (same count:
@@ -66,20 +92,19 @@ def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.d
     return run_audit(store, catalog, options, now)
 
 
-def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catalog, options: AuditOptions,
-                          now: dt.datetime) -> AuditResult | None:
-    """:func:`run_audit` over the partitions; None when they hold no event."""
+def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEvents, catalog: Catalog,
+                          options: AuditOptions, now: dt.datetime) -> AuditResult | None:
+    """:func:`run_audit` over the month partitions (or ClickHouse's events table); None when they
+    hold no event."""
     months = partitions.months()
     if not months:
         return None
-    low, high = partitions.scan_all(months).select(pl.col("ts_us").min().alias("low"),
-                                                   pl.col("ts_us").max().alias("high")).collect().row(0)
+    low, high = partitions.bounds_us()
     period = resolve_period(options.start, options.end, _day_of(low), _day_of(high))
     if period is None:
         return None
-    scan = Scan(partitions, [m for m in months if _overlaps(m, period)], period.start_us(), period.end_us(),
-                options.team)
-    cube, persons, pairs = _first_pass(scan, options.split)
+    scan = _reader(partitions, [m for m in months if _overlaps(m, period)], period, options.team)
+    cube, persons, pairs = scan.first_pass(options.split)
     people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
     sizes = roster_sizes(people if options.team is None else store.people(), pairs)
     if options.team is not None and sizes.get(options.team, 0) < options.min_group:
@@ -98,6 +123,12 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
                           policy_formalised=options.policy_file is not None,
                           reduction_potential_share=scenario.gwp_reduction_share),
         reference=f"ecologits {catalog.reference_version}", min_group=options.min_group)
+
+
+def _reader(source: PartitionSet | ClickHouseEvents, months: list[str], period: Period, team: str | None) -> Reader:
+    if isinstance(source, PartitionSet):
+        return Scan(source, months, period.start_us(), period.end_us(), team)
+    return source.reader(period.start_us(), period.end_us(), team)
 
 
 def _day_of(us: int) -> dt.date:
@@ -194,24 +225,16 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
     return list(zip(bounds, [*bounds[1:], None], strict=True))
 
 
-def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
-    """The events of the people in [low, high) (and, for the first range, those without a person)."""
-    person = pl.col("person")
-    within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
-    return scan.frame(scan.months).filter(within | person.is_null() if low is None else within).collect().sort(ORDER)
-
-
-def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
+def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
                  options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
     """Waste and the charter scenario per person range, summed."""
     rules = scenario_rules(options, catalog)
-    target = max((scan.frame([m]).select(pl.len()).collect().item() for m in scan.months), default=0)
-    ranges = person_ranges(persons, max(int(target), 1)) if persons.height else [(None, None)]
+    ranges = person_ranges(persons, max(scan.largest_month(), 1)) if persons.height else [(None, None)]
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
     for low, high in ranges:
-        frame = _slice(scan, low, high)
+        frame = scan.slice(low, high)
         flagged = detect_waste(frame, catalog)
         part = waste_summary(frame, flagged)
         base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),

@@ -53,6 +53,15 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
+def event_dtypes() -> dict[str, pl.DataType]:
+    """The partition's columns (the store's) and their dtypes, ``ts`` aside."""
+    from sobria.events.schema import schema
+
+    dtypes = {("ts_us" if name == "ts" else name): (pl.Int64() if name == "ts" else dtype)
+              for name, dtype in schema(with_impacts=True).items()}
+    return {name: dtypes.get(name, pl.Utf8()) for name in event_column_names()}
+
+
 def store_shaped(frame: pl.DataFrame) -> pl.DataFrame:
     """The store's columns in its order, then ``ts`` (UTC) from ``ts_us``: what ``read_events`` gives."""
     return frame.select(event_column_names()).with_columns(
@@ -92,6 +101,11 @@ class PartitionSet:
         months = self.months()
         return int(self.scan_all(months).select(pl.len()).collect().item()) if months else 0
 
+    def bounds_us(self) -> tuple[int, int]:
+        """The first and last event's ``ts_us`` (row-group statistics)."""
+        low, high = self.scan_all().select(pl.col("ts_us").min(), pl.col("ts_us").max().alias("high")).collect().row(0)
+        return int(low), int(high)
+
     def scan_all(self, months: Iterable[str] | None = None) -> pl.LazyFrame:
         chosen = self.months() if months is None else [m for m in months if self.path(m).exists()]
         return pl.scan_parquet([self.path(m) for m in chosen])
@@ -101,10 +115,14 @@ class PartitionSet:
         month touched, how many events were new."""
         if frame.height == 0:
             return {}
-        keyed = store_shaped(frame).with_columns(pl.col("ts").dt.strftime("%Y-%m").alias("_month"))
+        shaped = store_shaped(frame)
+        key = _month_number(pl.col("ts"))
         added: dict[str, int] = {}
-        for (month,), part in keyed.partition_by("_month", as_dict=True, maintain_order=True).items():
-            added[str(month)] = self._merge(str(month), part.drop("_month"))
+        numbers = shaped.select(key.unique().sort()).to_series().to_list()
+        for number in numbers:
+            month = f"{number // 100:04d}-{number % 100:02d}"
+            part = shaped if len(numbers) == 1 else shaped.filter(key == number)
+            added[month] = self._merge(month, part)
         return added
 
     def replace(self, month: str, frame: pl.DataFrame) -> None:
@@ -132,7 +150,7 @@ class PartitionSet:
         else:
             fresh = merged = new
         if fresh.height:
-            self._store(month, merged.sort(ORDER))
+            self._store(month, merged if _is_ordered(merged) else merged.sort(ORDER))
         return fresh.height
 
     def _store(self, month: str, frame: pl.DataFrame) -> None:
@@ -140,7 +158,7 @@ class PartitionSet:
         self._atomic_write(self.path(month), frame)
         lazy = frame.lazy()
         self._atomic_write(rollup_path(self.root, DAILY, month), rollups.daily(lazy).collect())
-        self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy).collect())
+        self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy, month).collect())
 
     @staticmethod
     def _atomic_write(target: Path, frame: pl.DataFrame) -> None:
@@ -148,8 +166,21 @@ class PartitionSet:
         handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
         os.close(handle)
         try:
-            frame.write_parquet(tmp, compression="snappy", statistics=True, row_group_size=128_000)
+            frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=128_000)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _month_number(ts: pl.Expr) -> pl.Expr:
+    """YYYYMM as an integer (cheaper than formatting a string per event)."""
+    return ts.dt.year().cast(pl.Int32) * 100 + ts.dt.month().cast(pl.Int32)
+
+
+def _is_ordered(frame: pl.DataFrame) -> bool:
+    """Already sorted by (``ts_us``, ``event_id``), as most exports and every partition are: no sort needed."""
+    ts, ids = pl.col("ts_us"), pl.col("event_id")
+    previous_ts, previous_id = ts.shift(1), ids.shift(1)
+    ordered = (ts > previous_ts) | ((ts == previous_ts) & (ids > previous_id))
+    return bool(frame.select(ordered.fill_null(True).all()).item())

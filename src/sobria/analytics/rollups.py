@@ -35,9 +35,10 @@ def daily(events: pl.LazyFrame) -> pl.LazyFrame:
                                                                                               nulls_last=True)
 
 
-def people(events: pl.LazyFrame) -> pl.LazyFrame:
-    """Distinct people per month: per cell (``scope`` "cell"), per team ("team"), in all ("all")."""
-    month = pl.col("ts").dt.strftime("%Y-%m").alias("month")
+def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
+    """Distinct people per month: per cell (``scope`` "cell"), per team ("team"), in all ("all");
+    ``month_key`` (``YYYY-MM``) when every event is of that month (no date formatting per event)."""
+    month = (pl.col("ts").dt.strftime("%Y-%m") if month_key is None else pl.lit(month_key)).alias("month")
     count = pl.col("person").drop_nulls().n_unique().alias("people")
 
     def scoped(keys: tuple[str, ...], scope: str) -> pl.LazyFrame:
