@@ -83,9 +83,19 @@ class Scan:
         return self.frame(self.months).filter(chosen).collect().sort(ORDER)
 
 
-def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
-    """The audit, out of core when the store has partitions holding all its events (same count:
-    events written by another path since the last import make the partitions stale), else in memory."""
+def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime,
+                analytics_url: str | None = None) -> AuditResult | None:
+    """The audit: on ClickHouse when ``analytics_url`` names it (``SOBRIA_ANALYTICS``); out of
+    core when the store has partitions holding all its events (same count: events written by
+    another path since make them stale); else in memory."""
+    if analytics_url:
+        from sobria.analytics.clickhouse import ClickHouseEvents, connect
+
+        connection = connect(analytics_url)
+        try:
+            return run_partitioned_audit(store, ClickHouseEvents(connection), catalog, options, now)
+        finally:
+            connection.close()
     partitions = PartitionSet.beside(store)
     if partitions is not None and partitions.months() and partitions.count() == store.count_events():
         return run_partitioned_audit(store, partitions, catalog, options, now)

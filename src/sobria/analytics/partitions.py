@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from sqlalchemy.engine import URL
 
 from sobria.analytics import rollups
 from sobria.analytics.rollups import DAILY, PEOPLE, rollup_path
@@ -53,6 +54,13 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL (None: another database, or in memory)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
 def event_dtypes() -> dict[str, pl.DataType]:
     """The partition's columns (the store's) and their dtypes, ``ts`` aside."""
     from sobria.events.schema import schema
@@ -75,11 +83,9 @@ class PartitionSet:
     @staticmethod
     def beside(store: Store) -> PartitionSet | None:
         """The partitions of a SQLite store when their folder exists (created by ``enable``)."""
-        url = store.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return None
-        root = Path(str(url.database) + SUFFIX)
-        return PartitionSet(root) if root.is_dir() else None
+        file = sqlite_file(store.engine.url)
+        root = None if file is None else Path(str(file) + SUFFIX)
+        return PartitionSet(root) if root is not None and root.is_dir() else None
 
     @staticmethod
     def enable(store_file: Path) -> PartitionSet:
@@ -132,6 +138,16 @@ class PartitionSet:
                 path.unlink(missing_ok=True)
             return
         self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+
+    def drop(self, month: str) -> int:
+        """Retention: the month's raw events deleted, its rollups kept; returns the events dropped."""
+        path = self.path(month)
+        if not path.exists():
+            return 0
+        count = int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        path.unlink()
+        path.parent.rmdir()
+        return count
 
     def refresh(self, store: Store, months: Iterable[str]) -> None:
         """Rewrite ``months`` from the store (which stays the reference)."""
