@@ -120,7 +120,7 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEve
     if options.team is not None and sizes.get(options.team, 0) < options.min_group:
         raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
-    kpis = _kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
+    kpis = kpis_from_cube(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
     summary, scenario = _second_pass(scan, persons, catalog, options)
     waste = _waste_figures(summary)
     org = store.organisation()
@@ -188,7 +188,9 @@ def _breakdown(cube: pl.DataFrame, key: str) -> list[tuple[str, Totals]]:
     return [(str(row[key]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]
 
 
-def _kpis(cube: pl.DataFrame, groups: Mapping[str | None, str | None], catalog: Catalog, period: Period) -> Kpis:
+def kpis_from_cube(cube: pl.DataFrame, groups: Mapping[str | None, str | None], catalog: Catalog,
+                   period: Period) -> Kpis:
+    """The audit's KPIs from cells of sums (keys: team, tool, model, month, tier, impact_status)."""
     total = _sum(cube)
     price = catalog.constant("electricity_price_eur_per_kwh")
     spend, source = (total.reported_cost_eur, "reported") if total.reported_cost_eur > 0 else (

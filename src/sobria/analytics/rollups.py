@@ -23,6 +23,7 @@ from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.privacy.groups import MIN_GROUP
 
 KEYS = ("team", "tool", "model", "tier")
+STATUS = "impact_status"       # a key of the daily cells too (the audit's counts per estimation status)
 DAILY, PEOPLE = "daily", "people"
 
 
@@ -31,8 +32,8 @@ def rollup_path(root: Path, kind: str, month: str) -> Path:
 
 
 def daily(events: pl.LazyFrame) -> pl.LazyFrame:
-    return events.group_by(pl.col("ts").dt.date().alias("day"), *KEYS).agg(sum_exprs()).sort("day", *KEYS,
-                                                                                              nulls_last=True)
+    return events.group_by(pl.col("ts").dt.date().alias("day"), *KEYS, STATUS).agg(sum_exprs()).sort(
+        "day", *KEYS, STATUS, nulls_last=True)
 
 
 def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
@@ -53,9 +54,16 @@ def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
 def read_daily(root: Path, start: dt.date, end: dt.date) -> pl.DataFrame:
     """Daily cells of [start, end) (dates), from the rollups only."""
     files = sorted((root / "rollups" / DAILY).glob("month=*.parquet"))
-    if not files:
+    chosen = [f for f in files if _month_overlaps(f.stem.removeprefix("month="), start, end)]
+    if not chosen:
         return pl.DataFrame()
-    return pl.scan_parquet(files).filter((pl.col("day") >= start) & (pl.col("day") < end)).collect()
+    return pl.scan_parquet(chosen).filter((pl.col("day") >= start) & (pl.col("day") < end)).collect()
+
+
+def _month_overlaps(month: str, start: dt.date, end: dt.date) -> bool:
+    year, mon = (int(x) for x in month.split("-"))
+    first = dt.date(year, mon, 1)
+    return first < end and dt.date(year + mon // 12, mon % 12 + 1, 1) > start
 
 
 def totals_by_month(root: Path, start: dt.date, end: dt.date) -> list[tuple[str, Totals]]:
@@ -63,7 +71,7 @@ def totals_by_month(root: Path, start: dt.date, end: dt.date) -> list[tuple[str,
     cells = read_daily(root, start, end)
     if cells.height == 0:
         return []
-    sums = [c for c in cells.columns if c not in ("day", *KEYS)]
+    sums = [c for c in cells.columns if c not in ("day", *KEYS, STATUS)]
     grouped = cells.group_by(pl.col("day").dt.strftime("%Y-%m").alias("month")).agg(
         pl.col(c).sum() for c in sums).sort("month")
     return [(str(row["month"]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]

@@ -59,3 +59,36 @@ def _day(text: str | None) -> dt.date:
     from sobria.audit.period import parse_day
 
     return parse_day(text, "--today") or dt.datetime.now(dt.UTC).date()
+
+
+@app.command("overview")
+def overview(ctx: typer.Context,
+             year: Annotated[int, typer.Option("--year", help="l'année (AAAA)")],
+             as_json: Annotated[bool, typer.Option("--json", help="sortie JSON (les indicateurs de l'audit)")]
+             = False) -> None:
+    """L'empreinte d'une année lue dans les agrégats seuls (aucun événement relu)."""
+    import json
+
+    from sobria.analytics.overview import kpis_json, overview_kpis, year_period
+    from sobria.catalog import load_catalog
+    from sobria.cli.render import quantity
+    from sobria.report.format import integer
+
+    c = cli_context(ctx)
+    if not 2000 <= year <= 2100:
+        raise UserInputError("analytics.bad_year", {"value": year}, Location(parameter="--year"))
+    store = open_store(c.settings.db)
+    store.migrate()
+    partitions = PartitionSet.beside(store)
+    if partitions is None:
+        raise UserInputError("analytics.no_partitions", {}, Location(parameter="SOBRIA_DB"))
+    kpis = overview_kpis(partitions.root, store.people(), year_period(year), load_catalog(), c.settings.min_group)
+    if as_json:
+        typer.echo(json.dumps(kpis_json(kpis), ensure_ascii=False, indent=2))
+        return
+    lang = c.settings.lang
+    console = plain_console()
+    console.print(c.t("analytics.overview", year=year, requests=integer(kpis.totals.requests, lang),
+                      gwp=quantity(kpis.totals.gwp_kgco2e, "kgco2e", lang)))
+    for month, totals in kpis.by_month:
+        console.print(f"  {month}  {integer(totals.requests, lang)}  {quantity(totals.gwp_kgco2e, 'kgco2e', lang)}")
