@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
-from sobria.analytics.partitions import ORDER, PartitionSet, month_bounds_us
+from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
 from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
@@ -80,7 +80,8 @@ class Scan:
         person = pl.col("person")
         within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
         chosen = within | person.is_null() if low is None else within
-        return self.frame(self.months).filter(chosen).collect().sort(ORDER)
+        frame = self.frame(self.months).filter(chosen).collect()
+        return frame if is_ordered(frame) else frame.sort(ORDER)    # months in order, each sorted: no sort
 
 
 def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime,

@@ -166,7 +166,7 @@ class PartitionSet:
         else:
             fresh = merged = new
         if fresh.height:
-            self._store(month, merged if _is_ordered(merged) else merged.sort(ORDER))
+            self._store(month, merged if is_ordered(merged) else merged.sort(ORDER))
         return fresh.height
 
     def _store(self, month: str, frame: pl.DataFrame) -> None:
@@ -194,7 +194,7 @@ def _month_number(ts: pl.Expr) -> pl.Expr:
     return ts.dt.year().cast(pl.Int32) * 100 + ts.dt.month().cast(pl.Int32)
 
 
-def _is_ordered(frame: pl.DataFrame) -> bool:
+def is_ordered(frame: pl.DataFrame) -> bool:
     """Already sorted by (``ts_us``, ``event_id``), as most exports and every partition are: no sort needed."""
     ts, ids = pl.col("ts_us"), pl.col("event_id")
     previous_ts, previous_id = ts.shift(1), ids.shift(1)

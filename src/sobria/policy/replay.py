@@ -41,9 +41,18 @@ def replay_columns(events: pl.DataFrame) -> pl.DataFrame:
     month = pl.from_epoch(ts, time_unit="us").dt.strftime("%Y-%m")
     ordered = events.with_columns(_ts=ts, _month=month, _gwp=central).sort("_ts", "event_id")
     regeneration = (pl.when(pl.col("prompt_fingerprint").is_null()).then(0)
-                    .otherwise(pl.int_range(pl.len()).over("person", "conversation_id", "prompt_fingerprint")))
+                    .otherwise(_occurrence(ordered, ("person", "conversation_id", "prompt_fingerprint"))))
     spent = (pl.col("_gwp").cum_sum().over("team", "_month") - pl.col("_gwp"))
     return ordered.with_columns(_regeneration=regeneration, _spent=spent)
+
+
+def _occurrence(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.Series:
+    """Per row, how many earlier rows have the same ``keys`` (``int_range(len).over(keys)``, as a
+    group-by and an explode: several times faster with many small groups)."""
+    positions = (frame.select(*keys).with_row_index("_pos").group_by(*keys).agg("_pos")
+                 .select("_pos", pl.int_ranges(pl.col("_pos").list.len()).alias("_n"))
+                 .explode("_pos", "_n").sort("_pos"))
+    return positions["_n"].cast(pl.Int64)
 
 
 def quantised_spent(rules: Rules, team: str | None, spent: float) -> float:
