@@ -10,13 +10,14 @@ adoption and the charter scenario need the events themselves: they stay the audi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from sobria.analytics.audit import kpis_from_cube
-from sobria.analytics.rollups import read_daily
+from sobria.analytics.rollups import read_daily, statuses_between
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import Period
 from sobria.audit.totals import Totals
@@ -29,12 +30,14 @@ def overview_kpis(root: Path, people: pl.DataFrame, period: Period, catalog: Cat
     """The KPIs of ``period`` from the daily rollups under ``root``, teams merged under ``min_group``."""
     cells = read_daily(root, period.start, period.end)
     if cells.height:
-        cells = cells.with_columns(pl.col("day").dt.strftime("%Y-%m").alias("month"))
+        cells = cells.with_columns(pl.col("day").dt.strftime("%Y-%m").alias("month"),
+                                   pl.lit(None, pl.Utf8).alias("impact_status"))   # from its own rollup
     teams = cells.select(pl.col("team").unique()) if cells.height else pl.DataFrame({"team": []}, schema={
         "team": pl.Utf8})
     seen = teams.with_columns(pl.lit(None, pl.Utf8).alias("person"))
     groups = display_groups(roster_sizes(people, seen), min_group)
-    return kpis_from_cube(cells, groups, catalog, period)
+    kpis = kpis_from_cube(cells, groups, catalog, period)
+    return replace(kpis, statuses=statuses_between(root, period.start, period.end))
 
 
 def kpis_json(k: Kpis) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import polars as pl
 from sqlalchemy.engine import URL
 
 from sobria.analytics import rollups
-from sobria.analytics.rollups import DAILY, PEOPLE, rollup_path
+from sobria.analytics.rollups import DAILY, KINDS, PEOPLE, STATUSES, rollup_path
 from sobria.store import Store
 from sobria.store.tables import event_column_names
 
@@ -125,16 +125,23 @@ class PartitionSet:
         key = _month_number(pl.col("ts"))
         added: dict[str, int] = {}
         numbers = shaped.select(key.unique().sort()).to_series().to_list()
+        ordered = len(numbers) > 1 and is_ordered(shaped)
         for number in numbers:
             month = f"{number // 100:04d}-{number % 100:02d}"
-            part = shaped if len(numbers) == 1 else shaped.filter(key == number)
+            if len(numbers) == 1:
+                part = shaped
+            elif ordered:     # in time order (most exports): each month is a contiguous slice, no copy
+                low, high = (int(shaped["ts_us"].search_sorted(us, side="left")) for us in month_bounds_us(month))
+                part = shaped.slice(low, high - low)
+            else:
+                part = shaped.filter(key == number)
             added[month] = self._merge(month, part)
         return added
 
     def replace(self, month: str, frame: pl.DataFrame) -> None:
         """The month's partition becomes ``frame`` (deduplicated and sorted); none when empty."""
         if frame.height == 0:
-            for path in (self.path(month), rollup_path(self.root, DAILY, month), rollup_path(self.root, PEOPLE, month)):
+            for path in (self.path(month), *(rollup_path(self.root, kind, month) for kind in KINDS)):
                 path.unlink(missing_ok=True)
             return
         self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True).sort(ORDER))
@@ -175,6 +182,7 @@ class PartitionSet:
         lazy = frame.lazy()
         self._atomic_write(rollup_path(self.root, DAILY, month), rollups.daily(lazy).collect())
         self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy, month).collect())
+        self._atomic_write(rollup_path(self.root, STATUSES, month), rollups.statuses(lazy).collect())
 
     @staticmethod
     def _atomic_write(target: Path, frame: pl.DataFrame) -> None:

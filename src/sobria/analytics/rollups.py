@@ -4,6 +4,7 @@ Two files per month, rewritten (atomically) whenever the month's partition is:
 
 * ``rollups/daily/month=YYYY-MM.parquet``: day × team × tool × model × tier, with the audit's sums
   (requests, events, costs, every indicator's min and max: :func:`sobria.audit.totals.sum_exprs`);
+* ``rollups/statuses/month=YYYY-MM.parquet``: events per day and estimation status;
 * ``rollups/people/month=YYYY-MM.parquet``: month × team × tool × model × tier, with the number
   of distinct people (distinct counts do not add up over days, hence their own grain), with rows
   per team and for everyone (``scope``) since they do not add up over cells either.
@@ -23,8 +24,8 @@ from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.privacy.groups import MIN_GROUP
 
 KEYS = ("team", "tool", "model", "tier")
-STATUS = "impact_status"       # a key of the daily cells too (the audit's counts per estimation status)
-DAILY, PEOPLE = "daily", "people"
+DAILY, PEOPLE, STATUSES = "daily", "people", "statuses"
+KINDS = (DAILY, PEOPLE, STATUSES)
 
 
 def rollup_path(root: Path, kind: str, month: str) -> Path:
@@ -32,8 +33,14 @@ def rollup_path(root: Path, kind: str, month: str) -> Path:
 
 
 def daily(events: pl.LazyFrame) -> pl.LazyFrame:
-    return events.group_by(pl.col("ts").dt.date().alias("day"), *KEYS, STATUS).agg(sum_exprs()).sort(
-        "day", *KEYS, STATUS, nulls_last=True)
+    return events.group_by(pl.col("ts").dt.date().alias("day"), *KEYS).agg(sum_exprs()).sort("day", *KEYS,
+                                                                                              nulls_last=True)
+
+
+def statuses(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Events per day and estimation status (``impact_status``: the audit's ``impact_statuses``)."""
+    return events.group_by(pl.col("ts").dt.date().alias("day"), "impact_status").agg(pl.len().alias("events")).sort(
+        "day", "impact_status", nulls_last=True)
 
 
 def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
@@ -53,7 +60,20 @@ def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
 
 def read_daily(root: Path, start: dt.date, end: dt.date) -> pl.DataFrame:
     """Daily cells of [start, end) (dates), from the rollups only."""
-    files = sorted((root / "rollups" / DAILY).glob("month=*.parquet"))
+    return _read_days(root, DAILY, start, end)
+
+
+def statuses_between(root: Path, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Events per estimation status in [start, end), from the rollups only."""
+    rows = _read_days(root, STATUSES, start, end)
+    if rows.height == 0:
+        return {}
+    counted = rows.group_by("impact_status").agg(pl.col("events").sum())
+    return dict(sorted(counted.iter_rows()))   # as the audit orders them
+
+
+def _read_days(root: Path, kind: str, start: dt.date, end: dt.date) -> pl.DataFrame:
+    files = sorted((root / "rollups" / kind).glob("month=*.parquet"))
     chosen = [f for f in files if _month_overlaps(f.stem.removeprefix("month="), start, end)]
     if not chosen:
         return pl.DataFrame()
@@ -71,7 +91,7 @@ def totals_by_month(root: Path, start: dt.date, end: dt.date) -> list[tuple[str,
     cells = read_daily(root, start, end)
     if cells.height == 0:
         return []
-    sums = [c for c in cells.columns if c not in ("day", *KEYS, STATUS)]
+    sums = [c for c in cells.columns if c not in ("day", *KEYS)]
     grouped = cells.group_by(pl.col("day").dt.strftime("%Y-%m").alias("month")).agg(
         pl.col(c).sum() for c in sums).sort("month")
     return [(str(row["month"]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]
