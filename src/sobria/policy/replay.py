@@ -48,8 +48,11 @@ def replay_columns(events: pl.DataFrame) -> pl.DataFrame:
 
 def _occurrence(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.Series:
     """Per row, how many earlier rows have the same ``keys`` (``int_range(len).over(keys)``, as a
-    group-by and an explode: several times faster with many small groups)."""
-    positions = (frame.select(*keys).with_row_index("_pos").group_by(*keys).agg("_pos")
+    group-by on the strings' integer codes and an explode: several times faster with many small
+    groups and long strings such as fingerprints)."""
+    categories = pl.Categories.random()   # integer codes, exact (a dictionary of the strings), freed with it
+    codes = frame.select(pl.col(k).cast(pl.Categorical(categories)).to_physical() for k in keys)
+    positions = (codes.with_row_index("_pos").group_by(*keys).agg("_pos")
                  .select("_pos", pl.int_ranges(pl.col("_pos").list.len()).alias("_n"))
                  .explode("_pos", "_n").sort("_pos"))
     return positions["_n"].cast(pl.Int64)
