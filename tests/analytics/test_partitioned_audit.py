@@ -118,3 +118,16 @@ def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
     assert expected is not None and got is not None
     assert got.kpis.totals.events == 4_000
     assert differences(expected.to_json(), got.to_json()) == []
+    assert list(parts.root.glob(".spill-*")) == []     # the person slices' temporary files are gone
+
+
+def test_each_person_falls_in_its_range() -> None:
+    import polars as pl
+
+    from sobria.analytics.spill import range_of_person
+
+    persons = pl.DataFrame({"person": [None, "a", "b", "c", "d", "e"]})
+    ranges = person_ranges(persons.with_columns(pl.lit(5).alias("events")), 10)
+    assert ranges == [(None, "c"), ("c", "e"), ("e", None)]
+    assert range_of_person(persons, ranges).rows() == [("a", 0), ("b", 0), ("c", 1), ("d", 1), ("e", 2)]
+    assert range_of_person(persons, [(None, None)]).rows() == [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)]

@@ -15,13 +15,14 @@ added up here. See docs/scale.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
 from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
+from sobria.analytics.spill import spilled_slices
 from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
@@ -40,6 +41,7 @@ from sobria.store import Store
 if TYPE_CHECKING:
     from sobria.analytics.clickhouse import ClickHouseEvents
 
+SLICE_EVENTS = 1_000_000     # events of one person range at most (about): the memory bound
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
@@ -51,7 +53,8 @@ class Reader(Protocol):
 
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
     def largest_month(self) -> int: ...
-    def slice(self, low: str | None, high: str | None) -> pl.DataFrame: ...
+    def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
+        ...
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,14 @@ class Scan:
 
     def largest_month(self) -> int:
         return max((int(self.frame([m]).select(pl.len()).collect().item()) for m in self.months), default=0)
+
+    def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
+        """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
+        if len(ranges) == 1:
+            yield self.slice(*ranges[0])
+            return
+        yield from spilled_slices(lambda month: self.frame([month]), self.months, persons, ranges,
+                                  self.partitions.root)
 
     def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
         """The events of the people in [low, high) (and, for the first range, those without a person)."""
@@ -242,12 +253,13 @@ def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
                  options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
     """Waste and the charter scenario per person range, summed."""
     rules = scenario_rules(options, catalog)
-    ranges = person_ranges(persons, max(scan.largest_month(), 1)) if persons.height else [(None, None)]
+    target = max(min(scan.largest_month(), SLICE_EVENTS), 1)
+    everyone: list[tuple[str | None, str | None]] = [(None, None)]
+    ranges = person_ranges(persons, target) if persons.height else everyone
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
-    for low, high in ranges:
-        frame = scan.slice(low, high)
+    for frame in scan.slices(persons, ranges):
         flagged = detect_waste(frame, catalog)
         part = waste_summary(frame, flagged)
         base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),
