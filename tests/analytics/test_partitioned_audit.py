@@ -37,8 +37,18 @@ OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
            AuditOptions(team="commercial", split=dt.date(2025, 2, 1))]
 
 
+# person ranges: one (the default size for 30,000 events), a few (each month read per range), many (spilled)
+SLICES = [(1_000_000, 4), (9_000, 4), (2_000, 1)]
+
+
+@pytest.mark.parametrize("slices", SLICES)
 @pytest.mark.parametrize("options", OPTIONS)
-def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions) -> None:
+def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions,
+                                   slices: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sobria.analytics import audit as module
+
+    monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
+    monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
     path, parts = generated
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
     expected = run_audit(store, catalog, options, NOW)
@@ -104,8 +114,10 @@ def test_audit_store_reads_partitions_only_when_they_hold_every_event(
     assert pl.scan_parquet(files).select(pl.len()).collect().item() == 900
 
 
-def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
+def test_events_without_a_person_are_audited_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import polars as pl
+
+    from sobria.analytics import audit as module
 
     catalog = load_catalog()
     frame = generate_events(4_000, catalog, months=3)
@@ -113,6 +125,8 @@ def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
                                .otherwise(pl.col("person")).alias("person"))
     store = stored(tmp_path / "s.db", frame)
     parts = partitioned(store, tmp_path / "s.db")
+    monkeypatch.setattr(module, "SLICE_EVENTS", 500)      # several ranges, spilled
+    monkeypatch.setattr(module, "SPILL_AFTER", 1)
     expected = run_audit(store, catalog, AuditOptions(), NOW)
     got = run_partitioned_audit(store, parts, catalog, AuditOptions(), NOW)
     assert expected is not None and got is not None

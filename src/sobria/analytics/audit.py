@@ -41,18 +41,18 @@ from sobria.store import Store
 if TYPE_CHECKING:
     from sobria.analytics.clickhouse import ClickHouseEvents
 
-SLICE_EVENTS = 1_000_000     # events of one person range at most (about): the memory bound
+SLICE_EVENTS = 1_000_000     # events of one person range (about): the memory bound
+SPILL_AFTER = 4              # more ranges than this: each month split once into per-range files
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
 
 
 class Reader(Protocol):
-    """The period's events, read by the audit: the aggregations of the first pass, the size of
-    the largest month and one person range's events (the month partitions or ClickHouse)."""
+    """The period's events, read by the audit: the aggregations of the first pass and the events
+    of each person range (the month partitions or ClickHouse)."""
 
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
-    def largest_month(self) -> int: ...
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
         ...
 
@@ -75,13 +75,11 @@ class Scan:
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         return _first_pass(self, split)
 
-    def largest_month(self) -> int:
-        return max((int(self.frame([m]).select(pl.len()).collect().item()) for m in self.months), default=0)
-
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
         """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
-        if len(ranges) == 1:
-            yield self.slice(*ranges[0])
+        if len(ranges) <= SPILL_AFTER:      # few ranges: reading the months again is cheaper than a spill
+            for low, high in ranges:
+                yield self.slice(low, high)
             return
         yield from spilled_slices(lambda month: self.frame([month]), self.months, persons, ranges,
                                   self.partitions.root)
@@ -253,9 +251,8 @@ def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
                  options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
     """Waste and the charter scenario per person range, summed."""
     rules = scenario_rules(options, catalog)
-    target = max(min(scan.largest_month(), SLICE_EVENTS), 1)
     everyone: list[tuple[str | None, str | None]] = [(None, None)]
-    ranges = person_ranges(persons, target) if persons.height else everyone
+    ranges = person_ranges(persons, SLICE_EVENTS) if persons.height else everyone
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators

@@ -178,10 +178,6 @@ class ClickHouseScan:
                                                                pl.col("person").cast(pl.Utf8))
         return cube, persons, pairs
 
-    def largest_month(self) -> int:
-        sizes = self.events.connection.frame(sql.month_sizes(self.events.table, self.where))
-        return int(sizes["n"].max() or 0) if sizes.height else 0  # type: ignore[arg-type]
-
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
         """Each range's events: ClickHouse filters them (a cluster shards by person)."""
         for low, high in ranges:

@@ -91,10 +91,6 @@ def pairs(table: str, where: Where) -> str:
     return f"SELECT DISTINCT team, person FROM {table} WHERE {where.clause()}"
 
 
-def month_sizes(table: str, where: Where) -> str:
-    return f"SELECT {MONTH} AS month, count() AS n FROM {table} WHERE {where.clause()} GROUP BY month"
-
-
 def person_slice(table: str, where: Where, low: str | None, high: str | None) -> str:
     """The events of the people in [low, high); the first range also takes those without a person."""
     within = " AND ".join([*([f"person >= {quote(low)}"] if low is not None else []),
