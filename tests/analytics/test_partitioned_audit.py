@@ -38,7 +38,7 @@ OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
 
 
 # person ranges: one (the default size for 30,000 events), a few (each month read per range), many (spilled)
-SLICES = [(1_000_000, 4), (9_000, 4), (2_000, 1)]
+SLICES = [(1_000_000, 12), (9_000, 12), (2_000, 1)]
 
 
 @pytest.mark.parametrize("slices", SLICES)

@@ -41,8 +41,9 @@ from sobria.store import Store
 if TYPE_CHECKING:
     from sobria.analytics.clickhouse import ClickHouseEvents
 
-SLICE_EVENTS = 1_000_000     # events of one person range (about): the memory bound
-SPILL_AFTER = 4              # more ranges than this: each month split once into per-range files
+SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
+SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
+                             # ten reads: below this, reading every month per range is cheaper)
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
@@ -77,7 +78,7 @@ class Scan:
 
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
         """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
-        if len(ranges) <= SPILL_AFTER:      # few ranges: reading the months again is cheaper than a spill
+        if len(ranges) <= SPILL_AFTER:
             for low, high in ranges:
                 yield self.slice(low, high)
             return
