@@ -103,3 +103,21 @@ def test_the_drain_writes_the_partitions(tmp_path: Path) -> None:
     replay.offset, replay.generation = 0, journal.generation   # as if the checkpoint had been lost
     replay.drain_once()
     assert parts.count() == store.count_events() == 3
+
+
+def test_a_failed_partition_write_leaves_the_drain_going(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    from sobria.analytics.drained import write_drained
+
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    store.migrate()
+    PartitionSet.enable(tmp_path / "s.db")
+
+    def full(*_args: object) -> dict[str, int]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(PartitionSet, "write", full)
+    event = {"event_id": "g0", "ts_us": 1_764_000_000_000_000, "person": "p_x", "request_count": 1}
+    with caplog.at_level("WARNING", logger="sobria.gateway"):
+        assert write_drained(store.engine, [event]) == 0
+    assert "analysis partitions not written (disk full)" in caplog.text

@@ -7,6 +7,7 @@ fine for the batches of one install's gateway; a large group's gateway writes to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from sobria.analytics.partitions import SUFFIX, PartitionSet, event_dtypes, sqlite_file
+
+log = logging.getLogger("sobria.gateway")
 
 
 def write_drained(engine: Engine, events: Sequence[Mapping[str, Any]]) -> int:
@@ -26,4 +29,9 @@ def write_drained(engine: Engine, events: Sequence[Mapping[str, Any]]) -> int:
         return 0
     dtypes = event_dtypes()
     frame = pl.DataFrame({name: [row.get(name) for row in events] for name in dtypes}, schema=dtypes)
-    return sum(PartitionSet(root).write(frame).values())
+    try:
+        return sum(PartitionSet(root).write(frame).values())
+    except OSError as err:   # disk full, permissions: the store has the events, the audit will read it
+        log.warning("analysis partitions not written (%s): the audit reads the store until "
+                    "`sobria partitions enable` rewrites them", err)
+        return 0
