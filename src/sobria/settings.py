@@ -19,6 +19,8 @@ class Settings(BaseSettings):
 
     lang: Literal["fr", "en"] = Field("fr", description="Language of messages, reports and charter.")
     db: str = Field("sqlite:///sobria.db", description="Store URL (SQLite file or PostgreSQL).")
+    analytics: str | None = Field(
+        None, description="Analytics engine URL for events at scale: clickhouse://… or chdb:///folder (docs/scale.md).")
     method: Literal["sobria", "ecologits"] = Field(
         "sobria", description="Impact method: Sobria's extended method or EcoLogits parity.")
     carbon_basis: Literal["location", "market"] = Field(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from sobria.analytics.partitions import PartitionSet
 from sobria.store import open_store
@@ -29,3 +33,15 @@ def partitioned(store: Store, path: Path) -> PartitionSet:
     months = sorted(set(events["ts"].dt.strftime("%Y-%m").to_list()))
     parts.refresh(store, months)
     return parts
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PartitionSet]:
+    """The demo company's store (made by ``sobria demo``) and its partitions."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")}
+    out = subprocess.run([sys.executable, "-m", "sobria", "demo"], cwd=folder, env=env, capture_output=True,
+                         text=True, check=False, timeout=300)
+    assert out.returncode == 0, out.stderr
+    path = folder / "sobria.db"
+    return path, partitioned(open_store(f"sqlite:///{path}"), path)

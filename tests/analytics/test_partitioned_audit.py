@@ -4,9 +4,6 @@ on the demo company."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -35,24 +32,23 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Partition
     return path, partitioned(store, path)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PartitionSet]:
-    folder = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")}
-    out = subprocess.run([sys.executable, "-m", "sobria", "demo"], cwd=folder, env=env, capture_output=True,
-                         text=True, check=False, timeout=300)
-    assert out.returncode == 0, out.stderr
-    path = folder / "sobria.db"
-    return path, partitioned(open_store(f"sqlite:///{path}"), path)
-
-
 OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
            AuditOptions(start=dt.date(2025, 2, 10), end=dt.date(2025, 4, 3)),
            AuditOptions(team="commercial", split=dt.date(2025, 2, 1))]
 
 
+# person ranges: one (the default size for 30,000 events), a few (each month read per range), many (spilled)
+SLICES = [(1_000_000, 12), (9_000, 12), (2_000, 1)]
+
+
+@pytest.mark.parametrize("slices", SLICES)
 @pytest.mark.parametrize("options", OPTIONS)
-def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions) -> None:
+def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions,
+                                   slices: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sobria.analytics import audit as module
+
+    monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
+    monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
     path, parts = generated
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
     expected = run_audit(store, catalog, options, NOW)
@@ -118,8 +114,10 @@ def test_audit_store_reads_partitions_only_when_they_hold_every_event(
     assert pl.scan_parquet(files).select(pl.len()).collect().item() == 900
 
 
-def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
+def test_events_without_a_person_are_audited_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import polars as pl
+
+    from sobria.analytics import audit as module
 
     catalog = load_catalog()
     frame = generate_events(4_000, catalog, months=3)
@@ -127,8 +125,23 @@ def test_events_without_a_person_are_audited_once(tmp_path: Path) -> None:
                                .otherwise(pl.col("person")).alias("person"))
     store = stored(tmp_path / "s.db", frame)
     parts = partitioned(store, tmp_path / "s.db")
+    monkeypatch.setattr(module, "SLICE_EVENTS", 500)      # several ranges, spilled
+    monkeypatch.setattr(module, "SPILL_AFTER", 1)
     expected = run_audit(store, catalog, AuditOptions(), NOW)
     got = run_partitioned_audit(store, parts, catalog, AuditOptions(), NOW)
     assert expected is not None and got is not None
     assert got.kpis.totals.events == 4_000
     assert differences(expected.to_json(), got.to_json()) == []
+    assert list(parts.root.glob(".spill-*")) == []     # the person slices' temporary files are gone
+
+
+def test_each_person_falls_in_its_range() -> None:
+    import polars as pl
+
+    from sobria.analytics.spill import range_of_person
+
+    persons = pl.DataFrame({"person": [None, "a", "b", "c", "d", "e"]})
+    ranges = person_ranges(persons.with_columns(pl.lit(5).alias("events")), 10)
+    assert ranges == [(None, "c"), ("c", "e"), ("e", None)]
+    assert range_of_person(persons, ranges).rows() == [("a", 0), ("b", 0), ("c", 1), ("d", 1), ("e", 2)]
+    assert range_of_person(persons, [(None, None)]).rows() == [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)]

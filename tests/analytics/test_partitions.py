@@ -103,3 +103,14 @@ def test_rollups_follow_the_partitions(tmp_path: Path, catalog: Catalog) -> None
     assert people_by_month(parts.root, "rh") == {m: (n if n >= 5 else None) for m, n in rh.iter_rows()}
     parts.replace("2025-02", frame.head(0))
     assert list(people_by_month(parts.root)) == ["2025-01", "2025-03"]
+
+
+def test_events_in_any_order_give_the_same_partitions(tmp_path: Path, catalog: Catalog) -> None:
+    """Time-ordered input is cut into month slices, other input filtered by month: same files."""
+    frame = generate_events(3_000, catalog, months=3).select(event_column_names())
+    ordered, shuffled = PartitionSet(tmp_path / "a"), PartitionSet(tmp_path / "b")
+    assert ordered.write(frame) == shuffled.write(frame.sample(fraction=1.0, shuffle=True, seed=3))
+    for month in ordered.months():
+        assert pl.read_parquet(ordered.path(month)).equals(pl.read_parquet(shuffled.path(month)))
+    boundary = frame.filter(pl.col("ts_us") < 1_738_368_000_000_000).height   # the events of January
+    assert pl.read_parquet(ordered.path("2025-01")).height == boundary

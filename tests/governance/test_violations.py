@@ -69,3 +69,29 @@ def test_spend_is_quantised_to_the_last_alert_level() -> None:
 def test_no_events_no_violation() -> None:
     result = replay(events([]), Rules.from_policy(policy()))
     assert (result.requests, result.by_rule, result.rows) == (0, {}, ())
+
+
+def test_decision_frame_takes_the_decisions_of_replay() -> None:
+    """Decided once per distinct context and joined back: the same decision as the per-event replay."""
+    from sobria.policy.replay import decision_frame
+    from sobria.policy.replay import replay as per_event
+
+    rules = Rules.from_policy(policy())
+    frame = _month()
+    expected = {r.event_id: (r.decision.action, r.decision.rule, r.decision.model,
+                             "|".join(f.rule for f in r.decision.fired)) for r in per_event(frame, rules)}
+    got = decision_frame(frame, rules)
+    assert got.height == frame.height
+    assert {row[0]: row[1:] for row in got.iter_rows()} == expected
+    assert sorted(got["action"].to_list()) == sorted(a for a, *_ in expected.values())
+
+
+def test_quantised_spent_expression_matches_the_function() -> None:
+    from sobria.policy.replay import quantised_spent_expr
+
+    rules = Rules.from_policy(policy())
+    spent = [0.0, 3.9, 4.0, 6.5, 7.9, 8.0, 30.0, float("nan")]
+    teams = ["marketing", "rh", None, "nobody"]
+    frame = pl.DataFrame({"team": [t for t in teams for _ in spent], "_spent": spent * len(teams)})
+    got = frame.select(quantised_spent_expr(rules))["_quantised"].to_list()
+    assert got == [quantised_spent(rules, t, s) for t, s in frame.iter_rows()]

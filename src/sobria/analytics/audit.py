@@ -15,12 +15,14 @@ added up here. See docs/scale.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
-from sobria.analytics.partitions import ORDER, PartitionSet, month_bounds_us
+from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
+from sobria.analytics.spill import spilled_slices
 from sobria.audit.adoption import compute_adoption
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
@@ -37,14 +39,29 @@ from sobria.privacy.groups import display_groups, roster_sizes, shown_teams
 from sobria.ranges import Range
 from sobria.store import Store
 
+if TYPE_CHECKING:
+    from sobria.analytics.clickhouse import ClickHouseEvents
+
+SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
+SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
+                             # ten reads: below this, reading every month per range is cheaper)
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
 
 
+class Reader(Protocol):
+    """The period's events, read by the audit: the aggregations of the first pass and the events
+    of each person range (the month partitions or ClickHouse)."""
+
+    def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]: ...
+    def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
+        ...
+
+
 @dataclass(frozen=True)
 class Scan:
-    """What to read: the months overlapping the period, its bounds, the team filter."""
+    """What to read from the month partitions: the months overlapping the period, its bounds, the team."""
 
     partitions: PartitionSet
     months: list[str]
@@ -57,36 +74,65 @@ class Scan:
             (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
         return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
 
+    def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        return _first_pass(self, split)
 
-def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
-    """The audit, out of core when the store has partitions holding all its events (same count:
-    events written by another path since the last import make the partitions stale), else in memory."""
+    def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
+        """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
+        if len(ranges) <= SPILL_AFTER:
+            for low, high in ranges:
+                yield self.slice(low, high)
+            return
+        yield from spilled_slices(lambda month: self.frame([month]), self.months, persons, ranges,
+                                  self.partitions.root)
+
+    def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
+        """The events of the people in [low, high) (and, for the first range, those without a person)."""
+        person = pl.col("person")
+        within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
+        chosen = within | person.is_null() if low is None else within
+        frame = self.frame(self.months).filter(chosen).collect()
+        return frame if is_ordered(frame) else frame.sort(ORDER)    # months in order, each sorted: no sort
+
+
+def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime,
+                analytics_url: str | None = None) -> AuditResult | None:
+    """The audit: on ClickHouse when ``analytics_url`` names it (``SOBRIA_ANALYTICS``); out of
+    core when the store has partitions holding all its events (same count: events written by
+    another path since make them stale); else in memory."""
+    if analytics_url:
+        from sobria.analytics.clickhouse import ClickHouseEvents, connect
+
+        connection = connect(analytics_url)
+        try:
+            return run_partitioned_audit(store, ClickHouseEvents(connection), catalog, options, now)
+        finally:
+            connection.close()
     partitions = PartitionSet.beside(store)
     if partitions is not None and partitions.months() and partitions.count() == store.count_events():
         return run_partitioned_audit(store, partitions, catalog, options, now)
     return run_audit(store, catalog, options, now)
 
 
-def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catalog, options: AuditOptions,
-                          now: dt.datetime) -> AuditResult | None:
-    """:func:`run_audit` over the partitions; None when they hold no event."""
+def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEvents, catalog: Catalog,
+                          options: AuditOptions, now: dt.datetime) -> AuditResult | None:
+    """:func:`run_audit` over the month partitions (or ClickHouse's events table); None when they
+    hold no event."""
     months = partitions.months()
     if not months:
         return None
-    low, high = partitions.scan_all(months).select(pl.col("ts_us").min().alias("low"),
-                                                   pl.col("ts_us").max().alias("high")).collect().row(0)
+    low, high = partitions.bounds_us()
     period = resolve_period(options.start, options.end, _day_of(low), _day_of(high))
     if period is None:
         return None
-    scan = Scan(partitions, [m for m in months if _overlaps(m, period)], period.start_us(), period.end_us(),
-                options.team)
-    cube, persons, pairs = _first_pass(scan, options.split)
+    scan = _reader(partitions, [m for m in months if _overlaps(m, period)], period, options.team)
+    cube, persons, pairs = scan.first_pass(options.split)
     people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
     sizes = roster_sizes(people if options.team is None else store.people(), pairs)
     if options.team is not None and sizes.get(options.team, 0) < options.min_group:
         raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
-    kpis = _kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
+    kpis = kpis_from_cube(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
     summary, scenario, counts = _second_pass(scan, persons, catalog, options)
     waste = _waste_figures(summary, shares_of(counts))
     org = store.organisation()
@@ -99,6 +145,12 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
                           policy_formalised=options.policy_file is not None,
                           reduction_potential_share=scenario.gwp_reduction_share),
         reference=f"ecologits {catalog.reference_version}", min_group=options.min_group)
+
+
+def _reader(source: PartitionSet | ClickHouseEvents, months: list[str], period: Period, team: str | None) -> Reader:
+    if isinstance(source, PartitionSet):
+        return Scan(source, months, period.start_us(), period.end_us(), team)
+    return source.reader(period.start_us(), period.end_us(), team)
 
 
 def _day_of(us: int) -> dt.date:
@@ -148,7 +200,9 @@ def _breakdown(cube: pl.DataFrame, key: str) -> list[tuple[str, Totals]]:
     return [(str(row[key]), totals_from_row(row)) for row in grouped.iter_rows(named=True)]
 
 
-def _kpis(cube: pl.DataFrame, groups: Mapping[str | None, str | None], catalog: Catalog, period: Period) -> Kpis:
+def kpis_from_cube(cube: pl.DataFrame, groups: Mapping[str | None, str | None], catalog: Catalog,
+                   period: Period) -> Kpis:
+    """The audit's KPIs from cells of sums (keys: team, tool, model, month, tier, impact_status)."""
     total = _sum(cube)
     price = catalog.constant("electricity_price_eur_per_kwh")
     spend, source = (total.reported_cost_eur, "reported") if total.reported_cost_eur > 0 else (
@@ -195,25 +249,17 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
     return list(zip(bounds, [*bounds[1:], None], strict=True))
 
 
-def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
-    """The events of the people in [low, high) (and, for the first range, those without a person)."""
-    person = pl.col("person")
-    within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
-    return scan.frame(scan.months).filter(within | person.is_null() if low is None else within).collect().sort(ORDER)
-
-
-def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
+def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
                  options: AuditOptions) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int]]:
     """Waste and the charter scenario per person range, summed."""
     rules = scenario_rules(options, catalog)
-    target = max((scan.frame([m]).select(pl.len()).collect().item() for m in scan.months), default=0)
-    ranges = person_ranges(persons, max(int(target), 1)) if persons.height else [(None, None)]
+    everyone: list[tuple[str | None, str | None]] = [(None, None)]
+    ranges = person_ranges(persons, SLICE_EVENTS) if persons.height else everyone
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
     counts = (0, 0, 0)          # chat requests compared, with a conversation id, with a thread signal
-    for low, high in ranges:
-        frame = _slice(scan, low, high)
+    for frame in scan.slices(persons, ranges):
         flagged = detect_waste(frame, catalog)
         part = waste_summary(frame, flagged)
         chats, ids, signals = data_counts(frame)

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from sqlalchemy.engine import URL
 
 from sobria.analytics import rollups
-from sobria.analytics.rollups import DAILY, PEOPLE, rollup_path
+from sobria.analytics.rollups import DAILY, KINDS, PEOPLE, STATUSES, rollup_path
 from sobria.store import Store
 from sobria.store.tables import event_column_names
 
@@ -53,6 +54,22 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL (None: another database, or in memory)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+def event_dtypes() -> dict[str, pl.DataType]:
+    """The partition's columns (the store's) and their dtypes, ``ts`` aside."""
+    from sobria.events.schema import schema
+
+    dtypes = {("ts_us" if name == "ts" else name): (pl.Int64() if name == "ts" else dtype)
+              for name, dtype in schema(with_impacts=True).items()}
+    return {name: dtypes.get(name, pl.Utf8()) for name in event_column_names()}
+
+
 def store_shaped(frame: pl.DataFrame) -> pl.DataFrame:
     """The store's columns in its order, then ``ts`` (UTC) from ``ts_us``: what ``read_events`` gives."""
     return frame.select(event_column_names()).with_columns(
@@ -66,11 +83,9 @@ class PartitionSet:
     @staticmethod
     def beside(store: Store) -> PartitionSet | None:
         """The partitions of a SQLite store when their folder exists (created by ``enable``)."""
-        url = store.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return None
-        root = Path(str(url.database) + SUFFIX)
-        return PartitionSet(root) if root.is_dir() else None
+        file = sqlite_file(store.engine.url)
+        root = None if file is None else Path(str(file) + SUFFIX)
+        return PartitionSet(root) if root is not None and root.is_dir() else None
 
     @staticmethod
     def enable(store_file: Path) -> PartitionSet:
@@ -92,6 +107,11 @@ class PartitionSet:
         months = self.months()
         return int(self.scan_all(months).select(pl.len()).collect().item()) if months else 0
 
+    def bounds_us(self) -> tuple[int, int]:
+        """The first and last event's ``ts_us`` (row-group statistics)."""
+        low, high = self.scan_all().select(pl.col("ts_us").min(), pl.col("ts_us").max().alias("high")).collect().row(0)
+        return int(low), int(high)
+
     def scan_all(self, months: Iterable[str] | None = None) -> pl.LazyFrame:
         chosen = self.months() if months is None else [m for m in months if self.path(m).exists()]
         return pl.scan_parquet([self.path(m) for m in chosen])
@@ -101,19 +121,40 @@ class PartitionSet:
         month touched, how many events were new."""
         if frame.height == 0:
             return {}
-        keyed = store_shaped(frame).with_columns(pl.col("ts").dt.strftime("%Y-%m").alias("_month"))
+        shaped = store_shaped(frame)
+        key = _month_number(pl.col("ts"))
         added: dict[str, int] = {}
-        for (month,), part in keyed.partition_by("_month", as_dict=True, maintain_order=True).items():
-            added[str(month)] = self._merge(str(month), part.drop("_month"))
+        numbers = shaped.select(key.unique().sort()).to_series().to_list()
+        ordered = len(numbers) > 1 and is_ordered(shaped)
+        for number in numbers:
+            month = f"{number // 100:04d}-{number % 100:02d}"
+            if len(numbers) == 1:
+                part = shaped
+            elif ordered:     # in time order (most exports): each month is a contiguous slice, no copy
+                low, high = (int(shaped["ts_us"].search_sorted(us, side="left")) for us in month_bounds_us(month))
+                part = shaped.slice(low, high - low)
+            else:
+                part = shaped.filter(key == number)
+            added[month] = self._merge(month, part)
         return added
 
     def replace(self, month: str, frame: pl.DataFrame) -> None:
         """The month's partition becomes ``frame`` (deduplicated and sorted); none when empty."""
         if frame.height == 0:
-            for path in (self.path(month), rollup_path(self.root, DAILY, month), rollup_path(self.root, PEOPLE, month)):
+            for path in (self.path(month), *(rollup_path(self.root, kind, month) for kind in KINDS)):
                 path.unlink(missing_ok=True)
             return
         self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+
+    def drop(self, month: str) -> int:
+        """Retention: the month's raw events deleted, its rollups kept; returns the events dropped."""
+        path = self.path(month)
+        if not path.exists():
+            return 0
+        count = int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        path.unlink()
+        path.parent.rmdir()
+        return count
 
     def refresh(self, store: Store, months: Iterable[str]) -> None:
         """Rewrite ``months`` from the store (which stays the reference)."""
@@ -132,7 +173,7 @@ class PartitionSet:
         else:
             fresh = merged = new
         if fresh.height:
-            self._store(month, merged.sort(ORDER))
+            self._store(month, merged if is_ordered(merged) else merged.sort(ORDER))
         return fresh.height
 
     def _store(self, month: str, frame: pl.DataFrame) -> None:
@@ -140,7 +181,8 @@ class PartitionSet:
         self._atomic_write(self.path(month), frame)
         lazy = frame.lazy()
         self._atomic_write(rollup_path(self.root, DAILY, month), rollups.daily(lazy).collect())
-        self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy).collect())
+        self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy, month).collect())
+        self._atomic_write(rollup_path(self.root, STATUSES, month), rollups.statuses(lazy).collect())
 
     @staticmethod
     def _atomic_write(target: Path, frame: pl.DataFrame) -> None:
@@ -148,8 +190,21 @@ class PartitionSet:
         handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
         os.close(handle)
         try:
-            frame.write_parquet(tmp, compression="snappy", statistics=True, row_group_size=128_000)
+            frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=128_000)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _month_number(ts: pl.Expr) -> pl.Expr:
+    """YYYYMM as an integer (cheaper than formatting a string per event)."""
+    return ts.dt.year().cast(pl.Int32) * 100 + ts.dt.month().cast(pl.Int32)
+
+
+def is_ordered(frame: pl.DataFrame) -> bool:
+    """Already sorted by (``ts_us``, ``event_id``), as most exports and every partition are: no sort needed."""
+    ts, ids = pl.col("ts_us"), pl.col("event_id")
+    previous_ts, previous_id = ts.shift(1), ids.shift(1)
+    ordered = (ts > previous_ts) | ((ts == previous_ts) & (ids > previous_id))
+    return bool(frame.select(ordered.fill_null(True).all()).item())

@@ -4,6 +4,7 @@ Two files per month, rewritten (atomically) whenever the month's partition is:
 
 * ``rollups/daily/month=YYYY-MM.parquet``: day × team × tool × model × tier, with the audit's sums
   (requests, events, costs, every indicator's min and max: :func:`sobria.audit.totals.sum_exprs`);
+* ``rollups/statuses/month=YYYY-MM.parquet``: events per day and estimation status;
 * ``rollups/people/month=YYYY-MM.parquet``: month × team × tool × model × tier, with the number
   of distinct people (distinct counts do not add up over days, hence their own grain), with rows
   per team and for everyone (``scope``) since they do not add up over cells either.
@@ -23,7 +24,8 @@ from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.privacy.groups import MIN_GROUP
 
 KEYS = ("team", "tool", "model", "tier")
-DAILY, PEOPLE = "daily", "people"
+DAILY, PEOPLE, STATUSES = "daily", "people", "statuses"
+KINDS = (DAILY, PEOPLE, STATUSES)
 
 
 def rollup_path(root: Path, kind: str, month: str) -> Path:
@@ -35,9 +37,16 @@ def daily(events: pl.LazyFrame) -> pl.LazyFrame:
                                                                                               nulls_last=True)
 
 
-def people(events: pl.LazyFrame) -> pl.LazyFrame:
-    """Distinct people per month: per cell (``scope`` "cell"), per team ("team"), in all ("all")."""
-    month = pl.col("ts").dt.strftime("%Y-%m").alias("month")
+def statuses(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Events per day and estimation status (``impact_status``: the audit's ``impact_statuses``)."""
+    return events.group_by(pl.col("ts").dt.date().alias("day"), "impact_status").agg(pl.len().alias("events")).sort(
+        "day", "impact_status", nulls_last=True)
+
+
+def people(events: pl.LazyFrame, month_key: str | None = None) -> pl.LazyFrame:
+    """Distinct people per month: per cell (``scope`` "cell"), per team ("team"), in all ("all");
+    ``month_key`` (``YYYY-MM``) when every event is of that month (no date formatting per event)."""
+    month = (pl.col("ts").dt.strftime("%Y-%m") if month_key is None else pl.lit(month_key)).alias("month")
     count = pl.col("person").drop_nulls().n_unique().alias("people")
 
     def scoped(keys: tuple[str, ...], scope: str) -> pl.LazyFrame:
@@ -51,10 +60,30 @@ def people(events: pl.LazyFrame) -> pl.LazyFrame:
 
 def read_daily(root: Path, start: dt.date, end: dt.date) -> pl.DataFrame:
     """Daily cells of [start, end) (dates), from the rollups only."""
-    files = sorted((root / "rollups" / DAILY).glob("month=*.parquet"))
-    if not files:
+    return _read_days(root, DAILY, start, end)
+
+
+def statuses_between(root: Path, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Events per estimation status in [start, end), from the rollups only."""
+    rows = _read_days(root, STATUSES, start, end)
+    if rows.height == 0:
+        return {}
+    counted = rows.group_by("impact_status").agg(pl.col("events").sum())
+    return dict(sorted(counted.iter_rows()))   # as the audit orders them
+
+
+def _read_days(root: Path, kind: str, start: dt.date, end: dt.date) -> pl.DataFrame:
+    files = sorted((root / "rollups" / kind).glob("month=*.parquet"))
+    chosen = [f for f in files if _month_overlaps(f.stem.removeprefix("month="), start, end)]
+    if not chosen:
         return pl.DataFrame()
-    return pl.scan_parquet(files).filter((pl.col("day") >= start) & (pl.col("day") < end)).collect()
+    return pl.scan_parquet(chosen).filter((pl.col("day") >= start) & (pl.col("day") < end)).collect()
+
+
+def _month_overlaps(month: str, start: dt.date, end: dt.date) -> bool:
+    year, mon = (int(x) for x in month.split("-"))
+    first = dt.date(year, mon, 1)
+    return first < end and dt.date(year + mon // 12, mon % 12 + 1, 1) > start
 
 
 def totals_by_month(root: Path, start: dt.date, end: dt.date) -> list[tuple[str, Totals]]:

@@ -75,7 +75,7 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
              .otherwise(fp.str.slice(9 + MINHASH_HEX)))
     flags = pl.when(mh3).then(fp.str.slice(6, 1).str.to_integer(base=16, strict=False)).otherwise(0)
     missing = [pl.lit(None, dtype).alias(name) for name, dtype in THREAD_COLUMNS.items() if name not in events.columns]
-    frame = (
+    texts = (
         events.lazy().with_columns(missing)
         .filter(pl.col("person").is_not_null() & fp.is_not_null()
                 & pl.col("operation").is_in(["chat", "completion"]) & pl.col("ts").is_not_null())
@@ -85,13 +85,28 @@ def prepared(events: pl.DataFrame, gap_minutes: float) -> pl.DataFrame:
                 (old | mh2 | mh3).alias("valid"))
         .filter(pl.col("valid") & (pl.col("minhash").str.len_bytes() == MINHASH_HEX)
                 & (pl.col("words").str.len_bytes() % 4 == 0))
-        .sort([pl.col("person").hash(), "person", "ts", "event_id"])   # the hash groups people fast
+    ).collect()
+    return (
+        _by_person(texts).lazy()
         .with_columns(_session(gap_minutes).alias("session"))
         .with_columns(pl.coalesce(pl.col("conversation_id"), pl.lit("~session:") + pl.col("session").cast(pl.Utf8))
                       .alias("thread"))
         .with_row_index("row")
-    )
-    return frame.collect()
+    ).collect()
+
+
+def _by_person(frame: pl.DataFrame) -> pl.DataFrame:
+    """Sorted by (hash of person, person, ts, event_id): the hash groups people fast. Input already
+    in time order (partitions and the store give it so) needs only a stable sort on the hash, an
+    integer, unless two people share a hash (then they interleave: the full sort is done)."""
+    order = [pl.col("person").hash(), "person", "ts", "event_id"]
+    ts, ids = pl.col("ts"), pl.col("event_id")
+    timed = (ts > ts.shift(1)) | ((ts == ts.shift(1)) & (ids > ids.shift(1)))
+    if frame.height < 2 or not frame.select(timed.fill_null(True).all()).item():
+        return frame.sort(order)
+    grouped = frame.sort(pl.col("person").hash(), maintain_order=True)
+    changes = grouped.select((pl.col("person") != pl.col("person").shift(1)).fill_null(False).sum()).item()
+    return grouped if changes == grouped["person"].n_unique() - 1 else frame.sort(order)
 
 
 def minhash_matrix(frame: pl.DataFrame) -> npt.NDArray[np.uint32]:

@@ -18,6 +18,7 @@ from sobria.cli import (
     gateway_cmd,
     keys_cmd,
     maturity_cmd,
+    partitions_cmd,
     pii_cmd,
     policy_cmd,
     serve_cmd,
@@ -58,6 +59,8 @@ app.add_typer(committee_cmd.app, name="committee", help="Le comité éthique : r
 policy_cmd.app.command("violations")(committee_cmd.violations)
 app.add_typer(gateway_cmd.app, name="gateway", help="Passerelle compatible OpenAI qui applique la charte.")
 app.add_typer(keys_cmd.app, name="keys", help="Clés virtuelles de la passerelle.")
+app.add_typer(partitions_cmd.app, name="partitions",
+              help="Événements pour l'analyse à l'échelle : partitions, conservation.")
 
 
 @app.callback()

@@ -44,7 +44,7 @@ def _options(c: CliContext, start: str | None, end: str | None, team: str | None
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
     store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
-    return audit_store(store, catalog, options, dt.datetime.now(dt.UTC))
+    return audit_store(store, catalog, options, dt.datetime.now(dt.UTC), c.settings.analytics)
 
 
 def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,

@@ -19,6 +19,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from sobria.analytics.drained import write_drained
 from sobria.events.schema import EVENT_COLUMNS, IMPACT_COLUMNS
 from sobria.events.semantic import SemanticModel, fill_from_journal
 from sobria.gateway.budgets import Settlement, settle
@@ -81,6 +82,7 @@ class Drainer:
         with self.engine.begin() as conn:
             inserted = store_records(conn, records)
             _checkpoint(conn, self.journal.name, self.generation, end)
+        write_drained(self.engine, [r["event"] for r in records])  # analysis partitions, once committed
         self.offset = end
         self.stored += inserted
         self.skipped += len(records) - inserted

@@ -169,6 +169,11 @@ class Store(RecordsStore):
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
 
+    def delete_events_before(self, ts_us: int) -> int:
+        """Retention: delete the raw events before ``ts_us`` (the rollups are kept elsewhere)."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(sa.delete(events).where(events.c.ts_us < ts_us)).rowcount or 0)
+
     def batches(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(sa.select(import_batches)).mappings()]
