@@ -144,8 +144,8 @@ def gateway_setup(folder: Path, upstream: str) -> tuple[Path, str]:
                       "    provider: openai\n    models: [gpt-4o-mini, gpt-4o]\n", encoding="utf-8")
     store = open_store(f"sqlite:///{folder / 'gw.db'}")
     store.migrate()
-    _record, key = create_key(store.engine, "bench", "p_bench", "commercial")  # a team: its budget is reserved
-    store.engine.dispose()
+    _record, key = create_key(store, "bench", "p_bench", "commercial")  # a team: its budget is reserved
+    store.close()
     return config, key
 
 

@@ -156,6 +156,7 @@ class GatewayApp:
                     task.cancel()
                 await asyncio.gather(*self.gw.tasks, return_exceptions=True)
                 await self.gw.upstreams.close()
+                self.gw.budgets.close()
                 await asyncio.to_thread(self.gw.drain.finish)
                 await send({"type": "lifespan.shutdown.complete"})
                 return

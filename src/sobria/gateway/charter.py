@@ -6,12 +6,11 @@ Everything here runs before anything leaves the company. A block ends the reques
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import replace
 from urllib.parse import unquote
 
-from sobria.gateway.budgets import month_of, reserve
+from sobria.gateway.budgets import month_of
 from sobria.gateway.call import Call, call_headers, finish
 from sobria.gateway.footprint import NOTHING
 from sobria.gateway.http import GatewayError, Scope, header
@@ -109,7 +108,7 @@ def _purpose(gw: Gateway, key: KeyRecord, declared: str | None) -> str | None:
 async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, month: str, limit: float) -> None:
     estimate = call.estimate.gwp_kgco2e
     hard = gw.rules.on_budget_exceeded == "block"
-    result = await asyncio.to_thread(reserve, gw.engine, team, month, estimate, limit if hard else None)
+    result = await gw.budgets.reserve(team, month, estimate, limit if hard else None)
     gw.budget_used[(team, month)] = result.used_kgco2e
     if not result.granted:
         over = replace(ctx, budget=BudgetState(max(result.used_kgco2e, limit)))

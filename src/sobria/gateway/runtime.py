@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from sobria.catalog import load_catalog
 from sobria.errors import Location, UserInputError
 from sobria.events.thread import ThreadMemory
+from sobria.gateway.budgets import BudgetWorker
 from sobria.gateway.config import GatewayConfig
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
@@ -34,26 +33,26 @@ from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
 from sobria.policy.pii import Scanner, load_client_names
 from sobria.settings import Settings
-from sobria.store import open_store
+from sobria.store import Store, open_store
 
 
 @dataclass
 class KeyTable:
     """Virtual keys in memory (by hash), refreshed from the store periodically and on a miss."""
 
-    engine: Engine
+    store: Store
     by_hash: dict[str, KeyRecord] = field(default_factory=dict)
     refreshed: float = 0.0
 
     def refresh(self) -> None:
-        self.by_hash = keys_by_hash(self.engine)
+        self.by_hash = keys_by_hash(self.store)
         self.refreshed = time.monotonic()
 
     async def lookup(self, token: str) -> KeyRecord | None:
         digest = hash_key(token)
         found = self.by_hash.get(digest)
         if found is None:  # created since the last refresh? (one indexed query, off the event loop)
-            found = await asyncio.to_thread(find_key, self.engine, digest)
+            found = await asyncio.to_thread(find_key, self.store, digest)
             if found is not None:
                 self.by_hash[digest] = found
         return found
@@ -66,11 +65,12 @@ class Gateway:
     scanner: Scanner
     footprints: FootprintCalculator
     t: Translator
-    engine: Engine
+    store: Store
     keys: KeyTable
     journal: Journal
     drain: DrainProcess
     upstreams: UpstreamPool
+    budgets: BudgetWorker
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
@@ -127,12 +127,12 @@ def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
     journal.open()
     options = EstimateOptions(method=settings.method, carbon_basis=settings.carbon_basis)
     secret_path = Path(settings.secret_file)
-    keys = KeyTable(store.engine)
+    keys = KeyTable(store)
     keys.refresh()
     return Gateway(
         config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
         footprints=FootprintCalculator(Estimator(catalog, options)), t=Translator.for_lang(config.lang),
-        engine=store.engine, keys=keys, journal=journal,
+        store=store, keys=keys, journal=journal, budgets=BudgetWorker.for_store(store),
         drain=DrainProcess.create(DrainJob(url, str(journal.path), journal.name, config.drain_batch,
                                            config.drain_interval_s, os.getpid())),
         upstreams=UpstreamPool.from_config(config.upstreams), keep_names=settings.keep_names,

@@ -1,5 +1,6 @@
 """Persistence behind one interface: SQLite by default, PostgreSQL through the same code."""
 
-from sobria.store.store import Store, open_store
+from sobria.store.gateway_store import BudgetMove, GatewayBatch, KeyRecord, Reservation
+from sobria.store.store import Store, StoreUnavailableError, open_store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["BudgetMove", "GatewayBatch", "KeyRecord", "Reservation", "Store", "StoreUnavailableError", "open_store"]

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from sobria.errors import Location, UserInputError
 from sobria.store import bulk, sqlite_load
+from sobria.store.budget_ledger import BudgetLedger
+from sobria.store.gateway_store import GatewayStore
 from sobria.store.records import PersonRow, RecordsStore
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
 
@@ -99,8 +101,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+StoreUnavailableError = sa.exc.DBAPIError  # the database refused or dropped a statement (down, busy)
+
+
 @dataclass
-class Store(RecordsStore):
+class Store(RecordsStore, GatewayStore):
     engine: Engine
 
     @property
@@ -183,6 +188,11 @@ class Store(RecordsStore):
             bulk.upsert(conn, people, small.people, ["person"])  # the roster replaces (store.records)
             conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
+
+    def budget_ledger(self, wait: bool = True) -> BudgetLedger:
+        """A reservation ledger on a connection of its own (for one thread: see its docstring);
+        ``wait=False``: one that never waits for the write lock (SQLite only)."""
+        return BudgetLedger(self.engine, wait)
 
     def close(self) -> None:
         """Close the store's idle connections (a later use opens new ones)."""
