@@ -12,7 +12,7 @@ from sobria.gateway.budgets import budget_state, reserve
 from sobria.gateway.drain import Drainer
 from sobria.gateway.journal import Journal
 from sobria.store import Store, open_store
-from sobria.store.gateway_tables import checkpoints
+from sobria.store.gateway_tables import checkpoints, requests
 from sobria.store.tables import events
 
 
@@ -95,3 +95,24 @@ def test_a_restarted_slot_is_not_confused_with_the_old_one(tmp_path: Path, store
     assert _count(store) == 2
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(checkpoints.c.generation)).scalar_one() == journal.generation
+
+
+def test_an_event_the_import_checks_refuse_is_not_stored_but_settled(tmp_path: Path, store: Store,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    journal = Journal(tmp_path / "j")
+    journal.open()
+    assert reserve(store, "rh", "2025-11", 1.0, 2.0).granted
+    line = json.loads(_line("huge"))
+    line["event"]["input_tokens"] = 20_000_000  # past the 10 M tokens a request can hold (ingest.limits)
+    journal.append(json.dumps(line).encode() + b"\n")
+    journal.append(_line("fine"))
+    drainer = Drainer(store, journal)
+    with caplog.at_level("WARNING", logger="sobria.gateway"):
+        assert drainer.drain_once() == 3
+    assert (_count(store), drainer.stored, drainer.rejected) == (1, 1, 1)
+    with store.engine.connect() as conn:
+        outcomes = dict(conn.execute(sa.select(requests.c.event_id, requests.c.error)).all())
+    assert outcomes == {"huge": "invalid_event:input_tokens", "fine": None}
+    state = budget_state(store, "rh", "2025-11")
+    assert (state.spent_kgco2e, state.reserved_kgco2e) == (0.5, 0.0)  # both reservations settled
+    assert "event huge not stored (input_tokens: pipeline.above_limit_per_request" in caplog.text

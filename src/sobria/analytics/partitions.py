@@ -24,8 +24,7 @@ import polars as pl
 
 from sobria.analytics import rollups
 from sobria.analytics.rollups import DAILY, PEOPLE, rollup_path
-from sobria.store import Store
-from sobria.store.tables import event_column_names
+from sobria.store import Store, event_column_names
 
 FILE = "events.parquet"
 SUFFIX = ".parquet"

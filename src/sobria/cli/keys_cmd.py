@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
-from sobria.gateway.config import load_config
+from sobria.gateway.config import gateway_settings, load_config
 from sobria.gateway.keys import create_key, list_keys, revoke_key
 from sobria.ingest.pseudonym import pseudonym, read_secret
 from sobria.store import Store, open_store
@@ -20,9 +20,7 @@ ConfigOption = Annotated[Path | None, typer.Option("--config", help="configurati
 
 
 def _store(c: CliContext, config: Path | None) -> Store:
-    url = c.settings.db
-    if config is not None:
-        url = load_config(config).store or url
+    url = gateway_settings(c.settings, load_config(config)).db if config is not None else c.settings.db
     store = open_store(url)
     store.migrate()
     return store

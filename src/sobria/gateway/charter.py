@@ -6,7 +6,6 @@ Everything here runs before anything leaves the company. A block ends the reques
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from urllib.parse import unquote
 
@@ -37,7 +36,7 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
     purpose = _purpose(gw, key, _header_text(gw, scope, b"x-sobria-purpose", PURPOSE_CHARS))
     # SDKs send ASCII: a justification in French comes percent-encoded
     justification = _header_text(gw, scope, b"x-sobria-justification", JUSTIFICATION_CHARS, decode=True) or ""
-    ts_us = time.time_ns() // 1000
+    ts_us = gw.clock.wall_us()
     month = month_of(ts_us)
     team = budget_team(key)
     limit = gw.rules.team_budgets.get(key.team, gw.rules.default_budget) if key.team else gw.rules.default_budget
@@ -46,7 +45,7 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         model=inbound.model, tool=gw.config.tool, person=key.person, team=key.team, purpose=purpose,
         kind="image" if inbound.operation == "image" else "text",
         justification=justification, data_classes=kinds,
-        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), time.monotonic()),
+        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), gw.clock.monotonic()),
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
     call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
     if call.decision.action == "block":

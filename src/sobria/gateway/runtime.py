@@ -17,13 +17,14 @@ from sobria.catalog import load_catalog
 from sobria.errors import Location, UserInputError
 from sobria.events.thread import ThreadMemory
 from sobria.gateway.budgets import BudgetWorker
-from sobria.gateway.config import GatewayConfig
+from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
 from sobria.gateway.journal import Journal
 from sobria.gateway.keys import KeyRecord, find_key, hash_key, keys_by_hash
 from sobria.gateway.metrics import Metrics
 from sobria.gateway.regenerations import RegenerationCounter
+from sobria.gateway.transport import Clock, SystemClock, Transport
 from sobria.gateway.upstream import UpstreamPool
 from sobria.i18n import Translator
 from sobria.impact.estimator import Estimator
@@ -60,7 +61,8 @@ class KeyTable:
 
 @dataclass
 class Gateway:
-    config: GatewayConfig
+    settings: GatewaySettings
+    config: GatewayConfig  # settings.gateway
     rules: Rules
     scanner: Scanner
     footprints: FootprintCalculator
@@ -71,6 +73,7 @@ class Gateway:
     drain: DrainProcess
     upstreams: UpstreamPool
     budgets: BudgetWorker
+    clock: Clock = field(default_factory=SystemClock)
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
@@ -111,30 +114,38 @@ class Gateway:
         self.metrics.inc("sobria_gateway_events_journaled_total")
 
 
-def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
-    """Compile the policy, the PII scanner and the estimator; open the store and the journal."""
+def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Transport | None = None,
+                  clock: Clock | None = None) -> Gateway:
+    """Compile the policy, the PII scanner and the estimator; open the store and the journal.
+
+    ``settings`` (the environment's) is extended by ``config`` (:func:`gateway_settings`);
+    ``transport`` (default: aiohttp) and ``clock`` (default: the system's) are for tests."""
+    gs = gateway_settings(settings, config)
     catalog = load_catalog()
     policy = load_policy(Path(config.policy), catalog)
     if config.tool not in {tool.id for tool in policy.tools}:
         raise UserInputError("gateway.config.unknown_tool", {"tool": config.tool, "policy": config.policy,
                                                              "tools": ", ".join(t.id for t in policy.tools)},
                              Location(field="tool"))
+    gs.require_provider_keys()
     names = load_client_names(Path(config.client_names)) if config.client_names else ()
-    url = config.store or settings.db
-    store = open_store(url)
+    store = open_store(gs.db)
     store.migrate()
     journal = Journal(Path(config.journal), fsync=config.journal_fsync)
     journal.open()
-    options = EstimateOptions(method=settings.method, carbon_basis=settings.carbon_basis)
-    secret_path = Path(settings.secret_file)
+    secret_path = Path(gs.secret_file)
     keys = KeyTable(store)
     keys.refresh()
+    provider_keys = {name: key.get_secret_value() for name, key in gs.provider_keys.items()}
     return Gateway(
-        config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
-        footprints=FootprintCalculator(Estimator(catalog, options)), t=Translator.for_lang(config.lang),
-        store=store, keys=keys, journal=journal, budgets=BudgetWorker.for_store(store),
-        drain=DrainProcess.create(DrainJob(url, str(journal.path), journal.name, config.drain_batch,
+        settings=gs, config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
+        footprints=FootprintCalculator(Estimator(catalog, EstimateOptions(method=gs.method,
+                                                                          carbon_basis=gs.carbon_basis))),
+        t=Translator.for_lang(gs.lang), store=store, keys=keys, journal=journal,
+        budgets=BudgetWorker.for_store(store),
+        drain=DrainProcess.create(DrainJob(gs.db, str(journal.path), journal.name, config.drain_batch,
                                            config.drain_interval_s, os.getpid())),
-        upstreams=UpstreamPool.from_config(config.upstreams), keep_names=settings.keep_names,
+        upstreams=UpstreamPool.from_config(config.upstreams, provider_keys, transport),
+        clock=clock or SystemClock(), keep_names=gs.keep_names,
         secret=read_secret(secret_path) if secret_path.exists() else None,
     )

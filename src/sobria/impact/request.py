@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sobria.catalog.reference import ElectricityMix
 from sobria.errors import Location, UserInputError
-from sobria.impact.engine import Scenario, apply, coefficients
+from sobria.impact.engine import Coefficients, Scenario, apply, coefficients
 from sobria.impact.estimator import Estimator
 from sobria.impact.pricing import request_cost_eur
-from sobria.impact.terms import pixel_factor, quality_factor, steps_factor
+from sobria.impact.terms import ModelTerms, pixel_factor, quality_factor, steps_factor
 from sobria.ranges import Range
 
 OPERATIONS = ("chat", "completion", "embedding", "image", "audio", "video")
@@ -91,21 +92,53 @@ class Impacts:
     gwp_usage_market_kgco2e: Range | None = None
 
 
+@dataclass(frozen=True)
+class RequestTerms:
+    """What an estimate depends on besides the request's counts, for one model, zone and image
+    setting: the model's terms, the electricity mix, and per scenario (min, max, central) the
+    engine's coefficients (:func:`sobria.impact.engine.coefficients`) and the equivalent-token weights.
+    Computed once, it gives any request of that kind by :meth:`scenarios` (the gateway keeps one per
+    model and zone)."""
+
+    terms: ModelTerms
+    mix: ElectricityMix
+    zone_status: str
+    bounds: tuple[tuple[Coefficients, tuple[float, float, float]], ...]
+
+    def scenarios(self, output_tokens: int, input_tokens: int, cached_input_tokens: int, images: int,
+                  latency_s: float, count: int = 3) -> list[Scenario]:
+        """The min, max and central scenarios of one request (``latency_s``: ``math.inf`` if unknown;
+        ``count=2``: min and max only)."""
+        counted = float(images) if self.terms.kind == "image" else 0.0
+        out: list[Scenario] = []
+        for coef, (out_w, in_w, cached_w) in self.bounds[:count]:
+            tokens = (out_w * output_tokens + in_w * (input_tokens - cached_input_tokens)
+                      + cached_w * cached_input_tokens)
+            result = apply(coef, float(tokens), counted, latency_s)
+            if type(result.energy_kwh) is not float:  # NumPy scalars (a measured latency): plain floats
+                result = Scenario(*(float(getattr(result, n)) for n in Scenario.__dataclass_fields__))
+            out.append(result)
+        return out
+
+
+def request_terms(estimator: Estimator, provider: str | None, model: str, operation: str | None,
+                  zone: str | None = None, image_size: str | None = None, image_quality: str | None = None,
+                  image_steps: int | None = None) -> RequestTerms:
+    terms = estimator.terms(provider, model, operation)
+    mix, zone_status = estimator.mix_for(zone, terms)
+    image_factor = ((pixel_factor(image_size) or 1.0) * quality_factor(terms, image_quality)
+                    * steps_factor(terms, image_steps))
+    bounds = tuple((coefficients(estimator.catalog.hardware, estimator.scenario_terms(terms, mix, bound, image_factor)),
+                    estimator.token_weights(terms, bound)) for bound in ("min", "max", "central"))
+    return RequestTerms(terms, mix, zone_status, bounds)
+
+
 def estimate_request(estimator: Estimator, req: Request) -> Impacts:
-    terms = estimator.terms(req.provider, req.model, req.effective_operation)
-    mix, zone_status = estimator.mix_for(req.zone, terms)
-    image_factor = ((pixel_factor(req.image_size) or 1.0) * quality_factor(terms, req.image_quality)
-                    * steps_factor(terms, req.image_steps))
-    images = float(req.images) if terms.kind == "image" else 0.0
+    prepared = request_terms(estimator, req.provider, req.model, req.effective_operation, req.zone, req.image_size,
+                             req.image_quality, req.image_steps)
+    terms, mix, zone_status = prepared.terms, prepared.mix, prepared.zone_status
     latency = req.latency_s if req.latency_s is not None else math.inf
-    bounds: list[Scenario] = []
-    for bound in ("min", "max", "central"):
-        out_w, in_w, cached_w = estimator.token_weights(terms, bound)
-        tokens = (out_w * req.output_tokens + in_w * (req.input_tokens - req.cached_input_tokens)
-                  + cached_w * req.cached_input_tokens)
-        coef = coefficients(estimator.catalog.hardware, estimator.scenario_terms(terms, mix, bound, image_factor))
-        result = apply(coef, float(tokens), images, latency)
-        bounds.append(Scenario(*(float(getattr(result, n)) for n in Scenario.__dataclass_fields__)))
+    bounds = prepared.scenarios(req.output_tokens, req.input_tokens, req.cached_input_tokens, req.images, latency)
     low, high, mid = bounds
     res = terms.resolution
     explicit = terms.kind == "image"  # the only terms with a measured central inside a wide envelope

@@ -2,5 +2,7 @@
 
 from sobria.store.gateway_store import BudgetMove, GatewayBatch, KeyRecord, Reservation
 from sobria.store.store import Store, StoreUnavailableError, open_store
+from sobria.store.tables import event_column_names
 
-__all__ = ["BudgetMove", "GatewayBatch", "KeyRecord", "Reservation", "Store", "StoreUnavailableError", "open_store"]
+__all__ = ["BudgetMove", "GatewayBatch", "KeyRecord", "Reservation", "Store", "StoreUnavailableError",
+           "event_column_names", "open_store"]
