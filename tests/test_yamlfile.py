@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sobria.errors import UserInputError
+from sobria.errors import Location, UserInputError
 from sobria.yamlfile import MAX_ALIASES, load_yaml, parse_yaml
 
 
@@ -64,3 +64,24 @@ def test_files_that_are_not_yaml_files(tmp_path: Path) -> None:
             load_yaml(path)
         assert (caught.value.key, caught.value.where.file) == (key, str(path))
     assert caught.value.where.line == 2
+
+
+@pytest.mark.parametrize(("text", "line", "field", "value"), [
+    ("budgets:\n  default_kgco2e: .nan\n", 2, "budgets.default_kgco2e", ".nan"),
+    ("a: [1, 2, -.inf]\n", 1, "a[2]", "-.inf"),
+    ("x: 1\ny: 1.0e+999\n", 2, "y", "1.0e+999"),
+    ("base: &b .inf\nagain: *b\n", 1, "base", ".inf"),       # an alias: named where it is written
+    ("n: 1234567890123456789\n", 1, "n", "1234567890123456789"),
+    ("t: !!float nan\n", 1, "t", "nan"),
+])
+def test_a_number_that_is_not_finite_is_refused_with_its_line_and_field(text: str, line: int, field: str,
+                                                                        value: str) -> None:
+    with pytest.raises(UserInputError) as caught:
+        parse_yaml(text, "f.yaml")
+    assert (caught.value.key, caught.value.params, caught.value.where) == (
+        "yaml.not_finite", {"value": value, "field": field}, Location(file="f.yaml", line=line, field=field))
+
+
+def test_finite_numbers_and_number_like_text_are_kept() -> None:
+    doc = parse_yaml("a: -2.5\nb: 123456789012345678\nc: 'nan'\nd: .5\n", "f.yaml")
+    assert doc.data == {"a": -2.5, "b": 123456789012345678, "c": "nan", "d": 0.5}

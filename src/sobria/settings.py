@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -16,7 +17,7 @@ class Settings(BaseSettings):
     Each field is documented in docs/settings.md; a test keeps the two in sync.
     """
 
-    model_config = SettingsConfigDict(env_prefix="SOBRIA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SOBRIA_", extra="ignore", allow_inf_nan=False)
 
     lang: Literal["fr", "en"] = Field("fr", description="Language of messages, reports and charter.")
     db: str = Field("sqlite:///sobria.db", description="Store URL (SQLite file or PostgreSQL).")
@@ -28,6 +29,19 @@ class Settings(BaseSettings):
     keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
     keep_names: bool = Field(False, description="Keep people's names and e-mails (off: pseudonyms only).")
     min_group: int = Field(5, ge=2, description="Smallest group (people) shown on its own in any figure.")
+    lock_timeout_s: float = Field(30.0, gt=0, le=3600,
+                                  description="Seconds a store write waits for another writer's lock.")
+    # Plausibility bounds of one imported event (sobria.ingest.limits.EventLimits; docs/events.md).
+    earliest_ts: date = Field(date(2015, 1, 1), description="Earliest plausible event timestamp.")
+    ahead_hours: float = Field(24.0, ge=0, le=24 * 366,
+                               description="How far ahead of now an event timestamp may be, in hours.")
+    max_tokens_per_request: int = Field(10_000_000, ge=1, description="Tokens of one kind per request, at most.")
+    max_images_per_request: int = Field(100, ge=1, description="Images per request, at most.")
+    max_latency_ms: float = Field(3_600_000.0, gt=0, description="Latency of one request, at most (ms).")
+    max_cost_eur_per_request: float = Field(1_000.0, gt=0, description="Cost of one request, at most (EUR).")
+    max_requests_per_event: int = Field(1_000_000_000, ge=1, description="Requests in one aggregated row, at most.")
+    max_line_bytes: int = Field(1_000_000, ge=1_000, le=2**31 - 1,
+                                description="Longest line of an imported CSV or JSON Lines file (bytes).")
 
 
 def build_settings(**overrides: object) -> Settings:

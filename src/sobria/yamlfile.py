@@ -6,11 +6,16 @@ The document is composed once into nodes (whose marks carry line numbers) under 
 number of nodes once aliases are expanded (a "billion laughs" file of a few kilobytes expands to
 billions of nodes; it is refused after counting, in linear time, without building them). Dates
 stay text, so that an impossible date is a schema error with its line rather than a parser crash.
-Every problem is a :class:`~sobria.errors.UserInputError` naming the file and the line.
+Every number must be finite and plausible: ``.nan``, ``.inf``, ``1.0e+999`` (which overflows to
+infinity) and integers of ``MAX_INT_DIGITS`` digits or more are refused here, for every schema at
+once, with the file, line and field (a NaN budget would otherwise pass every ``< 0`` check and
+print "NaN kgCO2e" in the charter). Every problem is a :class:`~sobria.errors.UserInputError`
+naming the file and the line.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +30,7 @@ MAX_BYTES = 2_000_000     # a policy or configuration of a large organisation is
 MAX_DEPTH = 64            # nesting levels, aliases expanded
 MAX_ALIASES = 1_000       # alias uses (*name) in one document
 MAX_NODES = 200_000       # nodes once aliases are expanded
+MAX_INT_DIGITS = 19       # 10^18 is past any count, budget or duration a configuration holds
 
 
 @dataclass
@@ -92,6 +98,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
             return YamlDocument(None, Positions())
         _check_expansion(node, file)
         data = loader.construct_document(node)
+        implausible = loader.implausible
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise UserInputError("yaml.syntax", {"detail": exc.problem or str(exc)},
@@ -105,6 +112,8 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     positions = Positions()
     duplicates: list[tuple[int, PathKey]] = []
     _record(node, (), positions, duplicates)
+    if implausible:
+        _refuse_number(node, implausible, file)
     return YamlDocument(data, positions, tuple(duplicates))
 
 
@@ -116,6 +125,19 @@ class _BoundedLoader(yaml.SafeLoader):
         self._file = file
         self._depth = 0
         self._aliases = 0
+        self.implausible: set[int] = set()   # ids of the number nodes that are not finite or too long
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value: float = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            self.implausible.add(id(node))
+        return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        value: int = super().construct_yaml_int(node)
+        if len(str(node.value).lstrip("+-").replace("_", "")) >= MAX_INT_DIGITS:
+            self.implausible.add(id(node))
+        return value
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -132,6 +154,8 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_BoundedLoader.add_constructor("tag:yaml.org,2002:float", _BoundedLoader.construct_yaml_float)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
 _BoundedLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -180,6 +204,32 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
+
+
+def _refuse_number(root: yaml.Node, implausible: set[int], file: str) -> None:
+    """Raise for the first number (in document order) of ``implausible``, naming its line and field."""
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in implausible:
+            raise UserInputError("yaml.not_finite", {"value": str(node.value)[:40], "field": field_name(path)},
+                                 Location(file=file, line=node.start_mark.line + 1, field=field_name(path) or None))
+        if id(node) in seen:  # an alias: its content was visited under its anchor's path
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(reversed([(value, (*path, str(key.value))) for key, value in node.value]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(item, (*path, index)) for index, item in enumerate(node.value)]))
+
+
+def field_name(path: PathKey) -> str:
+    """``('models', 'heavy', 'models', 1)`` as ``models.heavy.models[1]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 def _record(node: yaml.Node, path: PathKey, positions: Positions, duplicates: list[tuple[int, PathKey]]) -> None:

@@ -31,7 +31,7 @@ EXPECTED = {
     ("mistral", "mistral-large-2407"): ("mistral-large-2407", 122.61, 122.61, 122.61, 122.61),
     ("mistral", "mistral-small-2503"): ("mistral-small-2503", 24, 24, 24, 24),
     ("xai", "grok-4"): ("grok-4", 86, 600, 314, 3000),
-    ("moonshot", "kimi-k2-instruct"): ("kimi-k2-instruct", 32, 32, 1040, 1040),
+    ("moonshot", "kimi-k2-instruct"): ("kimi-k2-instruct", 32, 32, 1000, 1000),
 }
 
 

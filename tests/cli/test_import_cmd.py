@@ -64,6 +64,6 @@ def test_init_leaves_no_connection_open_to_the_store(tmp_path: Path, monkeypatch
     def open_files() -> list[str]:
         links = (os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
                  if os.path.islink(f"/proc/self/fd/{fd}"))
-        return sorted(link for link in links if "sobria.db" in link)
+        return sorted(link for link in links if link.startswith(str(tmp_path / "sobria.db")))  # not other tests' stores
 
     assert open_files() == []

@@ -8,23 +8,20 @@ corpus is committed under tests/data/fuzz/; hypothesis adds generated rows and c
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sobria.cli.app import run
 from sobria.csvfile import FORMULA_START, csv_text
 from sobria.errors import UserInputError
 from sobria.gateway.config import load_config
 from sobria.governance.maturity_input import read_questionnaire
 from sobria.policy.loader import load_policy
+from tests.support.cli import Sobria, assert_refused, sobria_in
 
 CORPUS = Path(__file__).parent.parent / "data" / "fuzz"
 IMPORTS = [  # (kind, file, line, field) the message must name
@@ -45,48 +42,16 @@ IMPORTS = [  # (kind, file, line, field) the message must name
     ("chatgpt-enterprise", "chatgpt-enterprise-nan.csv", 2, "model_to_messages"),
     ("survey", "survey-1e308.csv", 2, "usages_par_jour"),
     ("survey", "survey-year-0.csv", 2, "mois"),
+    ("survey", "survey-two-rows-one-line.csv", 2, "ts"),
+    ("events", "events-identical-rows.csv", 3, None),
 ]
 YAML_FILES = [("yaml-alias-bomb.yaml", 4), ("yaml-deep.yaml", 2), ("yaml-recursive.yaml", 2),
-              ("yaml-syntax.yaml", 3)]
-
-
-class Sobria:
-    """An initialised store in a folder, and the CLI run in this process."""
-
-    def __init__(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.folder, self.capsys = folder, capsys
-        assert self("init")[0] == 0
-
-    def __call__(self, *args: str) -> tuple[int, str]:
-        self.capsys.readouterr()
-        code = run(list(args))
-        return code, self.capsys.readouterr().err
-
-    def dump_hash(self) -> str:
-        with sqlite3.connect(self.folder / "sobria.db") as db:
-            return hashlib.sha256("\n".join(db.iterdump()).encode()).hexdigest()
-
-    def files(self) -> set[str]:
-        return {str(p.relative_to(self.folder)) for p in self.folder.rglob("*") if "sobria.db" not in p.name}
+              ("yaml-syntax.yaml", 3), ("yaml-nan.yaml", 3), ("yaml-inf-alias.yaml", 1)]
 
 
 @pytest.fixture
 def sobria(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Sobria:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOBRIA_DB", f"sqlite:///{tmp_path / 'sobria.db'}")
-    monkeypatch.setenv("SOBRIA_SECRET_FILE", str(tmp_path / "secret.key"))
-    monkeypatch.setenv("SOBRIA_LANG", "fr")
-    return Sobria(tmp_path, capsys)
-
-
-def assert_refused(code: int, err: str, name: str, line: int | None, field: str | None) -> None:
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert name in err
-    if line is not None:
-        assert re.search(rf"{re.escape(name)}:{line}\b", err), err
-    if field is not None:
-        assert f"« {field} »" in err, err
+    return sobria_in(tmp_path, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize(("kind", "name", "line", "field"), IMPORTS, ids=[case[1] for case in IMPORTS])

@@ -53,7 +53,7 @@ def test_iban_is_blocked_and_nothing_leaves(running: Running) -> None:
     error = r.json()["error"]
     assert (error["code"], error["type"]) == ("policy_blocked", "policy_error")
     assert error["message"] == ("Requête refusée : elle contient des identifiants (sécurité sociale, IBAN, carte, "
-                                "SIREN, TVA) (iban), interdites dans un outil "
+                                "SIREN, TVA) (iban) ; ce type de données est interdit dans un outil "
                                 "sous contrat entreprise. Retirez-les avant d'envoyer.")
     assert len(running.upstream.received) == before
 

@@ -132,3 +132,14 @@ def test_missing_file() -> None:
     with pytest.raises(UserInputError) as caught:
         read_questionnaire(DATA / "absent.yaml")
     assert caught.value.key == "gov.input.file_missing"
+
+
+def test_a_csv_row_with_a_field_too_many_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    """Issue 14 item 6: an unquoted comma in an answer no longer drops the rest of the line silently."""
+    path = tmp_path / "q.csv"
+    path.write_text("question,answer\nai_teams_using,all\nai_daily_users,most,really\n", encoding="utf-8")
+    with pytest.raises(UserInputError) as caught:
+        read_questionnaire(path)
+    assert (caught.value.key, caught.value.where.file) == ("gov.maturity.rejected", str(path))
+    assert [(d.key, d.params, d.where.line) for d in caught.value.details] == [
+        ("ingest.bad_field_count", {"expected": 2, "found": 3}, 3)]

@@ -142,3 +142,26 @@ def test_evidence_export_lists_pseudonyms_modules_dates_and_validity() -> None:
     document = json.loads(evidence_json(rows, modules, "TechVert", TODAY))
     assert (document["schema"], document["generated_on"], len(document["records"]), len(document["modules"])) == (
         "sobria.training-evidence/1", "2025-07-01", 3, 8)
+
+
+@pytest.mark.parametrize(("row", "found"), [("a@b.fr,charte-ia,2025-01-01,completed,extra", 5),
+                                            ("a@b.fr,charte-ia,2025-01-01", 3)])
+def test_a_row_with_a_field_too_many_or_too_few_is_an_error_naming_both_counts(tmp_path: Path, row: str,
+                                                                              found: int) -> None:
+    """Issue 14 item 6: the columns never shift; the shared CSV reader checks every row's field count."""
+    path = tmp_path / "t.csv"
+    path.write_text(f"identifier,module,date,status\nb@b.fr,charte-ia,2025-01-01,completed\n{row}\n",
+                    encoding="utf-8")
+    with pytest.raises(UserInputError) as caught:
+        read_training_file(path, SECRET, load_modules(), TODAY)
+    assert (caught.value.key, caught.value.params) == ("gov.training.file_rejected", {"count": 1})
+    assert [(d.key, d.params, d.where.file, d.where.line) for d in caught.value.details] == [
+        ("ingest.bad_field_count", {"expected": 4, "found": found}, str(path), 3)]
+
+
+def test_a_semicolon_file_and_a_quoted_comma_are_read_as_a_spreadsheet_writes_them(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('identifier;module;date;status;session\na@b.fr;charte-ia;2025-01-01;completed;"Lyon; mars"\n',
+                    encoding="utf-8")
+    parsed = read_training_file(path, SECRET, load_modules(), TODAY)
+    assert [r.session for r in parsed.records] == ["Lyon; mars"]

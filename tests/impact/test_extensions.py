@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sobria.catalog import Catalog
@@ -140,3 +142,30 @@ def test_equivalences(catalog: Catalog) -> None:
     eq = equivalences(catalog, 0.1423, 0.010)
     assert eq.car_m == pytest.approx(1000.0)
     assert eq.led_minutes == pytest.approx(60.0)
+
+
+def test_quantised_checkpoints_are_sized_for_their_precision(catalog: Catalog) -> None:
+    from sobria.catalog.names import quantisation_bits_in_name
+
+    assert [quantisation_bits_in_name(n) for n in ("Meta-Llama-3.1-405B-Instruct-FP8", "qwen-72b-awq",
+                                                   "m-int8", "gpt-4o", "fp8ish")] == [8, 4, 8, None, None]
+    name = "meta-llama/Meta-Llama-3.1-405B-Instruct-FP8"
+    sobria = Estimator(catalog).terms("huggingface_hub", name, None)
+    parity = Estimator(catalog, EstimateOptions(method="ecologits")).terms("huggingface_hub", name, None)
+    assert (sobria.gpu_count.max, parity.gpu_count.max) == (8, 16)   # 1.2 x 405 GB / 80 GB -> 8; 16-bit: 16
+
+
+def test_measured_serving_scales_the_gpu_energy_per_token_with_an_explicit_central(catalog: Catalog) -> None:
+    req = Request("huggingface_hub", "meta-llama/Meta-Llama-3.1-8B-Instruct", output_tokens=400)
+    default = estimate_request(Estimator(catalog), req)
+    measured = estimate_request(Estimator(catalog, EstimateOptions(serving="measured")), req)
+    parity = estimate_request(Estimator(catalog, EstimateOptions(method="ecologits", serving="measured")), req)
+    plain = estimate_request(Estimator(catalog, EstimateOptions(method="ecologits")), req)
+    assert parity.energy_kwh == plain.energy_kwh
+    # 8B on 1 GPU: GPU energy 400 x (1.1665e-6 e^(-0.011206 x 64) x 8 + 4.0529e-5) / 1000 kWh, then x 0.4453
+    gpu = 400 * (1.1665e-6 * math.exp(-0.011206 * 64) * 8 + 4.0529e-5) / 1000
+    pue = 1.09, 1.14
+    assert default.energy_kwh.max - measured.energy_kwh.max == pytest.approx(pue[1] * gpu * (1 - 1.0781), rel=1e-3)
+    assert default.energy_kwh.min - measured.energy_kwh.min == pytest.approx(pue[0] * gpu * (1 - 0.2637), rel=1e-3)
+    assert measured.energy_kwh.mid is not None
+    assert measured.energy_kwh.central < (measured.energy_kwh.min + measured.energy_kwh.max) / 2

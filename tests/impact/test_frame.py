@@ -88,3 +88,55 @@ def test_absurd_image_size_in_a_table(catalog: Catalog) -> None:
     with pytest.raises(UserInputError) as err:
         estimate_frame(Estimator(catalog), frame)
     assert err.value.key == "impact.bad_image_size"
+
+
+MEDIA_ROWS = [
+    {"provider": "stability", "model": "stable-diffusion-3", "images": 2, "image_steps": 25, "operation": "image"},
+    {"provider": "stability", "model": "sdxl", "images": 1, "image_steps": None, "operation": "image"},
+    {"provider": "openai", "model": "dall-e-3", "images": 1, "image_steps": 80, "operation": "image"},
+    {"provider": "openai", "model": "sora-2-pro", "video_size": "1920x1080", "media_seconds": 12.0,
+     "operation": "video"},
+    {"provider": "google", "model": "veo-3.0-generate-001", "operation": "video"},
+    {"provider": "openai", "model": "whisper-1", "media_seconds": 95.5, "operation": "audio"},
+    {"provider": "openai", "model": "whisper-1", "operation": "audio", "request_count": 3},
+    {"provider": "openai", "model": "tts-1", "operation": "audio"},
+    {"provider": "openai", "model": "gpt-4o", "input_tokens": 900, "output_tokens": 300, "operation": "chat"},
+]
+
+
+@pytest.mark.parametrize("method", ["sobria", "ecologits"])
+def test_frame_carries_the_explicit_central_steps_and_media_like_single_requests(catalog: Catalog,
+                                                                                 method: str) -> None:
+    est = Estimator(catalog, EstimateOptions(method=method))  # type: ignore[arg-type]
+    rows = [{"input_tokens": 0, "output_tokens": 0, "images": 0, "image_steps": None, "video_size": None,
+             "media_seconds": None, "request_count": 1, **r} for r in MEDIA_ROWS]
+    out = estimate_frame(est, pl.DataFrame(rows), central=True)
+    for row, got in zip(rows, out.iter_rows(named=True), strict=True):
+        n = row["request_count"]
+        one = estimate_request(est, Request(
+            row["provider"], row["model"], output_tokens=row["output_tokens"], input_tokens=row["input_tokens"],
+            images=row["images"], image_steps=row["image_steps"], video_size=row["video_size"],
+            media_seconds=row["media_seconds"], operation=row["operation"]))
+        for name in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj"):
+            r = getattr(one, name)
+            for bound, value in (("min", r.min), ("max", r.max), ("central", r.central)):
+                assert got[f"{name}_{bound}"] == pytest.approx(n * value, rel=1e-12, abs=1e-300)
+        assert (got["status"], got["kind"]) == (one.status, one.kind)
+    assert out["kind"].to_list() == ["image", "image", "image", "video", "video", "audio", "audio", "unsupported",
+                                     "llm"]
+    # the explicit central is not the midpoint: SDXL 1024², 50 steps, central 0.99 x 1.21 x 1.145 Wh
+    assert out["energy_kwh_central"][1] == pytest.approx(0.99 * 1.21 * 1.145 / 1000, rel=1e-12)
+    assert out["energy_kwh_central"][1] != pytest.approx((out["energy_kwh_min"][1] + out["energy_kwh_max"][1]) / 2)
+
+
+def test_frame_has_no_central_columns_unless_asked(catalog: Catalog) -> None:
+    out = estimate_frame(Estimator(catalog), pl.DataFrame(ROWS))
+    assert not [c for c in out.columns if c.endswith("_central")]
+
+
+@pytest.mark.parametrize(("column", "value"), [("image_steps", 0), ("image_steps", 2.5), ("media_seconds", -1.0)])
+def test_frame_rejects_bad_steps_and_media_seconds(catalog: Catalog, column: str, value: float) -> None:
+    frame = pl.DataFrame({"model": ["sdxl", "sdxl"], "output_tokens": [0, 0], column: [None, value]})
+    with pytest.raises(UserInputError) as err:
+        estimate_frame(Estimator(catalog), frame)
+    assert (err.value.key, err.value.where.line, err.value.where.field) == ("impact.bad_column_value", 2, column)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sobria.catalog.media import VideoModel, read_video_models
 from sobria.catalog.overlay import CatalogDataError, read_overlay
 from sobria.catalog.reference import (
     DatacenterDefaults,
@@ -21,6 +22,7 @@ from sobria.catalog.reference import (
 )
 from sobria.catalog.schema import (
     AliasEntry,
+    AudioModelEntry,
     Constant,
     EmbeddingModelEntry,
     FallbackClass,
@@ -64,6 +66,8 @@ class Catalog:
     prices: dict[tuple[str, str], PriceEntry]
     constants: dict[str, Constant]
     fallbacks: dict[str, FallbackClass]
+    videos: dict[str, VideoModel] = field(default_factory=dict)
+    audio: dict[str, AudioModelEntry] = field(default_factory=dict)
     llm_by_name: dict[str, list[LlmModel]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -104,7 +108,8 @@ class Catalog:
         return model is not None and model in self.overlay.model_classes.heavy
 
     def model_names(self) -> list[str]:
-        names = {m.name for m in self.llm.values()} | set(self.images) | set(self.embeddings)
+        names = {m.name for m in self.llm.values()} | set(self.images) | set(self.embeddings) | set(self.videos)
+        names |= {a.name for a in self.audio.values()}
         return sorted(names | set(self.aliases))
 
 
@@ -133,6 +138,8 @@ def load_catalog() -> Catalog:
         prices={(p.provider, p.model): p for p in overlay.prices},
         constants={c.key: c for c in overlay.constants},
         fallbacks={f.key: f for f in overlay.fallback_classes},
+        videos={m.name: m for m in read_video_models(data_dir)},
+        audio={n.lower(): a for a in overlay.audio_models for n in (a.name, *a.names)},
     )
     _check_consistency(catalog)
     return catalog

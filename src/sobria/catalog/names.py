@@ -68,3 +68,15 @@ def moe_sizes_in_name_b(name: str) -> tuple[float, float] | None:
         experts, size = int(match.group(1)), float(match.group(2))
         return min(2, experts) * size, experts * size
     return None
+
+
+_QUANTISED = re.compile(r"(?:^|[-_/.])(fp8|int8|8bit|w8a8|fp4|int4|4bit|awq|gptq|nvfp4)(?:$|[-_/.])")
+
+
+def quantisation_bits_in_name(name: str) -> int | None:
+    """Weight precision a checkpoint's name declares (``...-Instruct-FP8`` -> 8, ``-AWQ`` -> 4),
+    None when it says nothing (EcoLogits then assumes 16-bit weights)."""
+    found = _QUANTISED.search(name.lower())
+    if found is None:
+        return None
+    return 8 if found.group(1) in {"fp8", "int8", "8bit", "w8a8"} else 4

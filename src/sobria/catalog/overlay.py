@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sobria.catalog.schema import ModelClasses, Overlay
 
 OVERLAY_FILES = (
-    "providers", "llm_models", "image_models", "embedding_models", "aliases",
+    "providers", "llm_models", "image_models", "audio_models", "embedding_models", "aliases",
     "prices", "monetary_factors", "fallback_classes", "constants", "model_classes",
 )
 

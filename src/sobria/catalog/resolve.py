@@ -16,19 +16,21 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from sobria.catalog.catalog import Catalog
+from sobria.catalog.media import VideoModel
 from sobria.catalog.names import moe_sizes_in_name_b, normalise, size_in_name_b, undated_variants
 from sobria.catalog.reference import LlmModel
-from sobria.catalog.schema import EmbeddingModelEntry, FallbackClass, ImageModelEntry
+from sobria.catalog.schema import AudioModelEntry, EmbeddingModelEntry, FallbackClass, ImageModelEntry
 from sobria.ranges import Range
 
-Kind = Literal["llm", "image", "embedding", "unsupported"]
+Kind = Literal["llm", "image", "embedding", "video", "audio", "unsupported"]
 STATUS_ORDER = (
     "ok", "outside-reference-method", "zone-unknown", "model-guessed", "model-not-in-catalog", "provider-unknown",
     "modality-not-supported",
 )
-# Speech (whisper, tts, transcribe) and video (sora, veo, kling...) have no defensible per-request
-# model in Sobria yet: their requests get this status (counted in reports), never 0 Wh as a figure.
+# Audio and video requests that no sourced model covers (text-to-speech, music, an unknown video
+# model: see docs/methodology.md) get this status (counted in reports), never 0 Wh as a figure.
 UNSUPPORTED_OPERATIONS = frozenset({"audio", "video"})
+_VIDEO_SUFFIX = re.compile(r"-(?:generate-\d+|generate-preview|generate|preview|\d{3})$")
 _UNSUPPORTED_NAME = re.compile(r"^(?:whisper|tts-|sora|veo-|veo\d|kling|"
                                r"runway|gen-\d|seedance|hunyuanvideo|wan2|ltx-)")
 FALLBACK_IMAGE = "generic-image"
@@ -45,6 +47,8 @@ class Resolution:
     llm: LlmModel | None = None
     image: ImageModelEntry | None = None
     embedding: EmbeddingModelEntry | None = None
+    video: VideoModel | None = None
+    audio: AudioModelEntry | None = None
     note: str = ""   # for a guess: what the name was mapped to, and why
 
 
@@ -59,17 +63,40 @@ def resolve(catalog: Catalog, provider: str | None, name: str, operation: str | 
     base = normalise(name)
     names = list(dict.fromkeys([name.strip().lower(), base, *undated_variants(base)]))
     found = _exact(catalog, canon, names, operation) or _exact(catalog, None, names, operation)
+    if found is None:
+        found = _media(catalog, canon, names)
     if found is None and (operation in UNSUPPORTED_OPERATIONS or _UNSUPPORTED_NAME.match(base)):
         # token-billed speech models of the catalogue (gpt-4o-mini-tts...) are found above and
         # estimated from their tokens, as EcoLogits does
         what = operation if operation in UNSUPPORTED_OPERATIONS else "audio or video"
         found = Resolution("unsupported", canon or UNKNOWN_PROVIDER, base, "modality-not-supported",
-                           note=f"{what} generation: no per-request energy model (docs/methodology.md)")
+                           note=f"{what}: no sourced per-request energy model for this model (docs/methodology.md)")
     if found is None:
         found = _guess(catalog, canon, base, operation)
     if given_unknown:
         return replace(found, status=worst_status(found.status, "provider-unknown"))
     return found
+
+
+def _media(catalog: Catalog, canon: str | None, names: list[str]) -> Resolution | None:
+    """A speech-to-text model of the overlay, or a video model of EcoLogits' video catalogue: by
+    name, by API id (``veo-3.0-generate-001`` is ``veo-3.0``), else the closest name of the family."""
+    for name in names:
+        bare = name.split("/", 1)[-1]
+        audio = catalog.audio.get(name) or catalog.audio.get(bare)
+        if audio is not None and canon in (None, audio.provider):
+            return Resolution("audio", audio.provider, audio.name, "ok", audio=audio)
+        video = catalog.videos.get(bare) or catalog.videos.get(_VIDEO_SUFFIX.sub("", bare))
+        if video is not None:
+            return Resolution("video", canon or video.provider, video.name, "ok", video=video)
+    bare = _VIDEO_SUFFIX.sub("", names[-1].split("/", 1)[-1])
+    near = sorted((v for v in catalog.videos.values() if v.name.startswith(bare + "-")), key=lambda v: len(v.name))
+    if near:
+        video = near[0]
+        return Resolution("video", canon or video.provider, video.name, "model-guessed", video=video,
+                          note=f"mapped to {video.name}: the closest model of the family in EcoLogits' video "
+                               f"catalogue")
+    return None
 
 
 def _kinds(operation: str | None) -> tuple[Kind, ...]:

@@ -88,6 +88,29 @@ class ImageModelEntry(Strict):
         return self.gpu_wh_per_image.times(self.server_factor)
 
 
+class AudioModelEntry(Strict):
+    """A speech-to-text model billed per second of audio, with its energy per second of audio.
+
+    Same boundary as images: ``gpu_wh_per_audio_s`` is GPU only; ``server_factor`` takes it to
+    the server; the engine applies the PUE. ``default_audio_s`` is used when a request does not say
+    how long its audio was (the measurement's own clip length)."""
+
+    provider: str
+    name: str
+    names: list[str] = Field([], description="other API ids of the same model")
+    gpu_wh_per_audio_s: Interval = Field(description="GPU-only energy per second of audio transcribed")
+    server_factor: Interval = Field(description="server energy / GPU energy")
+    gpu_s_per_audio_s: Interval = Field(description="GPU occupancy per second of audio (embodied share)")
+    default_audio_s: Interval = Field(description="seconds of audio assumed when a request gives none")
+    gpus: int = Field(ge=1)
+    source: Source
+
+    @property
+    def energy_wh_per_audio_s(self) -> Interval:
+        """IT (server) energy per second of audio, before PUE."""
+        return self.gpu_wh_per_audio_s.times(self.server_factor)
+
+
 class LlmModelEntry(Strict):
     """An LLM missing from EcoLogits' catalogue, with a sourced architecture (billions of parameters)."""
 
@@ -184,6 +207,7 @@ class Overlay(Strict):
     providers: list[ProviderEntry]
     llm_models: list[LlmModelEntry]
     image_models: list[ImageModelEntry]
+    audio_models: list[AudioModelEntry]
     embedding_models: list[EmbeddingModelEntry]
     aliases: list[AliasEntry]
     prices: list[PriceEntry]

@@ -42,7 +42,7 @@ def _options(c: CliContext, start: str | None, end: str | None, team: str | None
 
 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     return audit_store(store, catalog, options, dt.datetime.now(dt.UTC))
 
@@ -118,7 +118,7 @@ def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
           as_json: Annotated[bool, Opt("--json", help="sortie JSON")] = False) -> None:
     """Les requêtes non essentielles : event_id, motif, chaîne, confiance."""
     c = cli_context(ctx)
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     events, _ = load_events(store, _options(c, start, end, team, None, None))
     flagged = detect_waste(events, load_catalog()).select("event_id", "reason", "chain_id", "confidence")

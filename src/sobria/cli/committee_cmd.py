@@ -23,7 +23,7 @@ app = typer.Typer(no_args_is_help=True, help="Le comité éthique : registre et 
 
 
 def _store(c: CliContext) -> Store:
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     return store
 

@@ -40,7 +40,7 @@ def demo(
     data = generate_demo(seed)
     paths = write_demo(data, directory, c.settings.lang)
     init(ctx, organisation="TechVert (démo)")
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     secret = read_secret(Path(c.settings.secret_file))
     options = ImportOptions(kind="events", files=(paths["events"],), people_file=paths["people"],
                             keep_text=c.settings.keep_text, keep_names=c.settings.keep_names,

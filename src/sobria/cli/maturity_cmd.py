@@ -75,7 +75,7 @@ def _signals(c: CliContext, policy_file: Path | None, measure: bool, at: str | N
     from sobria.governance.maturity_signals import measure_signals
     from sobria.store import open_store
 
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     return measure_signals(store, day, budgets, formalised)
 

@@ -67,7 +67,7 @@ def serve(
     from sobria.web.pages import Figures
 
     c = cli_context(ctx)
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     if create_account is not None:
         password = save_account(c, store, create_account, role, team, person)

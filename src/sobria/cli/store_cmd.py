@@ -12,16 +12,17 @@ from sobria.catalog import Catalog, load_catalog
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
+from sobria.ingest.limits import EventLimits
 from sobria.ingest.parsed import ParseOptions
 from sobria.ingest.pipeline import ImportOptions, ImportSummary, run_import
 from sobria.ingest.pseudonym import create_secret, key_fingerprint, read_secret
 from sobria.ingest.registry import KINDS
-from sobria.store import Store, open_store
+from sobria.store import Store, open_initialised_store, open_store
 
 
 def open_initialised(c: CliContext) -> tuple[Store, bytes]:
-    store = open_store(c.settings.db)
-    store.migrate()
+    """The store ``sobria init`` made (refused, creating nothing, when there is none) and the secret."""
+    store = open_initialised_store(c.settings.db, c.settings.lock_timeout_s)
     return store, read_secret(Path(c.settings.secret_file))
 
 
@@ -34,7 +35,7 @@ def init(
     console = plain_console()
     path = Path(c.settings.secret_file)
     secret = read_secret(path) if path.exists() else create_secret(path)
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     org = store.organisation()
     if org is not None and org["key_fingerprint"] != key_fingerprint(secret):
@@ -61,8 +62,9 @@ def import_(
     store, secret = open_initialised(c)
     options = ImportOptions(kind=kind, files=tuple(files), people_file=people, skip_invalid=skip_invalid,
                             reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
-                            keep_names=c.settings.keep_names, parse=ParseOptions(survey_month=survey_month),
-                            lang=c.settings.lang)
+                            keep_names=c.settings.keep_names, lang=c.settings.lang,
+                            parse=ParseOptions(survey_month=survey_month, max_line_bytes=c.settings.max_line_bytes),
+                            limits=EventLimits.from_settings(c.settings))
     summary = run_with_progress(c, store, secret, options, load_catalog())
     print_summary(c, summary)
 
@@ -96,3 +98,5 @@ def print_summary(c: CliContext, s: ImportSummary) -> None:
         console.print(t("import.summary.unknown", models=", ".join(f"{k} ({v})" for k, v in s.unknown_models.items())))
     if s.reject_file:
         console.print(t("import.summary.rejects", path=str(s.reject_file)))
+    if s.inserted == 0 and s.rejected == 0:  # the store records no batch that changed nothing
+        console.print(t("import.summary.not_recorded"))

@@ -72,7 +72,7 @@ def check(
 
     c = cli_context(ctx)
     policy = load_policy(policy_file)  # model names are vetted by `sobria policy check`, not needed here
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     events = store.read_events()
     groups = privacy_groups(events, store.people(), c.settings.min_group)

@@ -76,7 +76,7 @@ def status(
     """Couverture de la formation par équipe (agrégée, équipes de moins de 5 regroupées)."""
     c = cli_context(ctx)
     day = parse_day_option(at, "--at", dt.date.today())
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     people = read_people_teams(store)
     if not people:
@@ -134,7 +134,7 @@ def export(
     path = out or Path(default_evidence_name(day, fmt))
     if path.exists() and not force:
         raise UserInputError("gov.training.export_exists", {"path": str(path)}, Location(file=str(path)))
-    store = open_store(c.settings.db)
+    store = open_store(c.settings.db, c.settings.lock_timeout_s)
     store.migrate()
     modules = load_modules()
     rows = evidence_rows(read_training(store), modules, day)

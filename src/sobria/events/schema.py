@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-OPERATIONS = ("chat", "completion", "embedding", "image", "audio")
+OPERATIONS = ("chat", "completion", "embedding", "image", "audio", "video")
 THREAD_SIGNALS = ("new", "revision", "regeneration", "edit")   # events.thread.SIGNALS
 TIERS = ("measured", "token-level", "message-level", "declared")
 
@@ -35,7 +35,7 @@ EVENT_COLUMNS: tuple[EventColumn, ...] = (
     EventColumn("tool", pl.Utf8(), False, "tool used: chatgpt-enterprise, api, midjourney, gateway..."),
     EventColumn("provider", pl.Utf8(), False, "provider of the model", "gen_ai.provider.name"),
     EventColumn("model", pl.Utf8(), True, "model name as the source gives it", "gen_ai.request.model"),
-    EventColumn("operation", pl.Utf8(), True, "chat, completion, embedding, image or audio",
+    EventColumn("operation", pl.Utf8(), True, "chat, completion, embedding, image, audio or video",
                 "gen_ai.operation.name"),
     EventColumn("input_tokens", pl.Int64(), False, "input (prompt) tokens, cached included",
                 "gen_ai.usage.input_tokens"),

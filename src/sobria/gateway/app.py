@@ -1,5 +1,6 @@
 """The gateway as a raw ASGI application: routing, authentication, and the one place where
-errors become HTTP answers (OpenAI error format, never a 500 for a client's mistake)."""
+errors become HTTP answers (OpenAI error format, Anthropic's under ``/v1/messages``; never a 500 for
+a client's mistake). The APIs beyond chat, completions, embeddings and images are routed by ``apis``."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ import logging
 import os
 
 from sobria.gateway.admin import authorise_admin, handle_admin
+from sobria.gateway.apis import ClientApis, error_body
 from sobria.gateway.call import finish
 from sobria.gateway.charter import apply_charter
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.forward import forward
 from sobria.gateway.http import (
+    JSON_HEADERS,
     BodyTimeoutError,
     BodyTooLargeError,
     GatewayError,
+    Headers,
     Receive,
     Scope,
     Send,
@@ -24,7 +28,6 @@ from sobria.gateway.http import (
     headers_size,
     read_body,
     send_bytes,
-    send_error,
     send_json,
 )
 from sobria.gateway.inbound import OPERATIONS, parse_inbound
@@ -40,6 +43,7 @@ class GatewayApp:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gw = gateway
+        self.apis = ClientApis(gateway, self._authenticate)  # Responses, Anthropic Messages, audio, moderations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -56,15 +60,20 @@ class GatewayApp:
             slow = GatewayError(408, "body_timeout", self.gw.t("gateway.error.body_timeout",
                                                                limit=self.gw.config.body_timeout_s))
             self._rejected(scope, slow)
-            await send_error(send, slow, [(b"connection", b"close")])
+            await self._error(scope, send, slow, [(b"connection", b"close")])
         except GatewayError as err:
             self._rejected(scope, err)
-            await send_error(send, err)
+            await self._error(scope, send, err)
         except BodyTooLargeError:
             limit = self.gw.config.max_body_bytes
             too_large = GatewayError(413, "body_too_large", self.gw.t("gateway.error.too_large", limit=limit))
             self._rejected(scope, too_large)
-            await send_error(send, too_large)
+            await self._error(scope, send, too_large)
+
+    async def _error(self, scope: Scope, send: Send, err: GatewayError, headers: Headers | None = None) -> None:
+        """The error in the shape of the API called (OpenAI's, Anthropic's for ``/v1/messages``)."""
+        await send_bytes(send, err.status, error_body(scope["path"], err),
+                         [*JSON_HEADERS, *(err.headers or []), *(headers or [])])
 
     def _rejected(self, scope: Scope, err: GatewayError) -> None:
         """A request refused before any usage event (400, 401, 404, 405, 413): the security log and a
@@ -83,6 +92,8 @@ class GatewayApp:
             if method != "POST":
                 raise GatewayError(405, "method_not_allowed", gw.t("gateway.error.method", method=method))
             await self._api(scope, receive, send, path)
+        elif (handler := self.apis.handler(path, method)) is not None:
+            await handler(scope, receive, send)
         elif path == "/v1/models" and method == "GET":
             await self._authenticate(scope)
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "sobria"} for m in gw.upstreams.models()]

@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 from sobria.events.fingerprint import fingerprint
 from sobria.gateway.budgets import month_of
-from sobria.gateway.footprint import NOTHING, Footprint
+from sobria.gateway.footprint import FIELDS, NOTHING, Footprint
 from sobria.gateway.http import Headers
-from sobria.gateway.inbound import Inbound, conversation_opening, prompt_text
+from sobria.gateway.inbound import Inbound, chat_messages, conversation_opening, prompt_text
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
@@ -60,9 +60,24 @@ def usage_from(data: Any) -> Usage | None:
         return None
     prompt = _count(usage.get("prompt_tokens", usage.get("input_tokens")))
     completion = _count(usage.get("completion_tokens", usage.get("output_tokens")))
-    cached = _count((usage.get("prompt_tokens_details") or {}).get("cached_tokens"))
-    reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
+    # chat and completions name the details prompt/completion, the Responses API input/output
+    cached = _count(_details(usage, "prompt_tokens_details", "input_tokens_details").get("cached_tokens"))
+    reasoning = _details(usage, "completion_tokens_details", "output_tokens_details").get("reasoning_tokens")
     return Usage(prompt, completion, min(cached, prompt), reasoning if isinstance(reasoning, int) else None)
+
+
+def _details(usage: dict[str, Any], *names: str) -> dict[str, Any]:
+    for name in names:
+        found = usage.get(name)
+        if isinstance(found, dict):
+            return found
+    return {}
+
+
+def unmodelled(model: str) -> Footprint:
+    """The footprint of a request no per-request energy model covers (moderation classifiers): no
+    figure, the methodology's ``modality-not-supported`` status (counted in reports, never an ok 0)."""
+    return Footprint(tuple(0.0 for _ in FIELDS), "modality-not-supported", model)
 
 
 def _count(value: Any) -> int:
@@ -75,10 +90,13 @@ def _fingerprint(inbound: Inbound) -> str | None:
     return None if text is None else fingerprint(text)
 
 
-def _conversation(key_id: str, inbound: Inbound) -> str | None:
-    """A conversation id for chat requests: a hash of the key and of the thread's opening messages,
-    the same for every turn of one thread (the audit links retries within a conversation, and
-    treats a similar request in another conversation as a paraphrase)."""
+def conversation_id(key_id: str, inbound: Inbound) -> str | None:
+    """A conversation id for chat requests: the one the API set (``previous_response_id``), else a
+    hash of the key and of the thread's opening messages, the same for every turn of one thread (the
+    audit links retries within a conversation, and treats a similar request in another conversation
+    as a paraphrase)."""
+    if inbound.conversation is not None:
+        return inbound.conversation
     opening = conversation_opening(inbound)
     if opening is None:
         return None
@@ -90,7 +108,9 @@ def _thread_columns(gw: Gateway, conversation: str | None, inbound: Inbound, fp:
     new; the revision cue read from the prompt's fingerprint, ``mh3:<cue>:…``)."""
     if conversation is None:
         return {"conversation_id": None, "thread_turn": None, "thread_signal": None}
-    signal = gw.threads.classify(conversation, inbound.payload["messages"], fp[4] if fp else "n")
+    signal = inbound.thread_signal
+    if signal is None:
+        signal = gw.threads.classify(conversation, chat_messages(inbound), fp[4] if fp else "n")
     return {"conversation_id": conversation, "thread_turn": signal.turn if signal else None,
             "thread_signal": signal.signal if signal else None}
 
@@ -107,7 +127,7 @@ def prepare_event(gw: Gateway, call: Call) -> dict[str, Any]:
     if call.prompt_columns is None:
         fp = _fingerprint(call.inbound)
         call.prompt_columns = {"prompt_fingerprint": fp,
-                               **_thread_columns(gw, _conversation(call.key.id, call.inbound), call.inbound, fp)}
+                               **_thread_columns(gw, conversation_id(call.key.id, call.inbound), call.inbound, fp)}
     return call.prompt_columns
 
 
@@ -123,7 +143,9 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
     cfg = call.target.config if call.target is not None else None
     provider, zone = (cfg.provider, cfg.zone) if cfg is not None else (None, None)
     footprint = NOTHING
-    if sent:
+    if sent and not inbound.modelled:
+        footprint = unmodelled(call.model)
+    elif sent:
         footprint = gw.footprints.footprint(
             provider, call.model, inbound.operation, input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens, cached_input_tokens=usage.cached_input_tokens,
@@ -168,7 +190,9 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
         (b"x-sobria-energy-wh", f"{footprint.energy_wh:.6g}".encode()),
         (b"x-sobria-carbon-g", f"{footprint.gwp_kgco2e * 1000:.6g}".encode()),
     ]
-    if estimated:
+    if footprint.status == "modality-not-supported":  # 0 here is no estimate: say so
+        headers.append((b"x-sobria-footprint", b"modality-not-supported"))
+    elif estimated:
         headers.append((b"x-sobria-footprint", b"estimate"))
     if decision.fired:  # every rule that fired (redaction and routing too), the main one first
         rules = dict.fromkeys([decision.rule, *(f.rule for f in decision.fired)])

@@ -23,8 +23,11 @@ PURPOSE_CHARS = 64
 JUSTIFICATION_CHARS = 500
 
 
-async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float) -> Call:
-    """The call to forward (model routed, texts redacted, budget reserved), or a GatewayError."""
+async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float,
+                        metered: bool = True) -> Call:
+    """The call to forward (model routed, texts redacted, budget reserved), or a GatewayError.
+    ``metered=False`` (Anthropic's ``count_tokens``: no model runs): the same scan, decision and
+    redaction, but no usage: no regeneration counted, no budget reserved, no event for a block."""
     findings: list[list[Finding]] = []
 
     def scan(text: str) -> str:
@@ -45,11 +48,11 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         model=inbound.model, tool=gw.config.tool, person=key.person, team=key.team, purpose=purpose,
         kind="image" if inbound.operation == "image" else "text",
         justification=justification, data_classes=kinds,
-        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), gw.clock.monotonic()),
+        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), gw.clock.monotonic()) if metered else 0,
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
     call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
     if call.decision.action == "block":
-        raise _blocked(gw, call)
+        raise _blocked(gw, call, metered)
     call.target = gw.upstreams.route(call.model)
     if call.target is None:
         raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=call.model),
@@ -65,7 +68,7 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         input_tokens=round(inbound.chars / gw.config.estimates.chars_per_token),
         output_tokens=output, images=inbound.images, image_size=inbound.image_size,
         image_quality=inbound.image_quality, zone=cfg.zone)
-    if limit is not None:
+    if limit is not None and metered:
         await _reserve(gw, call, ctx, team, month, limit)
     call.rewritten = _rewrite(call, findings)
     return call
@@ -116,9 +119,10 @@ async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, mont
     call.reservation = (team, month, estimate)
 
 
-def _blocked(gw: Gateway, call: Call) -> GatewayError:
+def _blocked(gw: Gateway, call: Call, metered: bool = True) -> GatewayError:
     decision: Decision = call.decision
-    finish(gw, call, 403, None, sent=False)
+    if metered:
+        finish(gw, call, 403, None, sent=False)
     messages = decision.messages(gw.t)
     code = "budget_exceeded" if decision.rule == "budgets.on_exceeded" else "policy_blocked"
     return GatewayError(403, code, messages[0] if messages else code, kind="policy_error",
@@ -142,7 +146,7 @@ def _rewrite(call: Call, findings: list[list[Finding]]) -> bool:
         payload["model"] = call.model
     options = payload.get("stream_options")
     options = options if isinstance(options, dict) else {}
-    if call.inbound.stream and options.get("include_usage") is not True:
+    if call.inbound.stream and call.inbound.api == "openai" and options.get("include_usage") is not True:
         # the event needs the usage; the client did not ask for it, so the extra usage-only chunk is
         # removed on the way back (a plain ``chunk.choices[0]`` loop keeps working)
         payload["stream_options"] = {**options, "include_usage": True}

@@ -39,6 +39,8 @@ class Upstream(_Strict):
     models: list[str] = Field(min_length=1)
     zone: str | None = None
     max_output_tokens: int | None = Field(None, ge=1)
+    api: Literal["openai", "anthropic"] = "openai"  # anthropic: Messages API, x-api-key + anthropic-version
+    anthropic_version: str = "2023-06-01"
 
 
 class Estimates(_Strict):

@@ -2,7 +2,9 @@
 
 It answers ``/v1/chat/completions`` (streaming or not), ``/v1/completions``, ``/v1/embeddings``,
 ``/v1/images/generations`` and ``/v1/models`` with deterministic content: the answer echoes the
-last user text (so a test can see what left the gateway), usage counts words. A fixed latency and a
+last user text (so a test can see what left the gateway), usage counts words; and the Responses
+API, Anthropic's Messages API, audio and moderations (``fake_apis``). It records every request's
+JSON body (a form's text fields) in ``received`` and its headers in ``headers``. A fixed latency and a
 fault can be configured for the whole server, and a request can ask for a fault by containing
 ``[fault:NAME]`` in its text. Faults: ``timeout`` (never answers), ``401`` (the gateway's key
 refused), ``429``, ``500``, ``malformed`` (invalid JSON, or an invalid stream line), ``cutoff`` (the
@@ -20,6 +22,8 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+from sobria.gateway.fake_apis import ANTHROPIC, AUDIO, RESPONSES, FakeApis, request_text
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -51,6 +55,8 @@ class FakeUpstream:
     def __init__(self, options: FakeOptions | None = None) -> None:
         self.options = options or FakeOptions()
         self.received: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.apis = FakeApis()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,6 +65,16 @@ class FakeUpstream:
             return
         body = await _read_body(receive)
         path = scope["path"]
+        headers = {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in scope["headers"]}
+        headers[":query"] = bytes(scope.get("query_string", b"")).decode("latin-1")
+        self.headers.append(headers)
+
+        async def reply(status: int, data: dict[str, Any]) -> None:
+            await _send(send, status, data)
+
+        if path in AUDIO:
+            await self.apis.audio(path, body, headers.get("content-type"), reply, send, self.received.append)
+            return
         if path == "/v1/models":
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in MODELS]
             await _send(send, 200, {"object": "list", "data": data})
@@ -69,7 +85,8 @@ class FakeUpstream:
             await _send(send, 400, _error("invalid json"))
             return
         self.received.append(payload)
-        text = _texts(payload)
+        other = path in ANTHROPIC or path == RESPONSES or path.startswith(RESPONSES + "/")
+        text = request_text(path, payload) if other else _texts(payload)
         mark = _FAULT_MARK.search(text)
         fault = mark.group(1) if mark else self.options.fault
         if self.options.latency_ms:
@@ -81,6 +98,9 @@ class FakeUpstream:
             return
         if fault in ("429", "500"):
             await _send(send, int(fault), _error(f"fake fault {fault}"), [(b"retry-after", b"1")])
+            return
+        if other and (fault != "malformed" or payload.get("stream")):
+            await self.apis.answer(path, scope["method"], payload, fault, send, reply)
             return
         await self._answer(path, payload, text, fault, send)
 

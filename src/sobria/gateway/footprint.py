@@ -1,8 +1,8 @@
 """Per-request footprints with the estimator's own engine, its coefficients computed once per model.
 
 For a given (provider, model, operation, zone, image size, image quality) the calculator keeps the
-:class:`sobria.impact.request.RequestTerms` of :func:`~sobria.impact.request.request_terms` — the
-engine's coefficients for the min, max and central scenarios, the same ones
+:class:`sobria.impact.keyed.KeyCoefficients` of :func:`~sobria.impact.keyed.key_coefficients` — the
+engine's coefficients for the min and max scenarios, the same ones
 :func:`~sobria.impact.request.estimate_request` uses — and applies them to each request's counts
 (:func:`sobria.impact.engine.apply`) and prices it (:func:`sobria.impact.pricing.request_cost_eur`):
 the same figures as an import of the same request, without resolving the model again.
@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass, field
 
 from sobria.impact.estimator import Estimator
+from sobria.impact.keyed import KeyCoefficients, Media, key_coefficients
 from sobria.impact.pricing import request_cost_eur
-from sobria.impact.request import RequestTerms, request_terms
 
 FIELDS = ("energy_kwh_min", "energy_kwh_max", "gwp_kgco2e_min", "gwp_kgco2e_max", "water_l_min", "water_l_max",
           "adpe_kgsbeq_min", "adpe_kgsbeq_max", "pe_mj_min", "pe_mj_max", "est_cost_eur")
@@ -54,21 +54,23 @@ NOTHING = Footprint(tuple(0.0 for _ in FIELDS), "not-sent", "")
 @dataclass
 class FootprintCalculator:
     estimator: Estimator
-    _terms: dict[Key, tuple[RequestTerms, str]] = field(default_factory=dict, repr=False)
+    _keys: dict[Key, KeyCoefficients] = field(default_factory=dict, repr=False)
 
     def footprint(self, provider: str | None, model: str, operation: str, *, input_tokens: int = 0,
                   output_tokens: int = 0, cached_input_tokens: int = 0, images: int = 0,
                   image_size: str | None = None, image_quality: str | None = None,
                   zone: str | None = None) -> Footprint:
         key: Key = (provider, model, operation, zone, image_size, image_quality)
-        found = self._terms.get(key)
-        if found is None:
-            prepared = request_terms(self.estimator, provider, model, operation, zone, image_size, image_quality)
-            found = self._terms[key] = (prepared, self.estimator.row_status(prepared.terms, prepared.zone_status))
-        prepared, status = found
-        low, high = prepared.scenarios(output_tokens, input_tokens, cached_input_tokens, images, math.inf, count=2)
-        cost = request_cost_eur(self.estimator.catalog, prepared.terms, input_tokens, cached_input_tokens,
+        coef = self._keys.get(key)
+        if coef is None:
+            coef = self._keys[key] = key_coefficients(self.estimator, provider, model, operation, zone,
+                                                      Media(image_size, image_quality))
+        units = float(coef.units(images, 1))
+        counts = (float(output_tokens), float(input_tokens - cached_input_tokens), float(cached_input_tokens))
+        low, high = (coef.scenario(bound, *counts, units, math.inf) for bound in ("min", "max"))
+        cost = request_cost_eur(self.estimator.catalog, coef.terms, input_tokens, cached_input_tokens,
                                 output_tokens, images, image_quality, image_size)
-        values = (low.energy_kwh, high.energy_kwh, low.gwp_kgco2e, high.gwp_kgco2e, low.water_l, high.water_l,
-                  low.adpe_kgsbeq, high.adpe_kgsbeq, low.pe_mj, high.pe_mj, math.nan if cost is None else cost)
-        return Footprint(values, status, prepared.terms.resolution.model)
+        values = tuple(float(v) for v in (
+            low.energy_kwh, high.energy_kwh, low.gwp_kgco2e, high.gwp_kgco2e, low.water_l, high.water_l,
+            low.adpe_kgsbeq, high.adpe_kgsbeq, low.pe_mj, high.pe_mj, math.nan if cost is None else cost))
+        return Footprint(values, coef.status, coef.terms.resolution.model)

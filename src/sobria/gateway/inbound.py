@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sobria.events.thread import ThreadSignal
 from sobria.gateway.http import GatewayError
 from sobria.i18n import Translator
 from sobria.impact.terms import pixel_factor
@@ -29,7 +30,10 @@ MAX_DEPTH = 64  # nesting levels of a request body (OpenAI's own bodies need few
 # Fields whose values are identifiers, enumerations or inline binary data, not text a person wrote.
 STRUCTURAL = frozenset({"model", "role", "type", "id", "tool_call_id", "url", "detail", "data", "file_data",
                         "file_id", "format", "voice", "encoding_format", "stream", "tool_choice", "modalities",
-                        "service_tier", "reasoning_effort", "size", "quality", "style", "previous_response_id"})
+                        "service_tier", "reasoning_effort", "size", "quality", "style", "previous_response_id",
+                        # opaque provider blobs (Responses reasoning items, Anthropic thinking blocks): altering
+                        # them breaks the request, and they hold no text a person wrote
+                        "encrypted_content", "signature", "call_id", "tool_use_id", "media_type"})
 
 
 @dataclass(slots=True)
@@ -43,10 +47,18 @@ class Inbound:
     image_size: str | None = None
     image_quality: str | None = None
     max_tokens: int | None = None
+    # the API dialect: only OpenAI's chat and completions take ``stream_options.include_usage``
+    api: str = "openai"
+    # a chat-shaped view of the thread (role, content) for APIs whose body has no ``messages``
+    # (Responses ``input``, Anthropic ``system`` + blocks): fingerprint, conversation, thread signal
+    messages_of: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
+    conversation: str | None = None  # set by the API when it knows the conversation (``previous_response_id``)
+    thread_signal: ThreadSignal | None = None  # set with ``conversation`` when the API placed the turn itself
+    modelled: bool = True  # False: no per-request energy model (moderation), status ``modality-not-supported``
 
 
-def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: str | None) -> Inbound:
-    operation = OPERATIONS[path]
+def read_json_body(body: bytes, t: Translator) -> dict[str, Any]:
+    """A request body as a JSON object the gateway can read faithfully, or a 400."""
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -56,6 +68,24 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
     if not isinstance(payload, dict):
         raise GatewayError(400, "invalid_json", t("gateway.error.not_object"))
     check_readable(payload, t)
+    return payload
+
+
+def text_chars(payload: dict[str, Any]) -> int:
+    """Characters of every text the request forwards (the token estimate before an answer exists)."""
+    lengths: list[int] = []
+
+    def measure(text: str) -> str:
+        lengths.append(len(text))
+        return text
+
+    _map_dict(payload, measure)
+    return sum(lengths)
+
+
+def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: str | None) -> Inbound:
+    operation = OPERATIONS[path]
+    payload = read_json_body(body, t)
     model = payload.get("model")
     if model is None and operation == "image" and default_image_model:
         model = payload["model"] = default_image_model
@@ -64,20 +94,17 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
     required = _REQUIRED[operation]
     if not _valid_texts(operation, payload.get(required)):
         raise GatewayError(400, "missing_field", t("gateway.error.missing_field", field=required), param=required)
-    lengths: list[int] = []
-
-    def measure(text: str) -> str:
-        lengths.append(len(text))
-        return text
-
-    map_texts(payload, operation, measure)
-    inbound = Inbound(operation, payload, model, payload.get("stream") is True, sum(lengths))
-    max_tokens = payload.get("max_completion_tokens", payload.get("max_tokens", payload.get("max_output_tokens")))
-    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens >= 0:
-        inbound.max_tokens = max_tokens
+    inbound = Inbound(operation, payload, model, payload.get("stream") is True, text_chars(payload))
+    inbound.max_tokens = max_tokens_of(payload)
     if operation == "image":
         _image_fields(inbound, t)
     return inbound
+
+
+def max_tokens_of(payload: dict[str, Any]) -> int | None:
+    """The output limit the client set (chat, completions, Responses, Anthropic), if any."""
+    value = payload.get("max_completion_tokens", payload.get("max_tokens", payload.get("max_output_tokens")))
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _image_fields(inbound: Inbound, t: Translator) -> None:
@@ -157,7 +184,7 @@ def prompt_text(inbound: Inbound) -> str | None:
     prompt fingerprint; None for embeddings and for content without text."""
     payload = inbound.payload
     if inbound.operation == "chat":
-        content = next((m.get("content") for m in reversed(payload["messages"]) if m.get("role") == "user"), None)
+        content = next((m.get("content") for m in reversed(chat_messages(inbound)) if m.get("role") == "user"), None)
         if isinstance(content, list):
             content = " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
         return content if isinstance(content, str) and content.strip() else None
@@ -167,13 +194,21 @@ def prompt_text(inbound: Inbound) -> str | None:
     return None
 
 
+def chat_messages(inbound: Inbound) -> list[dict[str, Any]]:
+    """A chat request's thread as OpenAI chat messages (the body's own, or the API's view of it)."""
+    if inbound.messages_of is not None:
+        return inbound.messages_of(inbound.payload)
+    messages: list[dict[str, Any]] = inbound.payload["messages"]
+    return messages
+
+
 def conversation_opening(inbound: Inbound) -> str | None:
     """What identifies a chat thread: its messages up to the first user message, which a chat client
     sends again with every later turn; None outside chat."""
     if inbound.operation != "chat":
         return None
     opening = []
-    for message in inbound.payload["messages"]:
+    for message in chat_messages(inbound):
         opening.append(message)
         if isinstance(message, dict) and message.get("role") == "user":
             break
@@ -188,10 +223,11 @@ def last_user_text(inbound: Inbound) -> str:
     parameters (model, temperature, tools...) — asking the same thing with other settings is not a
     regeneration."""
     payload = inbound.payload
-    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != _REQUIRED[inbound.operation]}
+    required = _REQUIRED.get(inbound.operation, "input")  # audio: the text to speak
+    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != required}
     text: Any = None
     if inbound.operation == "chat":
-        text = next((m.get("content") for m in reversed(payload["messages"]) if m.get("role") == "user"), None)
+        text = next((m.get("content") for m in reversed(chat_messages(inbound)) if m.get("role") == "user"), None)
     else:
-        text = payload.get(_REQUIRED[inbound.operation])
+        text = payload.get(required)
     return json.dumps([text, parameters], sort_keys=True)

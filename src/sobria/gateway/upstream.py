@@ -58,7 +58,9 @@ class UpstreamPool:
         for cfg in upstreams:
             headers = {"Content-Type": "application/json"}
             key = provider_keys.get(cfg.name)
-            if key:
+            if key and cfg.api == "anthropic":  # Anthropic's own scheme (its Messages API, native)
+                headers.update({"x-api-key": key, "anthropic-version": cfg.anthropic_version})
+            elif key:
                 headers["Authorization"] = f"Bearer {key}"
             targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
         pool = cls(targets, transport or AiohttpTransport())

@@ -16,7 +16,6 @@ words ``aucun, quelques, moitié, majorité, tous``. Every question must be answ
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import Any
 from sobria.errors import Location, UserInputError
 from sobria.governance.files import read_user_text
 from sobria.governance.maturity import LEVELS, QUESTION_IDS, QUESTIONS, Answer, Questionnaire
+from sobria.ingest.reading import csv_rows
 from sobria.yamlfile import parse_yaml
 
 _BOOLS = {"true": True, "false": False, "oui": True, "non": False, "yes": True, "no": False}
@@ -37,9 +37,9 @@ _META = ("version", "organisation", "date", "answers")
 def read_questionnaire(path: Path) -> Questionnaire:
     """The questionnaire in ``path`` (``.csv`` or YAML), or one error listing every problem."""
     name = str(path)
-    text = read_user_text(path)
-    entries = list(_csv_entries(text, name) if path.suffix.lower() == ".csv" else _yaml_entries(text, name))
-    return build_questionnaire(entries, name)
+    if path.suffix.lower() == ".csv":
+        return build_questionnaire(list(_csv_entries(path)), name)
+    return build_questionnaire(list(_yaml_entries(read_user_text(path), name)), name)
 
 
 Entry = tuple[str, Any, int]
@@ -103,18 +103,19 @@ def _bad_value(question: str, raw: Any, where: Location) -> UserInputError:
                           where)
 
 
-def _csv_entries(text: str, name: str) -> Iterator[Entry]:
-    reader = csv.reader(text.splitlines())
-    header = [h.strip().lower() for h in next(reader, [])]
-    if header[:2] != ["question", "answer"]:
+def _csv_entries(path: Path) -> Iterator[Entry]:
+    """The shared CSV reader's rows: a line with a field too many or too few is refused with its line."""
+    name = str(path)
+    header, rows, errors = csv_rows(path)
+    if [h.lower() for h in header[:2]] != ["question", "answer"]:
         raise UserInputError("gov.maturity.csv_header", {"found": ", ".join(header)},
                              Location(file=name, line=1, field="question"))
-    for line, row in enumerate(reader, start=2):
-        if not row or not "".join(row).strip():
-            continue
-        if len(row) < 2:
-            raise UserInputError("gov.maturity.csv_row", {}, Location(file=name, line=line, field="answer"))
-        yield row[0].strip(), row[1].strip(), line
+    if errors:
+        raise UserInputError("gov.maturity.rejected", {"count": len(errors)}, Location(file=name),
+                             details=tuple(e.as_error() for e in errors))
+    question, answer = header[0], header[1]
+    for line, row in rows:
+        yield row[question].strip(), row[answer].strip(), line
 
 
 def _yaml_entries(text: str, name: str) -> Iterator[Entry]:

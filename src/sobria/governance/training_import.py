@@ -8,17 +8,16 @@ completed, validated) or ``attended`` (present at a session, not yet validated).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
-from sobria.governance.files import read_user_text
 from sobria.governance.training import STATUSES, Status, TrainingModule, TrainingRecord
 from sobria.governance.training_store import NewPerson
 from sobria.ingest.pseudonym import pseudonym
+from sobria.ingest.reading import csv_rows
 
 REQUIRED_COLUMNS = ("identifier", "module", "date", "status")
 OPTIONAL_COLUMNS = ("session", "team", "role")
@@ -65,20 +64,22 @@ def check_record_fields(module: str, day: dt.date | None, raw_day: str, status: 
 
 def read_training_file(path: Path, secret: bytes, modules: Mapping[str, TrainingModule],
                        today: dt.date) -> TrainingFile:
-    """All records of ``path``, or a :class:`UserInputError` listing every bad line (nothing kept)."""
+    """All records of ``path``, or a :class:`UserInputError` listing every bad line (nothing kept).
+
+    The file is read by the shared CSV reader: a line with more or fewer fields than the header is
+    an error naming its line and both counts.
+    """
     name = str(path)
-    text = read_user_text(path)
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header, rows, row_errors = csv_rows(path)
     for column in REQUIRED_COLUMNS:
         if column not in header:
             raise UserInputError("gov.training.missing_column", {"column": column, "found": ", ".join(header)},
                                  Location(file=name, line=1, field=column))
     records: dict[tuple[str, str, dt.date], TrainingRecord] = {}
     persons: dict[str, NewPerson] = {}
-    errors: list[UserInputError] = []
-    for line, row in enumerate(reader, start=2):
-        clean = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+    errors = [e.as_error() for e in row_errors]
+    for line, row in rows:
+        clean = {k: v.strip() for k, v in row.items()}
         where = Location(file=name, line=line)
         ident = clean.get("identifier", "")
         if not ident:
@@ -99,6 +100,7 @@ def read_training_file(path: Path, secret: bytes, modules: Mapping[str, Training
         records[key] = TrainingRecord(person, clean["module"], day, _status(status), clean.get("session") or None)
         persons.setdefault(person, NewPerson(person, clean.get("team") or None, clean.get("role") or None))
     if errors:
+        errors.sort(key=lambda e: (e.where.line or 0, e.where.field or ""))
         raise UserInputError("gov.training.file_rejected", {"count": len(errors)}, Location(file=name),
                              details=tuple(errors))
     if not records:

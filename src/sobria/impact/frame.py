@@ -1,8 +1,9 @@
 """Vectorised estimation over a table of usage events (Polars in, Polars out).
 
-Rows are grouped by their distinct (provider, model, operation, zone, image size, image quality);
-each group is resolved once, its per-unit coefficients computed once, and the formulas applied to
-the group's rows as NumPy arrays. Results are scattered back to the original row order.
+Rows are grouped by their distinct (provider, model, operation, zone, image size, quality and
+steps, video size, media seconds); each group's coefficients are built once by
+:func:`sobria.impact.keyed.key_coefficients` (the single-request path's own), and applied to the
+group's rows as NumPy arrays. Results are scattered back to the original row order.
 """
 
 from __future__ import annotations
@@ -14,26 +15,34 @@ import numpy.typing as npt
 import polars as pl
 
 from sobria.errors import Location, UserInputError
-from sobria.impact.engine import apply, coefficients
 from sobria.impact.estimator import Estimator
+from sobria.impact.keyed import KeyCoefficients, Media, key_coefficients
 from sobria.impact.pricing import image_price_usd, price_entry
-from sobria.impact.terms import ModelTerms, pixel_factor, quality_factor
+from sobria.impact.terms import ModelTerms
 
 Array = npt.NDArray[np.float64]
 KEY_COLUMNS = ("provider", "model", "operation", "zone", "image_size", "image_quality")
+MEDIA_COLUMNS = ("image_steps", "video_size", "media_seconds")   # optional inputs, also keys
 COUNT_COLUMNS = ("input_tokens", "output_tokens", "cached_input_tokens", "images")
 OUTPUTS = ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj")
 RESULT_COLUMNS = (*(f"{o}_{b}" for o in OUTPUTS for b in ("min", "max")), "cost_eur", "status", "kind",
                   "resolved_model")
+CENTRAL_COLUMNS = tuple(f"{o}_central" for o in OUTPUTS)
 PER_MTOK = 1_000_000
+MAX_STEPS = 1000                 # as sobria.impact.request
+MAX_MEDIA_SECONDS = 24 * 3600
 
 
-def estimate_frame(estimator: Estimator, events: pl.DataFrame) -> pl.DataFrame:
-    """Add impact columns (``*_min``/``*_max``), ``cost_eur``, ``status``, ``kind`` and
-    ``resolved_model`` to a table of events (columns read: see docs/methodology.md)."""
+def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool = False) -> pl.DataFrame:
+    """Add impact columns (``*_min``/``*_max``, and ``*_central`` when ``central``), ``cost_eur``,
+    ``status``, ``kind`` and ``resolved_model`` to a table of events (columns read: see
+    docs/methodology.md). The central is the explicit one of images, video and audio, the
+    midpoint otherwise, as :class:`sobria.ranges.Range` reports it."""
     frame = _normalised(events)
     n = frame.height
-    groups = frame.select(KEY_COLUMNS).with_row_index("row").group_by(KEY_COLUMNS).agg(pl.col("row"))
+    # media columns are keys only when a row uses them (grouping on all-null columns costs time)
+    keys = (*KEY_COLUMNS, *(c for c in MEDIA_COLUMNS if frame[c].null_count() < n))
+    groups = frame.select(keys).with_row_index("row").group_by(keys).agg(pl.col("row"))
     lengths = groups["row"].list.len().to_numpy()
     perm = groups["row"].explode().to_numpy()
     bounds = np.concatenate([[0], np.cumsum(lengths)])
@@ -41,12 +50,16 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame) -> pl.DataFrame:
     per = {c: frame[c].to_numpy()[perm] / count for c in COUNT_COLUMNS}
     latency = frame["latency_ms"].to_numpy()[perm] / 1000
     latency = np.where(np.isnan(latency), math.inf, latency)
-    sorted_out = {name: np.empty(n) for name in RESULT_COLUMNS[:11]}
+    names = (*RESULT_COLUMNS[:11], *(CENTRAL_COLUMNS if central else ()))
+    sorted_out = {name: np.empty(n) for name in names}
     labels: dict[str, list[str]] = {"status": [], "kind": [], "resolved_model": []}
-    for g, key in enumerate(groups.select(KEY_COLUMNS).iter_rows(named=True)):
+    for g, key in enumerate(groups.select(keys).iter_rows(named=True)):
         seg = slice(int(bounds[g]), int(bounds[g + 1]))
-        terms = estimator.terms(key["provider"], key["model"] or "", key["operation"])
-        _group(estimator, terms, key, {c: v[seg] for c, v in per.items()}, latency[seg], count[seg],
+        steps, seconds = key.get("image_steps"), key.get("media_seconds")
+        media = Media(key["image_size"], key["image_quality"], None if steps is None else int(steps),
+                      key.get("video_size"), seconds)
+        coef = key_coefficients(estimator, key["provider"], key["model"] or "", key["operation"], key["zone"], media)
+        _group(estimator, coef, key, {c: v[seg] for c, v in per.items()}, latency[seg], count[seg],
                {name: arr[seg] for name, arr in sorted_out.items()}, labels)
     result: list[pl.Series] = []
     for name, arr in sorted_out.items():
@@ -60,27 +73,26 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame) -> pl.DataFrame:
     return events.with_columns(result)
 
 
-def _group(est: Estimator, terms: ModelTerms, key: dict[str, str | None], per: dict[str, Array],
+def _group(est: Estimator, key_coef: KeyCoefficients, key: dict[str, str | None], per: dict[str, Array],
            latency: Array, count: Array, out: dict[str, Array], labels: dict[str, list[str]]) -> None:
     """Estimate one group of rows in place (``out`` holds views into the sorted result arrays)."""
-    mix, zone_status = est.mix_for(key["zone"], terms)
-    pixels = pixel_factor(key["image_size"])
-    if pixels is None:
-        raise UserInputError("impact.bad_image_size", {"value": key["image_size"]}, Location(field="image_size"))
-    image_factor = pixels * quality_factor(terms, key["image_quality"])
-    images = per["images"] if terms.kind == "image" else np.zeros_like(per["images"])
+    terms = key_coef.terms
+    units = key_coef.units(per["images"], np.ones_like(per["images"]))
     uncached = per["input_tokens"] - per["cached_input_tokens"]
-    for bound in ("min", "max"):
-        out_w, in_w, cached_w = est.token_weights(terms, bound)
-        tokens = out_w * per["output_tokens"] + in_w * uncached + cached_w * per["cached_input_tokens"]
-        coef = coefficients(est.catalog.hardware, est.scenario_terms(terms, mix, bound, image_factor))
-        scenario = apply(coef, tokens, images, latency)
-        for name in OUTPUTS:
-            out[f"{name}_{bound}"][:] = getattr(scenario, name) * count
+    wanted = ("min", "max", "central") if "energy_kwh_central" in out else ("min", "max")
+    scenarios = {b: key_coef.scenario(b, per["output_tokens"], uncached, per["cached_input_tokens"], units, latency)
+                 for b in wanted}
+    for name in OUTPUTS:
+        lo, hi = getattr(scenarios["min"], name) * count, getattr(scenarios["max"], name) * count
+        out[f"{name}_min"][:] = lo
+        out[f"{name}_max"][:] = hi
+        if f"{name}_central" in out:
+            mid = getattr(scenarios["central"], name) * count
+            out[f"{name}_central"][:] = key_coef.central(lo, hi, mid)
     eur_in, eur_cached, eur_out, eur_image = _unit_prices(est, terms, key)
     out["cost_eur"][:] = count * (uncached * eur_in + per["cached_input_tokens"] * eur_cached
                                   + per["output_tokens"] * eur_out + per["images"] * eur_image)
-    labels["status"].append(est.row_status(terms, zone_status))
+    labels["status"].append(key_coef.status)
     labels["kind"].append(terms.kind)
     labels["resolved_model"].append(terms.resolution.model)
 
@@ -110,8 +122,10 @@ def _normalised(events: pl.DataFrame) -> pl.DataFrame:
         if required not in events.columns:
             raise UserInputError("impact.missing_column", {"column": required}, Location(field=required))
     exprs: list[pl.Expr] = []
-    for name in KEY_COLUMNS:
+    for name in (*KEY_COLUMNS, "video_size"):
         exprs.append(pl.col(name).cast(pl.Utf8) if name in events.columns else pl.lit(None, pl.Utf8).alias(name))
+    for name in ("image_steps", "media_seconds"):
+        exprs.append(pl.col(name).cast(pl.Float64) if name in events.columns else pl.lit(None, pl.Float64).alias(name))
     for name in (*COUNT_COLUMNS, "request_count"):
         default = 1 if name == "request_count" else 0
         col = pl.col(name).fill_null(default) if name in events.columns else pl.lit(default).alias(name)
@@ -124,8 +138,11 @@ def _normalised(events: pl.DataFrame) -> pl.DataFrame:
 
 
 def _check_counts(frame: pl.DataFrame) -> None:
-    checks = [(c, pl.col(c) < 0) for c in COUNT_COLUMNS] + [("request_count", pl.col("request_count") < 1),
-                                                           ("latency_ms", pl.col("latency_ms") <= 0)]
+    steps, seconds = pl.col("image_steps"), pl.col("media_seconds")
+    checks = [(c, pl.col(c) < 0) for c in COUNT_COLUMNS] + [
+        ("request_count", pl.col("request_count") < 1), ("latency_ms", pl.col("latency_ms") <= 0),
+        ("image_steps", (steps < 1) | (steps > MAX_STEPS) | (steps != steps.floor())),
+        ("media_seconds", (seconds <= 0) | (seconds > MAX_MEDIA_SECONDS))]
     flags = frame.select([expr.any().alias(name) for name, expr in checks]).row(0, named=True)
     for name, bad_expr in checks:
         if flags[name]:

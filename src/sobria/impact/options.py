@@ -7,6 +7,7 @@ from typing import Literal
 
 Method = Literal["sobria", "ecologits"]
 CarbonBasis = Literal["location", "market"]
+Serving = Literal["ecologits", "measured"]
 
 
 @dataclass(frozen=True)
@@ -17,3 +18,7 @@ class EstimateOptions:
 
     method: Method = "sobria"
     carbon_basis: CarbonBasis = "location"
+    # 'measured' (sobria method only): LLM GPU energy per token scaled by the measured ratio of
+    # ML.ENERGY v3 to EcoLogits' regression (constant llm_gpu_energy_measured_ratio), with that
+    # ratio's geometric mean as an explicit central; 'ecologits' keeps EcoLogits' decode energy.
+    serving: Serving = "ecologits"

@@ -5,17 +5,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sobria.catalog.reference import ElectricityMix
+from sobria.catalog.media import parse_video_size
 from sobria.errors import Location, UserInputError
-from sobria.impact.engine import Coefficients, Scenario, apply, coefficients
+from sobria.impact.engine import Scenario
 from sobria.impact.estimator import Estimator
+from sobria.impact.keyed import BOUNDS, Media, key_coefficients
 from sobria.impact.pricing import request_cost_eur
-from sobria.impact.terms import ModelTerms, pixel_factor, quality_factor, steps_factor
+from sobria.impact.terms import pixel_factor
 from sobria.ranges import Range
 
 OPERATIONS = ("chat", "completion", "embedding", "image", "audio", "video")
 MAX_IMAGES = 1000
 MAX_STEPS = 1000
+MAX_MEDIA_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Request:
     image_size: str | None = None
     image_quality: str | None = None
     image_steps: int | None = None
+    video_size: str | None = None        # 'WxH' or '720p' / '1080p' / '4k'
+    media_seconds: float | None = None   # seconds of audio transcribed or of video generated
     latency_s: float | None = None
     zone: str | None = None
     operation: str | None = None
@@ -54,6 +58,12 @@ class Request:
         if pixel_factor(self.image_size) is None:
             raise UserInputError("impact.bad_image_size", {"value": self.image_size},
                                  Location(parameter="image_size"))
+        if self.video_size is not None and parse_video_size(self.video_size) is None:
+            raise UserInputError("impact.bad_image_size", {"value": self.video_size}, Location(parameter="video_size"))
+        if self.media_seconds is not None and not (isinstance(self.media_seconds, int | float)
+                                                   and 0 < self.media_seconds <= MAX_MEDIA_SECONDS):
+            raise UserInputError("impact.bad_media_seconds", {"value": self.media_seconds, "max": MAX_MEDIA_SECONDS},
+                                 Location(parameter="media_seconds"))
         if self.latency_s is not None and not (self.latency_s > 0 and math.isfinite(self.latency_s)):
             raise UserInputError("impact.bad_latency", {"value": self.latency_s}, Location(parameter="latency_s"))
         if self.operation is not None and self.operation not in OPERATIONS:
@@ -92,56 +102,16 @@ class Impacts:
     gwp_usage_market_kgco2e: Range | None = None
 
 
-@dataclass(frozen=True)
-class RequestTerms:
-    """What an estimate depends on besides the request's counts, for one model, zone and image
-    setting: the model's terms, the electricity mix, and per scenario (min, max, central) the
-    engine's coefficients (:func:`sobria.impact.engine.coefficients`) and the equivalent-token weights.
-    Computed once, it gives any request of that kind by :meth:`scenarios` (the gateway keeps one per
-    model and zone)."""
-
-    terms: ModelTerms
-    mix: ElectricityMix
-    zone_status: str
-    bounds: tuple[tuple[Coefficients, tuple[float, float, float]], ...]
-
-    def scenarios(self, output_tokens: int, input_tokens: int, cached_input_tokens: int, images: int,
-                  latency_s: float, count: int = 3) -> list[Scenario]:
-        """The min, max and central scenarios of one request (``latency_s``: ``math.inf`` if unknown;
-        ``count=2``: min and max only)."""
-        counted = float(images) if self.terms.kind == "image" else 0.0
-        out: list[Scenario] = []
-        for coef, (out_w, in_w, cached_w) in self.bounds[:count]:
-            tokens = (out_w * output_tokens + in_w * (input_tokens - cached_input_tokens)
-                      + cached_w * cached_input_tokens)
-            result = apply(coef, float(tokens), counted, latency_s)
-            if type(result.energy_kwh) is not float:  # NumPy scalars (a measured latency): plain floats
-                result = Scenario(*(float(getattr(result, n)) for n in Scenario.__dataclass_fields__))
-            out.append(result)
-        return out
-
-
-def request_terms(estimator: Estimator, provider: str | None, model: str, operation: str | None,
-                  zone: str | None = None, image_size: str | None = None, image_quality: str | None = None,
-                  image_steps: int | None = None) -> RequestTerms:
-    terms = estimator.terms(provider, model, operation)
-    mix, zone_status = estimator.mix_for(zone, terms)
-    image_factor = ((pixel_factor(image_size) or 1.0) * quality_factor(terms, image_quality)
-                    * steps_factor(terms, image_steps))
-    bounds = tuple((coefficients(estimator.catalog.hardware, estimator.scenario_terms(terms, mix, bound, image_factor)),
-                    estimator.token_weights(terms, bound)) for bound in ("min", "max", "central"))
-    return RequestTerms(terms, mix, zone_status, bounds)
-
-
 def estimate_request(estimator: Estimator, req: Request) -> Impacts:
-    prepared = request_terms(estimator, req.provider, req.model, req.effective_operation, req.zone, req.image_size,
-                             req.image_quality, req.image_steps)
-    terms, mix, zone_status = prepared.terms, prepared.mix, prepared.zone_status
+    media = Media(req.image_size, req.image_quality, req.image_steps, req.video_size, req.media_seconds)
+    key = key_coefficients(estimator, req.provider, req.model, req.effective_operation, req.zone, media)
+    terms, mix = key.terms, key.mix
+    units = float(key.units(req.images, 1))
     latency = req.latency_s if req.latency_s is not None else math.inf
-    bounds = prepared.scenarios(req.output_tokens, req.input_tokens, req.cached_input_tokens, req.images, latency)
-    low, high, mid = bounds
+    low, high, mid = (key.scenario(b, float(req.output_tokens), float(req.input_tokens - req.cached_input_tokens),
+                                   float(req.cached_input_tokens), units, latency) for b in BOUNDS)
     res = terms.resolution
-    explicit = terms.kind == "image"  # the only terms with a measured central inside a wide envelope
+    explicit = key.explicit_central
 
     def rng(name: str) -> Range:
         lo, hi = float(getattr(low, name)), float(getattr(high, name))
@@ -157,7 +127,7 @@ def estimate_request(estimator: Estimator, req: Request) -> Impacts:
         water_l=rng("water_l"),
         cost_eur=request_cost_eur(estimator.catalog, terms, req.input_tokens, req.cached_input_tokens,
                                   req.output_tokens, req.images, req.image_quality, req.image_size),
-        status=estimator.row_status(terms, zone_status),
+        status=key.status,
         kind=res.kind,
         provider=res.provider,
         model=res.model,

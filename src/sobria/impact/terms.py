@@ -9,7 +9,8 @@ from sobria.catalog.reference import HardwareConstants
 from sobria.impact import formulas as f
 from sobria.ranges import Range
 
-KIND_CODES = {"llm": 0, "embedding": 1, "image": 2, "unsupported": 3}
+KIND_CODES = {"llm": 0, "embedding": 1, "image": 2, "unsupported": 3, "video": 4, "audio": 5}
+UNIT_KINDS = frozenset({"image", "video", "audio"})  # priced per generated unit, explicit central
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,13 @@ class ModelTerms:
         return self.resolution.kind
 
 
-def gpu_count_for(total_params_b: float, hw: HardwareConstants) -> int:
-    memory = f.model_required_memory_gb(total_params_b, hw.quantization_bits)
+def gpu_count_for(total_params_b: float, hw: HardwareConstants, bits: int | None = None) -> int:
+    memory = f.model_required_memory_gb(total_params_b, bits or hw.quantization_bits)
     return f.gpu_required_count(memory, hw.gpu_memory_gb)
 
 
-def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
+def model_terms(catalog: Catalog, res: Resolution, bits: int | None = None) -> ModelTerms:
+    """``bits``: the weight precision when known (a quantised checkpoint), else EcoLogits' 16."""
     hw = catalog.hardware
     provider = catalog.providers.get(res.provider) or catalog.providers["openai"]
     dc = provider.datacenter
@@ -46,6 +48,17 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
     if res.kind == "unsupported":
         zero = Range.point(0.0)
         return ModelTerms(res, zero, zero, 0.0, zero, zero, zero, *site)
+    if res.video is not None:
+        video = res.video
+        market = (catalog.providers.get(res.provider) or catalog.providers["unknown"]).market_gwp_kgco2e_per_kwh
+        zero = Range.point(0.0)
+        return ModelTerms(res, zero, zero, 0.0, Range.point(float(video.hardware.accelerators)), zero, zero,
+                          video.zone, video.pue, video.wue_l_per_kwh, market)
+    if res.audio is not None:
+        audio = res.audio
+        return ModelTerms(res, Range.point(0.0), Range.point(0.0), 0.0, Range.point(float(audio.gpus)),
+                          audio.energy_wh_per_audio_s.to_range().scale(1 / 1000),
+                          audio.gpu_s_per_audio_s.to_range(), *site)
     if res.image is not None:
         gpus = float(res.image.gpus)
         return ModelTerms(res, Range.point(0.0), Range.point(0.0), 0.0, Range.point(gpus),
@@ -71,7 +84,7 @@ def model_terms(catalog: Catalog, res: Resolution) -> ModelTerms:
         Range(per_token_energy(active.min), per_token_energy(active.max)),
         Range(per_token_latency(active.min), per_token_latency(active.max)),
         ttft or 0.0,
-        Range(gpu_count_for(total.min, hw), gpu_count_for(total.max, hw)),
+        Range(gpu_count_for(total.min, hw, bits), gpu_count_for(total.max, hw, bits)),
         Range.point(0.0), Range.point(0.0), *site,
     )
 

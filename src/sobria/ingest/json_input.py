@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.line_bound import MAX_LINE_BYTES
 from sobria.ingest.parsed import RowError
 from sobria.ingest.reading import Record, read_text
-
-MAX_LINE_CHARS = 1_000_000   # one line (a CSV row, a JSON Lines record): the longest real export line is ~100 kB
 
 
 def decode_json(text: str) -> Any:
@@ -60,15 +59,16 @@ def load_json(path: Path) -> Any:
     return parse_json(read_text(path), str(path))
 
 
-def json_lines(text: str, name: str) -> tuple[list[Record], list[RowError]]:
-    """JSON Lines: one object per line; a bad line is a row error (a truncated last line included)."""
+def json_lines(text: str, name: str, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[Record], list[RowError]]:
+    """JSON Lines: one object per line; a bad line is a row error (a truncated last line included),
+    a line longer than ``max_line_bytes`` too."""
     records: list[Record] = []
     errors: list[RowError] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        if len(line) > MAX_LINE_CHARS:
-            errors.append(RowError(name, number, None, "ingest.line_too_long", {"limit": MAX_LINE_CHARS}))
+        if len(line) > max_line_bytes or (4 * len(line) > max_line_bytes and len(line.encode()) > max_line_bytes):
+            errors.append(RowError(name, number, None, "ingest.line_too_long", {"limit": max_line_bytes}))
             continue
         try:
             value = decode_json(line)
@@ -82,10 +82,10 @@ def json_lines(text: str, name: str) -> tuple[list[Record], list[RowError]]:
     return records, errors
 
 
-def json_records(text: str, name: str) -> tuple[list[Record], list[RowError]]:
+def json_records(text: str, name: str, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[Record], list[RowError]]:
     """Row objects from a JSON array (record number = position) or from JSON Lines (line number)."""
     if not text.lstrip().startswith("["):
-        return json_lines(text, name)
+        return json_lines(text, name, max_line_bytes)
     records: list[Record] = []
     errors: list[RowError] = []
     for number, value in enumerate(parse_json(text, name), start=1):
@@ -96,7 +96,7 @@ def json_records(text: str, name: str) -> tuple[list[Record], list[RowError]]:
     return records, errors
 
 
-def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
+def json_documents(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[Record], list[RowError]]:
     """One JSON document, or JSON Lines (as OTLP file exporters write): ``(line, document)`` pairs."""
     name, text = str(path), read_text(path)
     try:
@@ -104,7 +104,7 @@ def json_documents(path: Path) -> tuple[list[Record], list[RowError]]:
     except json.JSONDecodeError as err:
         if err.msg != "Extra data":
             parse_json(text, name)  # raises with the file, line and column
-        return json_lines(text, name)
+        return json_lines(text, name, max_line_bytes)
     if not isinstance(whole, dict):
         raise UserInputError("ingest.bad_structure", {"expected": "{...}"}, Location(file=name))
     return [(1, whole)], []

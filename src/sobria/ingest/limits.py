@@ -3,15 +3,20 @@
 A value past a bound is a row error with its file, line and field (``--skip-invalid`` sends the
 row to the reject file), never a figure that breaks every later audit: a timestamp in year 9999
 overflows date arithmetic, 10^18 tokens make a terawatt-hour "estimate". The defaults are
-documented in docs/events.md; :class:`EventLimits` is built from the settings at the edge.
+documented in docs/events.md and each is a setting (``SOBRIA_MAX_…``, docs/settings.md):
+:meth:`EventLimits.from_settings` builds them from the one settings object at the edge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from sobria.settings import Settings
 
 EARLIEST = datetime(2015, 1, 1, tzinfo=UTC)  # before any generative-AI API an export could describe
 
@@ -27,6 +32,17 @@ class EventLimits:
     latency_ms: float = 3_600_000.0             # one hour: longer is a stuck request, not a latency
     cost_eur_per_request: float = 1_000.0
     requests_per_event: int = 1_000_000_000     # one bucket (a day of an organisation's API usage)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EventLimits:
+        """The bounds the settings give (``SOBRIA_EARLIEST_TS``, ``SOBRIA_MAX_TOKENS_PER_REQUEST``...)."""
+        return cls(earliest=datetime.combine(settings.earliest_ts, time(), UTC),
+                   ahead=timedelta(hours=settings.ahead_hours),
+                   tokens_per_request=settings.max_tokens_per_request,
+                   images_per_request=settings.max_images_per_request,
+                   latency_ms=settings.max_latency_ms,
+                   cost_eur_per_request=settings.max_cost_eur_per_request,
+                   requests_per_event=settings.max_requests_per_event)
 
     def checks(self, now: datetime) -> list[tuple[str, str, pl.Expr, object]]:
         """(field, message key, expression true on rows past the bound, the bound as shown)."""

@@ -15,6 +15,9 @@ Contract for every parser in ``sobria.ingest.formats``:
   message key (``ingest.*`` in the locale catalogues) with its parameters. A file that cannot be
   read at all (missing, wrong encoding, truncated JSON, missing required column) raises
   ``UserInputError`` naming the file.
+* A parser that makes ``event_id`` itself from the row's identity (an aggregated source without
+  ids: :func:`sobria.ingest.reading.stable_id`) sets the column :data:`DERIVED_ID` to true, so that
+  two such rows are reported as identical rows, not as a repeated ``event_id`` the file lacks.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import Any
 import polars as pl
 
 from sobria.errors import Location, UserInputError
+
+DERIVED_ID = "_id_derived"  # true where the id was made by Sobria (a hash of the row): the file has none
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class ParseOptions:
     tokens_per_message_out: int = 350
     working_days_per_month: int = 21     # survey: uses per day -> events per month
     survey_month: str | None = None      # survey: the month the answers describe, YYYY-MM
+    max_line_bytes: int = 1_000_000      # longest line of a CSV or JSON Lines file (SOBRIA_MAX_LINE_BYTES)
 
 
 @dataclass

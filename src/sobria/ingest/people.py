@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.reading import csv_rows
 
 REQUIRED = ("identifier", "team")
 
@@ -20,23 +20,18 @@ class PersonEntry:
 
 
 def read_people(path: Path) -> dict[str, PersonEntry]:
-    """People keyed by normalised identifier; every bad line is reported with its number."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserInputError("pipeline.file_missing", {"path": str(path)}, Location(file=str(path))) from None
-    except UnicodeDecodeError as exc:
-        raise UserInputError("pipeline.people_encoding", {"offset": exc.start},
-                             Location(file=str(path))) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    """People keyed by normalised identifier; the first bad line is reported with its number
+    (a line with a field too many or too few included: the shared CSV reader checks the counts)."""
+    header, rows, row_errors = csv_rows(path)
     for column in REQUIRED:
         if column not in header:
             raise UserInputError("pipeline.people_missing_column", {"column": column, "found": ", ".join(header)},
                                  Location(file=str(path), line=1, field=column))
+    if row_errors:
+        raise row_errors[0].as_error()
     entries: dict[str, PersonEntry] = {}
-    for line, row in enumerate(reader, start=2):
-        clean = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+    for line, row in rows:
+        clean = {k: v.strip() for k, v in row.items()}
         ident, team = clean.get("identifier", ""), clean.get("team", "")
         if not ident or not team:
             field = "identifier" if not ident else "team"

@@ -31,7 +31,7 @@ from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.i18n import Translator
 from sobria.impact import Estimator, estimate_frame
 from sobria.ingest.limits import EventLimits
-from sobria.ingest.parsed import Parsed, ParsedChunks, ParseOptions, RowError
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParsedChunks, ParseOptions, RowError
 from sobria.ingest.people import PersonEntry, read_people
 from sobria.ingest.prefetch import prefetched
 from sobria.ingest.pseudonym import key_fingerprint, pseudonym
@@ -193,8 +193,9 @@ def _canonical(path: Path, part: Parsed, steps: _Steps) -> pl.DataFrame:
     """A parsed chunk as canonical rows with ``_file`` and ``_line``: teams from the people file,
     ids for rows without one, dollars converted, one image per image request by default."""
     cost_usd = part.frame["_cost_usd"] if "_cost_usd" in part.frame.columns else None
+    derived = part.frame[DERIVED_ID] if DERIVED_ID in part.frame.columns else pl.lit(False)
     frame = conform(part.frame).with_columns(part.frame["_line"].cast(pl.Int64).alias("_line"),
-                                             pl.lit(str(path)).alias("_file"))
+                                             pl.lit(str(path)).alias("_file"), derived.alias(DERIVED_ID))
     if cost_usd is not None:  # sources billing in dollars (LiteLLM spend): converted at the catalogue rate
         rate = steps.catalog.constant("usd_to_eur").central
         frame = frame.with_columns(pl.coalesce(pl.col("cost_eur"), cost_usd.cast(pl.Float64) * rate))
@@ -213,7 +214,9 @@ def _with_people(frame: pl.DataFrame, people: dict[str, PersonEntry]) -> pl.Data
 
 
 def _with_ids(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    """A stable id for rows the source gives none: a hash of the row's canonical content."""
+    """A stable id for rows the source gives none: a hash of the row's canonical content
+    (``_id_derived`` marks them, so that two such rows are "identical rows", not a repeated id)."""
+    frame = frame.with_columns((pl.col("event_id").is_null() | pl.col(DERIVED_ID).fill_null(False)).alias(DERIVED_ID))
     if frame["event_id"].null_count() == 0:
         return frame
     content = [c.name for c in EVENT_COLUMNS if c.name not in ("event_id", "source", "prompt_text")]

@@ -21,6 +21,7 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.events.schema import EVENT_COLUMNS, conform
+from sobria.ingest.line_bound import MAX_LINE_BYTES, check_line_lengths
 from sobria.ingest.parsed import Parsed, RowError
 from sobria.ingest.plain_csv import (
     LINE,
@@ -55,15 +56,41 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_csv_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def starts_like_json(path: Path) -> bool:
+    """True when the file is named as JSON (``.json``, ``.jsonl``, ``.ndjson``) or its first non-blank
+    character (BOM skipped) opens a JSON object or array.
+
+    A JSON file whose every line is bad is thus read as JSON (its per-line errors are reported),
+    never as a CSV file missing its columns. Reads at most 64 KiB, never the whole file.
+    """
+    if path.suffix.lower() in JSON_SUFFIXES:
+        return True
+    if not path.is_file():
+        read_text(path)  # raises the missing-file error
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[")
+
+
+def read_csv_table(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[pl.DataFrame, list[RowError]]:
     """All columns as text plus ``_line`` (header = line 1); rows with a wrong field count are errors.
+
+    Every CSV file Sobria reads goes through here (usage exports, training records, people files,
+    questionnaires): a line longer than ``max_line_bytes`` is refused before the file is read whole.
 
     The separator is the most frequent of ``,``, ``;`` and tab in the header line (French
     spreadsheets write ``;``). Quoted fields may span lines: ``_line`` is where the row starts.
     A file without any quote character is read by :func:`~sobria.ingest.plain_csv.plain_csv_table`
     (vectorised, same result).
     """
-    name, text = str(path), read_text(path)
+    return csv_text_table(str(path), _csv_text(path, max_line_bytes))
+
+
+def csv_text_table(name: str, text: str) -> tuple[pl.DataFrame, list[RowError]]:
+    """:func:`read_csv_table` for a CSV text already read (not blank); ``name`` names it in errors."""
     delimiter = _delimiter(text)
     if is_plain_csv(text, _first_line(text), delimiter):
         plain = plain_csv_table(name, text, delimiter)
@@ -72,15 +99,40 @@ def read_csv_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
     return _quoted_csv_table(name, text, delimiter)
 
 
-def read_csv_chunks(path: Path, rows_per_chunk: int) -> tuple[int, Iterator[tuple[pl.DataFrame, list[RowError]]]]:
+CsvRow = tuple[int, dict[str, str]]
+
+
+def csv_rows(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> tuple[list[str], list[CsvRow], list[RowError]]:
+    """A small CSV file (training records, people, a questionnaire) as ``(line, {column: text})``
+    rows, read by :func:`read_csv_table`: the same separators, bounds and field-count check as
+    every usage export, so that a row with a field too many or too few is an error naming its
+    line and both counts, never columns shifted silently."""
+    return csv_table_rows(*read_csv_table(path, max_line_bytes))
+
+
+def csv_table_rows(table: pl.DataFrame, errors: list[RowError]) -> tuple[list[str], list[CsvRow], list[RowError]]:
+    """:func:`csv_rows` of a table read by :func:`read_csv_table` or :func:`csv_text_table`."""
+    header = [c for c in table.columns if c != LINE]
+    rows = [(int(row[LINE]), {h: row[h] for h in header}) for row in table.iter_rows(named=True)]
+    return header, rows, errors
+
+
+def read_csv_chunks(path: Path, rows_per_chunk: int, max_line_bytes: int = MAX_LINE_BYTES,
+                    ) -> tuple[int, Iterator[tuple[pl.DataFrame, list[RowError]]]]:
     """:func:`read_csv_table`'s table in chunks of about ``rows_per_chunk`` rows (a file with quotes
     in one), and the number of lines after the header (at least the rows to come)."""
-    name, text = str(path), read_text(path)
+    name, text = str(path), _csv_text(path, max_line_bytes)
     delimiter = _delimiter(text)
     if not is_plain_csv(text, _first_line(text), delimiter):
         table, errors = _quoted_csv_table(name, text, delimiter)
         return table.height + len(errors), iter([(table, errors)])
     return data_lines(text), _plain_chunks(name, text, delimiter, rows_per_chunk)
+
+
+def _csv_text(path: Path, max_line_bytes: int) -> str:
+    if path.is_file():
+        check_line_lengths(path, max_line_bytes)
+    return read_text(path)
 
 
 def _plain_chunks(name: str, text: str, delimiter: str,
@@ -188,6 +240,8 @@ class TableReader:
         """Raise for the first absent column, naming the file and the columns found."""
         for column in columns:
             if column not in self.table.columns:
+                if len(self.errors) == 1 and self.table.height == 0:  # the one line's own error, first
+                    raise self.errors[0].as_error()
                 if self.errors and self.table.height == 0:  # no row could be read: say why, line by line
                     raise UserInputError("ingest.no_readable_row", {"count": len(self.errors)},
                                          Location(file=self.file, line=self.errors[0].line),

@@ -10,7 +10,7 @@ import polars as pl
 from sobria.events.schema import OPERATIONS, TIERS
 from sobria.impact.terms import pixel_factor
 from sobria.ingest.limits import EventLimits
-from sobria.ingest.parsed import RowError
+from sobria.ingest.parsed import DERIVED_ID, RowError
 
 COUNTS = ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "images")
 
@@ -68,6 +68,28 @@ class SeenIds:
 _SEED = 20250101
 
 
+def _duplicate(file: str, line: int, event_id: str, first_line: int, first_file: str, *, derived: bool) -> RowError:
+    """A repeated id; when the file gives no id, two identical rows (no ``event_id`` to name)."""
+    if derived:
+        return RowError(file, line, None, "pipeline.identical_row", {"first_line": first_line, "line": line,
+                                                                      "first_file": first_file})
+    return RowError(file, line, "event_id", "pipeline.duplicate_row",
+                    {"value": event_id, "first_line": first_line, "first_file": first_file})
+
+
+def _unique(errors: list[RowError]) -> list[RowError]:
+    """One error per row, field and reason: rows made from one source row (a survey answer's chat and
+    image rows) share its line, and their common problem is that line's, once."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[RowError] = []
+    for error in errors:
+        key = (error.file, error.line, error.field, error.key, repr(sorted(error.params.items(), key=str)))
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
+
+
 def validate(frame: pl.DataFrame, known_teams: Collection[str], seen: SeenIds | None = None,
              limits: EventLimits | None = None, now: datetime | None = None) -> tuple[pl.DataFrame, list[RowError]]:
     """Split canonical rows (with ``_file`` and ``_line``) into valid rows and errors.
@@ -92,17 +114,17 @@ def validate(frame: pl.DataFrame, known_teams: Collection[str], seen: SeenIds | 
     rejected = bad | dup
     valid = frame.filter(~rejected) if rejected.any() else frame
     errors.sort(key=lambda e: (e.file, e.line, e.field or ""))
-    return valid, errors
+    return valid, _unique(errors)
 
 
 def _duplicates(frame: pl.DataFrame, seen: SeenIds | None, errors: list[RowError]) -> pl.Series:
     """Rows whose id came earlier in the batch (its first occurrence is kept), with their errors."""
     before = seen.earlier(frame["event_id"]) if seen is not None else {}
     earlier = frame["event_id"].is_in(list(before)) if before else pl.repeat(False, frame.height, eager=True)
-    for row in frame.filter(earlier).select("_file", "_line", "event_id").iter_rows():
+    derived = pl.col(DERIVED_ID) if DERIVED_ID in frame.columns else pl.lit(False)
+    for row in frame.filter(earlier).select("_file", "_line", "event_id", derived.alias("_d")).iter_rows():
         where_file, where_line = before[row[2]]
-        errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
-                               {"value": row[2], "first_line": where_line, "first_file": where_file}))
+        errors.append(_duplicate(row[0], row[1], row[2], where_line, where_file, derived=bool(row[3])))
     dup = pl.repeat(False, frame.height, eager=True)
     if frame["event_id"].is_duplicated().any():
         dup = frame.select(pl.col("event_id").is_duplicated()
@@ -110,9 +132,8 @@ def _duplicates(frame: pl.DataFrame, seen: SeenIds | None, errors: list[RowError
         first_line = pl.col("_line").first().over("event_id")
         first_file = pl.col("_file").first().over("event_id")
         dups = frame.with_columns(first_line.alias("_first"), first_file.alias("_first_file")).filter(dup)
-        for row in dups.select("_file", "_line", "_first", "_first_file", "event_id").iter_rows():
-            errors.append(RowError(row[0], row[1], "event_id", "pipeline.duplicate_row",
-                                   {"value": row[4], "first_line": row[2], "first_file": row[3]}))
+        for row in dups.select("_file", "_line", "_first", "_first_file", "event_id", derived.alias("_d")).iter_rows():
+            errors.append(_duplicate(row[0], row[1], row[4], row[2], row[3], derived=bool(row[5])))
     repeated = dup | earlier
     if seen is not None:
         new = frame.filter(~repeated).select("_file", "event_id", "_line")

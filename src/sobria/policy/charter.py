@@ -72,8 +72,22 @@ def charter_view(policy: Policy, t: Translator) -> CharterView:
 def render_charter(policy: Policy, t: Translator, fmt: Literal["md", "html"]) -> str:
     """The charter as Markdown or self-contained HTML."""
     view = charter_view(policy, t)
-    template = _environment().get_template(f"charter.{fmt}.j2")
+    environment = _environment()
+    if fmt == "md":  # every value printed is text, never Markdown or HTML (the HTML template autoescapes)
+        environment.finalize = markdown_text
+    template = environment.get_template(f"charter.{fmt}.j2")
     return template.render(view=view)
+
+
+_MARKDOWN_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as literal Markdown text: HTML (``<script>``, ``<img onerror=…>``) as entities,
+    the characters of links, code, emphasis and table cells (``[ ] ` * _ |``) backslash-escaped."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    return "".join(_MARKDOWN_ENTITIES.get(char, char) for char in text)
 
 
 def render_pdf(policy: Policy, t: Translator) -> bytes:

@@ -118,7 +118,8 @@ def _parse(text: str) -> tuple[Any, Positions, list[PolicyIssue]] | PolicyIssue:
     try:
         document = parse_yaml(text, "")
     except UserInputError as err:
-        return PolicyIssue(err.where.line, "", err.key, err.params, "policy.suggest.syntax")
+        suggestion = "policy.suggest.docs" if err.where.field else "policy.suggest.syntax"
+        return PolicyIssue(err.where.line, err.where.field or "", err.key, err.params, suggestion)
     if document.data is None:
         return PolicyIssue(1, "", "policy.error.empty", {}, "policy.suggest.init")
     issues = [PolicyIssue(line, dotted(path), "policy.error.duplicate_key", {"name": str(path[-1])},

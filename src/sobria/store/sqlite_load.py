@@ -24,6 +24,7 @@ import polars as pl
 from sqlalchemy.dialects import sqlite
 
 from sobria.store import bulk
+from sobria.store.driver_errors import user_error
 from sobria.store.tables import import_batches, people, teams
 
 LOAD_MIN_ROWS = 50_000     # from this many events, a SQLite file store is loaded through ADBC
@@ -40,21 +41,33 @@ class SmallRows:
 
     teams: Sequence[dict[str, Any]]
     people: Sequence[dict[str, Any]]
-    batch: dict[str, Any]
+    batch: dict[str, Any] | None   # None: the batch added and rejected nothing, it is not recorded
 
 
 def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
-                done: ChunkDone | None = None) -> int:
+                done: ChunkDone | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> int:
     """Append the chunks' events not yet stored, then the small rows (``small`` is given the number
     of events inserted), in one transaction; return that number.
 
     An id given twice (in one chunk or two) is stored once, the first time, as ``ON CONFLICT DO
     NOTHING`` does on the other paths. The caller must hold no other connection to ``path``.
+    A lock held by another writer past ``busy_timeout_ms`` is the user error ``store.locked``.
     """
     import adbc_driver_sqlite.dbapi as adbc
 
+    try:
+        return _load_events(adbc, path, rows, chunks, small, done, busy_timeout_ms)
+    except adbc.Error as exc:
+        error = user_error(str(exc), str(path))
+        if error is None:
+            raise
+        raise error from None
+
+
+def _load_events(adbc: Any, path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
+                 done: ChunkDone | None, busy_timeout_ms: int) -> int:
     with adbc.connect(str(path), autocommit=True) as conn, conn.cursor() as cur:
-        for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "synchronous=NORMAL", "cache_size=-65536"):
+        for pragma in (f"busy_timeout={int(busy_timeout_ms)}", "synchronous=NORMAL", "cache_size=-65536"):
             _run(cur, f"PRAGMA {pragma}")
         _run(cur, "BEGIN IMMEDIATE")
         try:
@@ -62,7 +75,8 @@ def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Ca
             last = small(inserted)
             _executemany(cur, bulk.insert_ignore_statement("sqlite", teams, ["name"]), last.teams)
             _executemany(cur, bulk.upsert_statement("sqlite", people, ["person"]), last.people)
-            _executemany(cur, sqlite.insert(import_batches), [last.batch])
+            if last.batch is not None:
+                _executemany(cur, sqlite.insert(import_batches), [last.batch])
             _run(cur, "COMMIT")
         except BaseException:
             # SQLite may have rolled back already (a full disk): the original error is the one to see

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sobria.errors import Location, UserInputError
 from sobria.store import bulk, sqlite_load
 from sobria.store.budget_ledger import BudgetLedger
+from sobria.store.driver_errors import user_error
 from sobria.store.gateway_store import GatewayStore
 from sobria.store.records import PersonRow, RecordsStore
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
@@ -42,31 +43,58 @@ class BatchEnd:
     persons: Sequence[PersonRow]
 
 
-def open_store(url: str) -> Store:
-    """Open (without creating tables) the store at ``url``; see :meth:`Store.migrate`."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        _check_sqlite_file(Path(url.removeprefix("sqlite:///")).expanduser().resolve())
+DEFAULT_LOCK_TIMEOUT_S = 30.0  # seconds a write waits for another writer (SOBRIA_LOCK_TIMEOUT_S)
+
+
+def open_store(url: str, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> Store:
+    """Open (without creating tables) the store at ``url``; see :meth:`Store.migrate`.
+
+    A write waits up to ``lock_timeout_s`` for another writer (SQLite's busy timeout), then fails
+    with the user error ``store.locked`` (``SOBRIA_LOCK_TIMEOUT_S``).
+    """
+    path = _sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
     try:
         engine = sa.create_engine(url, future=True)
     except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
         raise UserInputError("store.bad_url", {"url": url, "reason": str(exc)},
                              Location(parameter="SOBRIA_DB")) from None
     sa.event.listen(engine, "handle_error", _user_errors)
+    timeout_ms = max(1, round(lock_timeout_s * 1000))
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", partial(_sqlite_pragmas, timeout_ms))
     elif engine.dialect.name != "postgresql":
         raise UserInputError("store.bad_url", {"url": url, "reason": engine.dialect.name},
                              Location(parameter="SOBRIA_DB"))
-    return Store(engine)
+    return Store(engine, timeout_ms)
 
+
+def open_initialised_store(url: str, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> Store:
+    """The store ``sobria init`` made at ``url``, migrated; refused (creating nothing, not even
+    the SQLite file) when there is none."""
+    refused = UserInputError("pipeline.not_initialised", {}, Location(parameter="SOBRIA_DB"))
+    path = _sqlite_path(url)
+    if path is not None and (not path.is_file() or path.stat().st_size == 0):
+        _check_sqlite_file(path)  # a folder, a missing folder: that message rather
+        raise refused
+    store = open_store(url, lock_timeout_s)
+    if not sa.inspect(store.engine).has_table(organisation.name):
+        store.close()
+        raise refused
+    store.migrate()
+    if store.organisation() is None:
+        store.close()
+        raise refused
+    return store
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).expanduser().resolve()
+    return None
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_USER_ERRORS = {  # words of a driver error -> message: the store's state, not a programming error
-    "database is locked": "store.locked",
-    "file is not a database": "store.not_a_database",
-    "lock timeout": "store.locked",
-    "could not obtain lock": "store.locked",
-}
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -84,19 +112,17 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _user_errors(context: sa.engine.ExceptionContext) -> None:
     """A locked or foreign database file is the person's to fix: a user error, not a traceback."""
-    text = str(context.original_exception).lower()
-    for words, key in _USER_ERRORS.items():
-        if words in text:
-            url = context.engine.url if context.engine is not None else None
-            raise UserInputError(key, {"path": str(url.database if url else "")},
-                                 Location(parameter="SOBRIA_DB")) from None
+    url = context.engine.url if context.engine is not None else None
+    error = user_error(str(context.original_exception), str(url.database if url else ""))
+    if error is not None:
+        raise error from None
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(busy_timeout_ms: int, dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")  # first: WAL mode may wait for a lock too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: large imports keep the indexes in memory
     cursor.close()
 
@@ -107,6 +133,7 @@ StoreUnavailableError = sa.exc.DBAPIError  # the database refused or dropped a s
 @dataclass
 class Store(RecordsStore, GatewayStore):
     engine: Engine
+    lock_timeout_ms: int = round(DEFAULT_LOCK_TIMEOUT_S * 1000)
 
     @property
     def dialect(self) -> str:
@@ -169,7 +196,8 @@ class Store(RecordsStore, GatewayStore):
         told each chunk's size; empty chunks are skipped. ``end`` gives the batch record, teams and
         people once every chunk is written; an exception from ``chunks`` rolls everything back.
         The write lock is taken at the first non-empty chunk and held until the end (SQLite: other
-        writers wait up to the busy timeout, 30 s). A large batch into a SQLite file goes through
+        writers wait up to the lock timeout, ``SOBRIA_LOCK_TIMEOUT_S``, 30 s by default). A large
+        batch into a SQLite file goes through
         ADBC (:mod:`sobria.store.sqlite_load`) only when none of this store's connections is in
         use; the caller must hold no other connection to the file in this process.
         """
@@ -180,13 +208,15 @@ class Store(RecordsStore, GatewayStore):
         path = self._sqlite_file()
         if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS and self._no_connection_in_use():
             self.engine.dispose()  # no other copy of the SQLite library may hold the file meanwhile
-            return sqlite_load.load_events(path, rows, selected, partial(_small_rows, end), done)
+            return sqlite_load.load_events(path, rows, selected, partial(_small_rows, end), done,
+                                           self.lock_timeout_ms)
         with bulk.transaction(self.engine) as conn:
             inserted = bulk.insert_events(conn, rows, selected, done)
             small = _small_rows(end, inserted)
             bulk.insert_ignore(conn, teams, small.teams, ["name"])
             bulk.upsert(conn, people, small.people, ["person"])  # the roster replaces (store.records)
-            conn.execute(sa.insert(import_batches).values(**small.batch))
+            if small.batch is not None:
+                conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
 
     def budget_ledger(self, wait: bool = True) -> BudgetLedger:
@@ -226,11 +256,17 @@ class Store(RecordsStore, GatewayStore):
 
 
 def _small_rows(end: Callable[[], BatchEnd], inserted: int) -> sqlite_load.SmallRows:
-    """The teams, people and batch rows that close a batch of ``inserted`` new events."""
+    """The teams, people and batch rows that close a batch of ``inserted`` new events.
+
+    A batch that adds no event and rejects no row (a header-only file, a re-import) is not
+    recorded in ``import_batches``: it changed nothing to account for (the summary says so).
+    """
     last = end()
     batch = last.batch
+    recorded = inserted > 0 or batch.rows_rejected > 0
     return sqlite_load.SmallRows(
         teams=[{"name": n} for n in sorted(set(last.team_names))], people=[p.__dict__ for p in last.persons],
-        batch={"id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
-               "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,
-               "rows_rejected": batch.rows_rejected})
+        batch=None if not recorded else {
+            "id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
+            "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,
+            "rows_rejected": batch.rows_rejected})

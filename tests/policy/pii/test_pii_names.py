@@ -116,3 +116,13 @@ def test_building_a_scanner_for_a_thousand_clients_is_cheap() -> None:
     scanner = Scanner.build(many)
     assert time.perf_counter() - start < 1.0
     assert [f.kind.value for f in scanner.scan("Devis pour client0042 entreprise0042.")] == ["client_name"]
+
+
+def test_a_client_row_with_a_field_too_many_is_refused_with_its_line(tmp_path: Path) -> None:
+    """Issue 14 item 6: an unquoted comma in a name no longer shifts the columns silently."""
+    path = tmp_path / "crm.csv"
+    path.write_text("Nom,Ville\nJean Dupont,Lyon\nDupont, Jean,Brest\n", encoding="utf-8")
+    with pytest.raises(UserInputError) as err:
+        load_client_names(path)
+    assert (err.value.key, err.value.params, err.value.where) == (
+        "ingest.bad_field_count", {"expected": 2, "found": 3}, Location(file=str(path), line=3))

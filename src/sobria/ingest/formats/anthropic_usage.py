@@ -21,7 +21,7 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.ingest.json_input import load_json
-from sobria.ingest.parsed import Parsed, ParseOptions
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions
 from sobria.ingest.reading import Record, TableReader, stable_id, table_from_records
 
 KIND = "anthropic-usage"
@@ -52,7 +52,7 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "event_id": pl.Series([stable_id(KIND, t, *ident) for t, ident in zip(ts.to_list(), identity, strict=True)]),
         "ts": ts, "person": reader.text("api_key_id"), "tool": options.tool or "api", "provider": PROVIDER,
         "model": model, "operation": "chat", "input_tokens": input_tokens, "output_tokens": output,
-        "cached_input_tokens": tokens["cache_read_input_tokens"], "source": f"{KIND}:{path.name}",
+        "cached_input_tokens": tokens["cache_read_input_tokens"], "source": f"{KIND}:{path.name}", DERIVED_ID: True,
         "tier": "token-level", "request_count": requests,
     })
 

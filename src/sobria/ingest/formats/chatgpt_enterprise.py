@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from sobria.ingest.json_input import decode_json
-from sobria.ingest.parsed import Parsed, ParseOptions
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions
 from sobria.ingest.reading import TableReader, read_csv_table, stable_id
 
 KIND = "chatgpt-enterprise"
@@ -38,7 +38,7 @@ VARIANTS = {"period_start": ("period_start", "week_start"), "email": ("email", "
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = read_csv_table(path)
+    table, errors = read_csv_table(path, options.max_line_bytes)
     for canonical, names in VARIANTS.items():
         found = next((n for n in names if n in table.columns), None)
         if found is not None and found != canonical:
@@ -74,7 +74,7 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "provider": PROVIDER, "model": pl.Series(models, dtype=pl.Utf8()), "operation": "chat",
         "input_tokens": request_count * options.tokens_per_message_in,
         "output_tokens": request_count * options.tokens_per_message_out,
-        "source": f"{KIND}:{path.name}", "tier": "message-level", "request_count": request_count,
+        "source": f"{KIND}:{path.name}", DERIVED_ID: True, "tier": "message-level", "request_count": request_count,
     }, rows)
 
 

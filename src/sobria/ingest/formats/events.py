@@ -27,7 +27,7 @@ _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = _table(path)
+    table, errors = _table(path, options.max_line_bytes)
     return _parsed(path, table, errors, options)
 
 
@@ -35,7 +35,7 @@ def parse_chunks(path: Path, options: ParseOptions, rows_per_chunk: int) -> Pars
     """:func:`parse` chunk by chunk: a CSV file without quotes in chunks of about ``rows_per_chunk``
     rows (read as each is needed), any other file in one."""
     if path.suffix.lower() == ".csv":
-        lines, tables = read_csv_chunks(path, rows_per_chunk)
+        lines, tables = read_csv_chunks(path, rows_per_chunk, options.max_line_bytes)
         return ParsedChunks(lines, (_parsed(path, table, errors, options) for table, errors in tables))
     parsed = parse(path, options)
     return ParsedChunks(parsed.frame.height + len(parsed.errors), iter([parsed]))
@@ -76,20 +76,20 @@ def _convert(reader: TableReader, name: str, dtype: pl.DataType, *, required: bo
     return reader.text(name, required=required)
 
 
-def _table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
+def _table(path: Path, max_line_bytes: int) -> tuple[pl.DataFrame, list[RowError]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv_table(path)
+        return read_csv_table(path, max_line_bytes)
     if suffix in _JSON_SUFFIXES:
-        return _json_table(path)
+        return _json_table(path, max_line_bytes)
     if suffix == ".parquet":
         return _parquet_table(path), []
     raise UserInputError("ingest.unknown_format", {"suffix": suffix or "-", "expected": ".csv, .jsonl, .parquet"},
                          Location(file=str(path)))
 
 
-def _json_table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
-    records, errors = json_records(read_text(path), str(path))
+def _json_table(path: Path, max_line_bytes: int) -> tuple[pl.DataFrame, list[RowError]]:
+    records, errors = json_records(read_text(path), str(path), max_line_bytes)
     return table_from_records(records, _keys(records)), errors
 
 

@@ -22,7 +22,7 @@ from sobria.events.thread import thread_of
 from sobria.ingest.json_input import json_records
 from sobria.ingest.messages import message_text
 from sobria.ingest.parsed import Parsed, ParseOptions, RowError
-from sobria.ingest.reading import TableReader, read_csv_table, read_text, table_from_records
+from sobria.ingest.reading import TableReader, read_csv_table, read_text, starts_like_json, table_from_records
 
 KIND = "litellm"
 COLUMNS = (
@@ -41,7 +41,7 @@ CALL_TYPES = {
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = _table(path)
+    table, errors = _table(path, options.max_line_bytes)
     reader = TableReader(str(path), table, errors)
     reader.require(*REQUIRED)
     start = reader.timestamp("startTime")
@@ -98,9 +98,8 @@ def operation_of(call_type: str | None) -> str | None:
     return CALL_TYPES.get(name[1:]) if name.startswith("a") else None
 
 
-def _table(path: Path) -> tuple[pl.DataFrame, list[RowError]]:
-    text = read_text(path)
-    if text.lstrip()[:1] not in ("[", "{"):
-        return read_csv_table(path)
-    records, errors = json_records(text, str(path))
+def _table(path: Path, max_line_bytes: int) -> tuple[pl.DataFrame, list[RowError]]:
+    if not starts_like_json(path):
+        return read_csv_table(path, max_line_bytes)
+    records, errors = json_records(read_text(path), str(path), max_line_bytes)
     return table_from_records(records, list(COLUMNS)), errors

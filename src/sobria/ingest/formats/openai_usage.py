@@ -20,8 +20,15 @@ import polars as pl
 
 from sobria.errors import Location, UserInputError
 from sobria.ingest.json_input import load_json
-from sobria.ingest.parsed import Parsed, ParseOptions, RowError
-from sobria.ingest.reading import Record, TableReader, read_csv_table, read_text, stable_id, table_from_records
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions, RowError
+from sobria.ingest.reading import (
+    Record,
+    TableReader,
+    read_csv_table,
+    stable_id,
+    starts_like_json,
+    table_from_records,
+)
 
 KIND = "openai-usage"
 PROVIDER = "openai"
@@ -39,9 +46,9 @@ IDENTITY = ("project_id", "user_id", "api_key_id", "model", "batch", "service_ti
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    if read_text(path).lstrip()[:1] in ("{", "["):
+    if starts_like_json(path):
         return _convert(path, *_api_table(path), options, epoch=True)
-    table, errors = read_csv_table(path)
+    table, errors = read_csv_table(path, options.max_line_bytes)
     table = table.with_columns(pl.lit(_csv_object(table.columns)).alias("object"))
     if "start_time_iso" in table.columns:
         table = table.drop("start_time", strict=False).rename({"start_time_iso": "start_time"})
@@ -115,7 +122,7 @@ def _convert(path: Path, table: pl.DataFrame, errors: list[RowError], options: P
         "output_tokens": _with_audio(ints["output_tokens"], ints["output_text_tokens"],
                                      ints["output_audio_tokens"]),
         "cached_input_tokens": ints["input_cached_tokens"], "images": ints["images"],
-        "image_size": reader.text("size"), "source": f"{KIND}:{path.name}", "tier": "token-level",
+        "image_size": reader.text("size"), "source": f"{KIND}:{path.name}", DERIVED_ID: True, "tier": "token-level",
         "request_count": requests,
     })
 

@@ -53,7 +53,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    documents, errors = json_documents(path)
+    documents, errors = json_documents(path, options.max_line_bytes)
     records: list[Record] = []
     for _, document in documents:
         for resource, span in _spans(document, str(path)):

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from sobria.errors import Location, UserInputError
-from sobria.ingest.parsed import Parsed, ParseOptions
+from sobria.ingest.parsed import DERIVED_ID, Parsed, ParseOptions
 from sobria.ingest.reading import TableReader, read_csv_table, stable_id
 
 KIND = "survey"
@@ -60,7 +60,7 @@ MAX_USES_PER_DAY = 10_000  # one person's declared uses of one tool per day: mor
 
 
 def parse(path: Path, options: ParseOptions) -> Parsed:
-    table, errors = read_csv_table(path)
+    table, errors = read_csv_table(path, options.max_line_bytes)
     table = table.rename({k: v for k, v in ALIASES.items() if k in table.columns and v not in table.columns})
     reader = TableReader(str(path), table, errors)
     reader.require("identifiant", "outil", "usages_par_jour")
@@ -96,7 +96,8 @@ def parse(path: Path, options: ParseOptions) -> Parsed:
         "operation": pl.Series(out["operation"], dtype=pl.Utf8()),
         "input_tokens": pl.Series(out["in"], dtype=pl.Int64()),
         "output_tokens": pl.Series(out["out"], dtype=pl.Int64()),
-        "images": pl.Series(out["images"], dtype=pl.Int64()), "source": f"{KIND}:{path.name}", "tier": "declared",
+        "images": pl.Series(out["images"], dtype=pl.Int64()), "source": f"{KIND}:{path.name}", DERIVED_ID: True,
+        "tier": "declared",
         "request_count": pl.Series(out["requests"], dtype=pl.Int64()),
     }, rows)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
+from sobria.ingest.reading import csv_table_rows, csv_text_table
 from sobria.policy.pii.folding import fold
 from sobria.policy.pii.textfile import read_utf8
 
@@ -25,19 +24,21 @@ def load_client_names(path: Path, column: str | None = None) -> tuple[str, ...]:
 
 
 def parse_client_names(content: str, column: str | None = None, source: str = "-") -> tuple[str, ...]:
-    """The names in CSV ``content`` (see :func:`load_client_names`)."""
-    sample = content[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(content), dialect)
-    header = next(reader, None)
-    if not header:
+    """The names in CSV ``content`` (see :func:`load_client_names`).
+
+    Read by the shared CSV reader (:func:`sobria.ingest.reading.csv_text_table`): the separator is
+    the header's most frequent of ``,`` ``;`` tab, and a row with a field too many or too few (an
+    unquoted comma in a name) is an error naming its line, never names shifted between columns.
+    """
+    if not content.strip():
         raise UserInputError("pii.error.clients_empty", {"file": source}, Location(file=source))
-    folded = [fold(h.strip()) for h in header]
-    picks = _columns(folded, column, header, source)
-    names = (" ".join(row[i].strip() for i in picks if i < len(row)).strip() for row in reader)
+    header, rows, errors = csv_table_rows(*csv_text_table(source, content))
+    if errors:
+        first = errors[0].as_error()
+        raise UserInputError(first.key, first.params, first.where, tuple(e.as_error() for e in errors[1:]))
+    folded = [fold(h) for h in header]
+    picks = [header[i] for i in _columns(folded, column, header, source)]
+    names = (" ".join(row[c].strip() for c in picks).strip() for _, row in rows)
     return tuple(n for n in names if n)
 
 
