@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from datetime import date
 from typing import Literal
 
@@ -62,3 +64,19 @@ def build_settings(**overrides: object) -> Settings:
         where = f"--{name}" if name in given else f"SOBRIA_{name.upper()}"
         raise UserInputError("error.bad_setting", {"value": first.get("input"), "expected": first["msg"]},
                              Location(parameter=where)) from None
+
+
+def environment_secrets(names: Iterable[str]) -> dict[str, str]:
+    """The variables among ``names`` that are set and not empty (provider keys named by a gateway
+    configuration): with :class:`Settings`, the only reading of the environment."""
+    return {name: value for name in names if (value := os.environ.get(name))}
+
+
+def error_lang() -> Literal["fr", "en"]:
+    """The language to report a start-up error in: the settings' when they can be read, else French."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings().lang
+    except ValidationError:
+        return "fr"

@@ -36,7 +36,7 @@ class Apis:
 
     def event(self, event_id: str) -> dict[str, Any]:
         self.gw.wait_drained()
-        with self.gw.engine.connect() as conn:
+        with self.gw.store.engine.connect() as conn:
             row = conn.execute(sa.select(events, requests.c.status_code, requests.c.action, requests.c.error,
                                          requests.c.stream, requests.c.upstream)
                                .join(requests, requests.c.event_id == events.c.event_id)
@@ -45,7 +45,7 @@ class Apis:
 
     def event_count(self) -> int:
         self.gw.wait_drained()
-        with self.gw.engine.connect() as conn:
+        with self.gw.store.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
 
 
@@ -85,8 +85,8 @@ def apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apis]:
         patch.setenv("SOBRIA_TEST_ANTHROPIC_KEY", ANTHROPIC_KEY)
         config = load_config(write_apis_config(folder, url, write_policy(folder)))
         gw = build_gateway(config, Settings(db="sqlite://", keep_names=True))
-        _record, token = create_key(gw.engine, "Alice", "p_alice", "commercial")
-        _other, other = create_key(gw.engine, "Bob", "p_bob", "commercial")
+        _record, token = create_key(gw.store, "Alice", "p_alice", "commercial")
+        _other, other = create_key(gw.store, "Bob", "p_bob", "commercial")
         gw.keys.refresh()
         with serve_in_thread(GatewayApp(gw)) as gw_url:
             yield Apis(gw_url, gw, app, token, other)

@@ -44,7 +44,7 @@ def running(fake: tuple[str, FakeUpstream], tmp_path_factory: pytest.TempPathFac
     config = load_config(write_config(folder, url, write_policy(folder), admin_hash(ADMIN_KEY),
                                       extra="max_body_bytes: 65536\n"))
     gw = build_gateway(config, Settings(db="sqlite://", keep_names=True))
-    _record, token = create_key(gw.engine, "Alice", "p_alice", "commercial")
+    _record, token = create_key(gw.store, "Alice", "p_alice", "commercial")
     gw.keys.refresh()
     with serve_in_thread(GatewayApp(gw)) as gw_url:
         yield Running(gw_url, gw, app, token, folder)

@@ -22,7 +22,7 @@ def test_admin_api_creates_lists_and_revokes(running: Running) -> None:
     assert created.status_code == 201
     token = created.json()["key"]
     assert token.startswith(TOKEN_PREFIX) and len(token) == len(TOKEN_PREFIX) + 43
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(virtual_keys).where(virtual_keys.c.id == created.json()["id"])).mappings().one()
     assert (row["key_hash"], row["prefix"], row["team"]) == (hash_key(token), token[:PREFIX_LENGTH], "marketing")
     assert token not in {str(v) for v in row.values()}
@@ -68,11 +68,11 @@ def test_revoke_by_a_unique_prefix_only(tmp_path: Path, monkeypatch: pytest.Monk
     store.migrate()
     tokens = iter(["sk-sobria-abcdefXXXX-one", "sk-sobria-abcdefYYYY-two", "sk-sobria-zzzzzzZZZZ-three"])
     monkeypatch.setattr("sobria.gateway.keys.new_token", lambda: next(tokens))
-    first = [create_key(store.engine, name, None, "t")[0] for name in ("un", "deux", "trois")]
+    first = [create_key(store, name, None, "t")[0] for name in ("un", "deux", "trois")]
     assert {r.prefix for r in first} == {"sk-sobria-abcdef", "sk-sobria-zzzzzz"}  # 6 random characters
     with pytest.raises(UserInputError) as ambiguous:
-        revoke_key(store.engine, "sk-sobria-abc")
+        revoke_key(store, "sk-sobria-abc")
     assert ambiguous.value.key == "gateway.keys.ambiguous"
-    assert revoke_key(store.engine, "sk-sobria-zz").name == "trois"
-    assert revoke_key(store.engine, first[1].id).name == "deux"  # by id, always unique
-    assert [r.active for r in list_keys(store.engine)] == [True, False, False]
+    assert revoke_key(store, "sk-sobria-zz").name == "trois"
+    assert revoke_key(store, first[1].id).name == "deux"  # by id, always unique
+    assert [r.active for r in list_keys(store)] == [True, False, False]

@@ -12,7 +12,6 @@ from sobria.catalog import load_catalog
 from sobria.events.fingerprint import fingerprint
 from sobria.impact.estimator import Estimator
 from sobria.impact.request import Request, estimate_request
-from sobria.store import Store
 from sobria.store.gateway_tables import requests
 from sobria.store.tables import events
 from tests.gateway.conftest import ADMIN_KEY, Running
@@ -25,7 +24,7 @@ def client(running: Running) -> openai.OpenAI:
 
 def _event(running: Running, event_id: str) -> dict[str, object]:
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(events, requests.c.status_code, requests.c.action, requests.c.error)
                            .join(requests, requests.c.event_id == events.c.event_id)
                            .where(events.c.event_id == event_id)).mappings().one()
@@ -127,7 +126,7 @@ def test_turns_of_one_chat_thread_share_a_conversation_and_a_retry_is_waste(clie
     conversations = [row["conversation_id"] for row in rows]
     assert conversations[0] == conversations[1] != conversations[2]
     assert str(conversations[0]).startswith("gw-") and conversations[3] is None
-    flagged = detect_waste(Store(running.gw.engine).read_events(), load_catalog())
+    flagged = detect_waste(running.gw.store.read_events(), load_catalog())
     retry = flagged.filter(flagged["event_id"] == ids[1])
     assert (retry["reason"].to_list(), retry["chain_id"].to_list()) == (["reformulation"], [ids[0]])
     assert ids[2] not in flagged["event_id"].to_list()

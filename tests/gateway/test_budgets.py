@@ -50,13 +50,13 @@ def test_concurrent_requests_cannot_overshoot_on_sqlite(fake: tuple[str, FakeUps
     estimate = gw.footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=3, output_tokens=200)
     limit = estimate.gwp_kgco2e * (GRANTED + 0.5)
     gw.rules = dataclasses.replace(gw.rules, team_budgets={"course": limit})
-    _record, key = create_key(gw.engine, "robot", None, "course")
+    _record, key = create_key(gw.store, "robot", None, "course")
     with serve_in_thread(GatewayApp(gw)) as url:
         statuses = asyncio.run(_storm([url], key))
     assert gw.lag_bytes() == 0  # the stop drained the journal
     assert (statuses.count(200), statuses.count(403)) == (GRANTED, REQUESTS - GRANTED), sorted(set(statuses))
     actual = gw.footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=2, output_tokens=3)
-    state = budget_state(gw.engine, "course", month_of(time.time_ns() // 1000))
+    state = budget_state(gw.store, "course", month_of(time.time_ns() // 1000))
     assert (state.reserved_ug, state.spent_ug) == (0, GRANTED * micrograms(actual.gwp_kgco2e))  # exact
     assert state.spent_kgco2e <= limit + estimate.gwp_kgco2e
 
@@ -106,7 +106,7 @@ def _wait_healthy(urls: list[str]) -> None:
 
 def test_two_gateway_processes_share_the_budget_on_postgresql(two_gateways: list[str], postgres_url: str) -> None:
     store = open_store(postgres_url)
-    _record, key = create_key(store.engine, "robot", None, "course")
+    _record, key = create_key(store, "robot", None, "course")
     statuses = asyncio.run(_storm(two_gateways, key))
     for url in two_gateways:  # a clean stop drains the journal
         pid = int(httpx.get(f"{url}/healthz").json()["pid"])
@@ -128,7 +128,7 @@ def test_two_gateway_processes_share_the_budget_on_postgresql(two_gateways: list
     actual = footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=2, output_tokens=3).gwp_kgco2e
     granted = 100_000 // micrograms(estimate)  # 0.1 g in whole micrograms
     assert (statuses.count(200), statuses.count(403)) == (granted, REQUESTS - granted)
-    state = budget_state(store.engine, "course", month_of(time.time_ns() // 1000))
+    state = budget_state(store, "course", month_of(time.time_ns() // 1000))
     assert (state.reserved_ug, state.spent_ug) == (0, granted * micrograms(actual))
     assert state.spent_kgco2e <= 0.0001 + estimate
     store.engine.dispose()
@@ -139,7 +139,7 @@ def test_alert_thresholds_then_routing_when_over_budget(fake: tuple[str, FakeUps
     gw = build_gateway(config.model_copy(update={"drain_interval_s": 600.0}), Settings(db="sqlite://", keep_names=True))
     heavy = gw.footprints.footprint("openai", "gpt-4o", "chat", input_tokens=2, output_tokens=200).gwp_kgco2e
     gw.rules = dataclasses.replace(gw.rules, team_budgets={"etudes": heavy * 2.5})
-    _record, key = create_key(gw.engine, "analyste", None, "etudes")
+    _record, key = create_key(gw.store, "analyste", None, "etudes")
     headers = {"Authorization": f"Bearer {key}", "X-Sobria-Purpose": "analyse_strategique",
                "X-Sobria-Justification": quote("Croiser trois études de marché")}
     seen = []

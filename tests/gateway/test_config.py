@@ -27,7 +27,7 @@ def test_paths_are_resolved_against_the_file(tmp_path: Path) -> None:
     path.write_text(GOOD, encoding="utf-8")
     config = load_config(path)
     assert (config.policy, config.journal) == (str(tmp_path / "politique.yaml"), str(tmp_path / "journal"))
-    assert (config.listen.port, config.upstreams[0].timeout_s, config.lang) == (8080, 60.0, "fr")
+    assert (config.listen.port, config.upstreams[0].timeout_s, config.lang) == (8080, 60.0, None)  # SOBRIA_LANG
 
 
 @pytest.mark.parametrize(("text", "line", "field"), [

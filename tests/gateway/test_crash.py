@@ -63,7 +63,7 @@ def test_sigkill_loses_no_acknowledged_event(fake: tuple[str, FakeUpstream], tmp
     config.write_text(config.read_text().replace("drain_interval_s: 0.05", "drain_interval_s: 0.5"))
     store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
     store.migrate()
-    _record, key = create_key(store.engine, "charge", None, "support")
+    _record, key = create_key(store, "charge", None, "support")
     port = free_port()
     proc = _start(config, port)
     acknowledged: list[str] = []

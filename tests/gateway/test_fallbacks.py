@@ -31,14 +31,14 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Gatew
                 f"  - {{name: backup, base_url: '{healthy_url}/v1', provider: openai, models: ['*']}}\n")
         (folder / "gateway.yaml").write_text(text, encoding="utf-8")
         gw = build_gateway(load_config(folder / "gateway.yaml"), Settings(db="sqlite://", keep_names=True))
-        _record, token = create_key(gw.engine, "Alice", "p_alice", "commercial")
+        _record, token = create_key(gw.store, "Alice", "p_alice", "commercial")
         with serve_in_thread(GatewayApp(gw)) as url:
             yield url, gw, token, healthy
 
 
 def _outcome(gw: Gateway, event_id: str) -> tuple[int, str | None, str | None]:
     gw.wait_drained()
-    with gw.engine.connect() as conn:
+    with gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(requests.c.status_code, requests.c.upstream, requests.c.fallbacks)
                            .where(requests.c.event_id == event_id)).one()
     return int(row[0]), row[1], row[2]

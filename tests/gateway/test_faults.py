@@ -20,7 +20,7 @@ def _chat(running: Running, text: str, model: str = "gpt-4o-mini", stream: bool 
 
 def _outcome(running: Running, event_id: str) -> tuple[int, str | None]:
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(requests.c.status_code, requests.c.error)
                            .where(requests.c.event_id == event_id)).one()
     return int(row[0]), row[1]
@@ -58,7 +58,7 @@ def test_upstream_fault_streamed(running: Running, fault: str, code: str, status
             pass
     assert getattr(caught.value, "code", None) == code or code in str(caught.value.body)
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         last = conn.execute(sa.select(requests.c.status_code, requests.c.error, requests.c.stream)
                             .where(requests.c.error == code, requests.c.stream.is_(True))).all()
     assert [(s, e) for s, e, _ in last][-1] == (status, code)
@@ -96,9 +96,9 @@ def test_keys_missing_unknown_revoked(running: Running) -> None:
     assert (none.status_code, none.json()["error"]["code"]) == (401, "missing_api_key")
     unknown = _post(running, body, key="sk-sobria-nope")
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (401, "invalid_api_key")
-    record, token = create_key(running.gw.engine, "Bob", None, "support")
+    record, token = create_key(running.gw.store, "Bob", None, "support")
     assert _post(running, body, key=token).status_code == 200
-    revoke_key(running.gw.engine, record.id)
+    revoke_key(running.gw.store, record.id)
     running.gw.keys.refresh()
     revoked = _post(running, body, key=token)
     assert (revoked.status_code, revoked.json()["error"]["code"]) == (401, "key_revoked")

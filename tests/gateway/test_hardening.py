@@ -103,13 +103,13 @@ def test_max_tokens_is_capped_at_the_models_limit_and_the_reservation_released(r
                                   output_tokens=128_000)
     assert float(r.headers["x-sobria-carbon-g"]) == pytest.approx(cap.gwp_kgco2e * 1000, rel=1e-5)
     running.drain()
-    with gw.engine.connect() as conn:
+    with gw.store.engine.connect() as conn:
         reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).all()
     assert [row[0] for row in reserved] == [0]
 
 
 def test_a_declared_purpose_must_be_one_the_key_allows(running: Running) -> None:
-    _record, token = create_key(running.gw.engine, "Recrutement", "p_rh", "rh", purpose="recrutement, email_rh")
+    _record, token = create_key(running.gw.store, "Recrutement", "p_rh", "rh", purpose="recrutement, email_rh")
     auth = {"Authorization": f"Bearer {token}"}
     refused = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(),
                          headers={**auth, "X-Sobria-Purpose": "email"})
@@ -120,7 +120,7 @@ def test_a_declared_purpose_must_be_one_the_key_allows(running: Running) -> None
     declared = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(),
                           headers={**auth, "X-Sobria-Purpose": "email_rh"})
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         purposes = [conn.execute(sa.select(events.c.purpose).where(
             events.c.event_id == r.headers["x-sobria-event-id"])).scalar_one() for r in (default, declared)]
     assert purposes == ["recrutement", "email_rh"]
@@ -142,19 +142,19 @@ def test_the_upstream_refusing_the_gateways_key_is_a_502_without_key_material(ru
         assert r.json()["error"]["message"] == ("le fournisseur a refusé la clé de la passerelle (HTTP 401) : ce "
                                                 "n'est pas votre clé, prévenez l'administrateur de la passerelle")
         running.drain()
-        with running.gw.engine.connect() as conn:
+        with running.gw.store.engine.connect() as conn:
             row = conn.execute(sa.select(requests.c.status_code, requests.c.error)
                                .where(requests.c.event_id == r.headers["x-sobria-event-id"])).one()
         assert tuple(row) == (502, "upstream_auth")
 
 
 def test_a_key_without_a_team_spends_its_own_default_budget(running: Running) -> None:
-    record, token = create_key(running.gw.engine, "Sans équipe", "p_solo", None)
+    record, token = create_key(running.gw.store, "Sans équipe", "p_solo", None)
     r = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(), headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
     assert float(r.headers["x-sobria-budget-left-kgco2e"]) == pytest.approx(3.0, rel=1e-3)
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(budgets.c.spent_ug, budgets.c.reserved_ug)
                            .where(budgets.c.team == f"key:{record.id}")).one()
     assert row[0] > 0 and row[1] == 0
@@ -231,7 +231,7 @@ def test_a_request_that_fails_inside_the_gateway_still_has_its_event(running: Ru
     monkeypatch.undo()
     assert running.gw.journal.size() > before
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         row = conn.execute(sa.select(requests.c.status_code, requests.c.error)
                            .order_by(requests.c.event_id.desc()).limit(1)).one()
         reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).scalar()

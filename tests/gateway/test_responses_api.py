@@ -13,7 +13,6 @@ from sobria.catalog import load_catalog
 from sobria.events.fingerprint import fingerprint
 from sobria.impact.estimator import Estimator
 from sobria.impact.request import Request, estimate_request
-from sobria.store import Store
 from tests.gateway.apis_support import OPENAI_KEY, Apis, apis  # noqa: F401
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
@@ -84,7 +83,7 @@ def test_previous_response_id_links_the_conversation(client: openai.OpenAI, apis
                                                                       (3, "revision")]
     assert apis.upstream.received[-1]["previous_response_id"] == again.parse().id  # passed on as it is
     ids = [r["event_id"] for r in rows]
-    flagged = detect_waste(Store(apis.gw.engine).read_events(), load_catalog()).filter(pl.col("event_id").is_in(ids))
+    flagged = detect_waste(apis.gw.store.read_events(), load_catalog()).filter(pl.col("event_id").is_in(ids))
     assert dict(zip(flagged["event_id"], flagged["reason"], strict=True)) == {ids[2]: "regeneration",
                                                                              ids[3]: "reformulation"}
 

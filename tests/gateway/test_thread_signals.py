@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from sobria.audit.waste import detect_waste
 from sobria.catalog import load_catalog
-from sobria.store import Store
 from sobria.store.tables import events
 from tests.gateway.conftest import Running
 
@@ -32,7 +31,7 @@ def _send(client: openai.OpenAI, messages: list[dict[str, Any]]) -> str:
 
 def _rows(running: Running, ids: list[str]) -> list[tuple[Any, ...]]:
     running.drain()
-    with running.gw.engine.connect() as conn:
+    with running.gw.store.engine.connect() as conn:
         found = {r[0]: tuple(r[1:]) for r in conn.execute(
             sa.select(events.c.event_id, events.c.conversation_id, events.c.thread_turn, events.c.thread_signal,
                       events.c.prompt_text).where(events.c.event_id.in_(ids)))}
@@ -68,7 +67,7 @@ def test_regeneration_edit_revision_and_new_question(client: openai.OpenAI, runn
     assert [(r[1], r[2]) for r in rows] == [(1, "new"), (2, "new"), (2, "regeneration"), (2, "edit"),
                                             (3, "revision"), (4, "new")]
     assert {r[3] for r in rows} == {None}          # no text is kept
-    flagged = detect_waste(Store(running.gw.engine).read_events(), load_catalog()).filter(
+    flagged = detect_waste(running.gw.store.read_events(), load_catalog()).filter(
         pl_in(ids))
     reasons = dict(zip(flagged["event_id"], flagged["reason"], strict=True))
     assert reasons == {ids[2]: "regeneration", ids[3]: "reformulation", ids[4]: "reformulation"}
@@ -84,7 +83,7 @@ def test_signals_from_the_thread_alone_when_the_previous_request_is_unknown(clie
     running.gw.threads = type(running.gw.threads)()        # a fresh process: no memory of the thread
     again = _send(client, thread)
     assert [(r[1], r[2]) for r in _rows(running, [first, again])] == [(1, "new"), (1, "new")]
-    flagged = detect_waste(Store(running.gw.engine).read_events(), load_catalog()).filter(pl_in([again]))
+    flagged = detect_waste(running.gw.store.read_events(), load_catalog()).filter(pl_in([again]))
     assert (flagged["reason"].to_list(), flagged["chain_id"].to_list()) == (["regeneration"], [first])
 
 

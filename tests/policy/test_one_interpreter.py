@@ -28,7 +28,6 @@ from sobria.governance.violations import replay
 from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
 from sobria.settings import Settings
-from sobria.store import Store
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Seen],
     with serve_in_thread(FakeUpstream(FakeOptions(timeout_s=5))) as upstream:
         config = load_config(write_config(folder, upstream, policy, timeout_s=5))
         gw = build_gateway(config, Settings(db="sqlite://", keep_names=True))
-        _record, token = create_key(gw.engine, "Alice", "p_alice", "commercial")
+        _record, token = create_key(gw.store, "Alice", "p_alice", "commercial")
         gw.keys.refresh()
         seen: list[Seen] = []
         with serve_in_thread(GatewayApp(gw)) as url, httpx.Client(
@@ -95,7 +94,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[Seen],
                 seen.append(Seen(case, r.headers["x-sobria-event-id"], r.status_code, r.headers["x-sobria-decision"],
                                  tuple(fired.split(", ")) if fired else (), r.headers["x-sobria-model"]))
             gw.wait_drained()
-            stored = Store(gw.engine).read_events()
+            stored = gw.store.read_events()
     asked = pl.DataFrame({"event_id": [s.event_id for s in seen], "_asked": [s.case.model for s in seen]})
     events = stored.join(asked, on="event_id").with_columns(pl.col("_asked").alias("model")).drop("_asked")
     yield seen, events, policy

@@ -25,8 +25,7 @@ from sqlalchemy.engine import URL
 
 from sobria.analytics import rollups
 from sobria.analytics.rollups import DAILY, KINDS, PEOPLE, STATUSES, rollup_path
-from sobria.store import Store
-from sobria.store.tables import event_column_names
+from sobria.store import Store, event_column_names
 
 FILE = "events.parquet"
 SUFFIX = ".parquet"

@@ -7,26 +7,23 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
-from sobria.gateway.config import load_config
+from sobria.gateway.config import gateway_settings, load_config
 from sobria.gateway.keys import create_key, list_keys, revoke_key
 from sobria.ingest.pseudonym import pseudonym, read_secret
-from sobria.store import open_store
+from sobria.store import Store, open_store
 
 app = typer.Typer(no_args_is_help=True, help="Clés virtuelles de la passerelle (une par personne ou service).")
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="configuration de la passerelle (son magasin)")]
 
 
-def _engine(c: CliContext, config: Path | None) -> Engine:
-    url = c.settings.db
-    if config is not None:
-        url = load_config(config).store or url
+def _store(c: CliContext, config: Path | None) -> Store:
+    url = gateway_settings(c.settings, load_config(config)).db if config is not None else c.settings.db
     store = open_store(url)
     store.migrate()
-    return store.engine
+    return store
 
 
 @app.command("create")
@@ -40,11 +37,11 @@ def create(
 ) -> None:
     """Créer une clé ; elle n'est affichée qu'une fois."""
     c = cli_context(ctx)
-    engine = _engine(c, config)
+    store = _store(c, config)
     who = person
     if person is not None and not c.settings.keep_names:
         who = pseudonym(read_secret(Path(c.settings.secret_file)), person)
-    record, token = create_key(engine, name, who, team, purpose)
+    record, token = create_key(store, name, who, team, purpose)
     typer.echo(c.t("gateway.keys.created", name=record.name, team=record.team or "-"))
     typer.echo(token)
 
@@ -53,7 +50,7 @@ def create(
 def list_(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Lister les clés (jamais les clés elles-mêmes : leur préfixe)."""
     c = cli_context(ctx)
-    records = list_keys(_engine(c, config))
+    records = list_keys(_store(c, config))
     if not records:
         typer.echo(c.t("gateway.keys.none"))
         return
@@ -72,5 +69,5 @@ def revoke(
 ) -> None:
     """Révoquer une clé (effective en quelques secondes sur toutes les passerelles)."""
     c = cli_context(ctx)
-    record = revoke_key(_engine(c, config), key)
+    record = revoke_key(_store(c, config), key)
     typer.echo(c.t("gateway.keys.revoked", prefix=record.prefix, name=record.name))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from sobria.errors import UserInputError
 from sobria.gateway.config import load_config
 from sobria.gateway.server import serve
-from sobria.i18n import LANGS, Translator
-from sobria.settings import build_settings
+from sobria.i18n import Translator
+from sobria.settings import build_settings, error_lang
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,8 +23,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = build_settings()
         serve(load_config(args.config), settings, args.host, args.port)
     except UserInputError as err:  # the edge: a localised message and exit code 2, no traceback
-        lang = os.environ.get("SOBRIA_LANG", "fr")
-        print(Translator.for_lang(lang if lang in LANGS else "fr").error(err), file=sys.stderr)
+        print(Translator.for_lang(error_lang()).error(err), file=sys.stderr)
         sys.exit(2)
 
 

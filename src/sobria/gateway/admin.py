@@ -45,13 +45,13 @@ async def handle_admin(gw: Gateway, scope: Scope, receive: Receive, send: Send) 
     authorise_admin(gw, scope)
     method, path = scope["method"], scope["path"]
     if path == "/admin/keys" and method == "GET":
-        records = await asyncio.to_thread(list_keys, gw.engine)
+        records = await asyncio.to_thread(list_keys, gw.store)
         await send_json(send, 200, {"object": "list", "data": [key_json(r) for r in records]})
     elif path == "/admin/keys" and method == "POST":
         fields = _fields(gw, await read_body(receive, 65536, gw.config.body_timeout_s))
         try:
             person = gw.person_key(fields["person"]) if fields["person"] else None
-            record, token = await asyncio.to_thread(create_key, gw.engine, fields["name"] or "", person,
+            record, token = await asyncio.to_thread(create_key, gw.store, fields["name"] or "", person,
                                                     fields["team"], fields["purpose"])
         except UserInputError as err:
             raise GatewayError(400, "invalid_value", gw.t.error(err)) from None
@@ -59,7 +59,7 @@ async def handle_admin(gw: Gateway, scope: Scope, receive: Receive, send: Send) 
         await send_json(send, 201, {**key_json(record), "key": token})
     elif path.startswith("/admin/keys/") and method == "DELETE":
         try:
-            record = await asyncio.to_thread(revoke_key, gw.engine, path.removeprefix("/admin/keys/"))
+            record = await asyncio.to_thread(revoke_key, gw.store, path.removeprefix("/admin/keys/"))
         except UserInputError as err:
             raise GatewayError(404, "key_not_found", gw.t.error(err)) from None
         await asyncio.to_thread(gw.keys.refresh)

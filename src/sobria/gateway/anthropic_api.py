@@ -18,7 +18,6 @@ or redact) but it is no usage: no event, no budget, no regeneration counted.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,7 +173,7 @@ class AnthropicApi:
                        stream_error=_stream_error, headers=passed)
 
     async def _charter(self, scope: Scope, receive: Receive, metered: bool) -> tuple[Call, bytes, list[Target]]:
-        started = time.perf_counter()
+        started = self.gw.clock.monotonic()
         gw = self.gw
         key = await self.authenticate(scope)
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)

@@ -8,7 +8,6 @@ import asyncio
 import gc
 import logging
 import os
-import time
 
 from sobria.gateway.admin import authorise_admin, handle_admin
 from sobria.gateway.apis import ClientApis, error_body
@@ -120,8 +119,8 @@ class GatewayApp:
             raise GatewayError(404, "not_found", gw.t("gateway.error.not_found", path=path))
 
     async def _api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        started = time.perf_counter()
         gw = self.gw
+        started = gw.clock.monotonic()
         key = await self._authenticate(scope)
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
         images = gw.rules.image_models[0] if gw.rules.image_models else None
@@ -167,6 +166,7 @@ class GatewayApp:
                     task.cancel()
                 await asyncio.gather(*self.gw.tasks, return_exceptions=True)
                 await self.gw.upstreams.close()
+                self.gw.budgets.close()
                 await asyncio.to_thread(self.gw.drain.finish)
                 await send({"type": "lifespan.shutdown.complete"})
                 return

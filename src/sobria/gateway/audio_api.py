@@ -16,7 +16,6 @@ built on GPT-4o, so an embedding model's figure would understate it). The respon
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +68,7 @@ class AudioApi:
     authenticate: Authenticate
 
     async def _body(self, scope: Scope, receive: Receive) -> tuple[float, KeyRecord, bytes]:
-        started = time.perf_counter()
+        started = self.gw.clock.monotonic()
         key = await self.authenticate(scope)
         return started, key, await read_body(receive, self.gw.config.max_body_bytes, self.gw.config.body_timeout_s)
 

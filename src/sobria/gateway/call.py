@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +38,7 @@ class Call:
     finished: bool = False  # its usage event is written
     fallbacks: list[str] = field(default_factory=list)  # "upstream:why" of each upstream that failed first
     strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
+    prompt_columns: dict[str, Any] | None = None  # the event's prompt fingerprint and thread (prepare_event)
 
     @property
     def model(self) -> str:
@@ -116,6 +116,22 @@ def _thread_columns(gw: Gateway, conversation: str | None, inbound: Inbound, fp:
             "thread_signal": signal.signal if signal else None}
 
 
+def _latency_ms(gw: Gateway, call: Call) -> float | None:
+    """Milliseconds since the request arrived; None when no time passed (a clock that was not moved)."""
+    elapsed = round((gw.clock.monotonic() - call.started) * 1000, 3)
+    return elapsed if elapsed > 0 else None
+
+
+def prepare_event(gw: Gateway, call: Call) -> dict[str, Any]:
+    """The event's columns that depend on the prompt only (its fingerprint, conversation and thread
+    signal), computed once: while the upstream works on the request, or when the event is written."""
+    if call.prompt_columns is None:
+        fp = _fingerprint(call.inbound)
+        call.prompt_columns = {"prompt_fingerprint": fp,
+                               **_thread_columns(gw, conversation_id(call.key.id, call.inbound), call.inbound, fp)}
+    return call.prompt_columns
+
+
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
            sent: bool = True) -> Footprint:
     """Write the usage event of ``call`` to the journal and return its footprint."""
@@ -136,17 +152,15 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
             output_tokens=usage.output_tokens, cached_input_tokens=usage.cached_input_tokens,
             images=usage.images, image_size=inbound.image_size, image_quality=inbound.image_quality, zone=zone)
     key = call.key
-    prompt_fp = _fingerprint(inbound)
     event: dict[str, Any] = {
         "event_id": call.event_id, "ts_us": call.ts_us, "person": key.person, "team": key.team,
         "tool": gw.config.tool, "provider": provider, "model": call.model, "operation": inbound.operation,
         "input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
         "cached_input_tokens": usage.cached_input_tokens, "reasoning_tokens": usage.reasoning_tokens,
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
-        "latency_ms": round((time.perf_counter() - call.started) * 1000, 3), "zone": zone,
+        "latency_ms": _latency_ms(gw, call), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        "prompt_fingerprint": prompt_fp, "batch_id": "gateway", **footprint.columns(),
-        **_thread_columns(gw, conversation_id(key.id, inbound), inbound, prompt_fp),
+        "batch_id": "gateway", **footprint.columns(), **prepare_event(gw, call),
     }
     decision = call.decision
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
@@ -164,7 +178,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         metrics.inc("sobria_gateway_energy_kwh_total", footprint.energy_wh / 1000)
     if error is not None:
         metrics.inc("sobria_gateway_upstream_errors_total", code=error)
-    metrics.observe_duration(time.perf_counter() - call.started)
+    metrics.observe_duration(gw.clock.monotonic() - call.started)
     return footprint
 
 

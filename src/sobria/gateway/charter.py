@@ -6,12 +6,10 @@ Everything here runs before anything leaves the company. A block ends the reques
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import replace
 from urllib.parse import unquote
 
-from sobria.gateway.budgets import month_of, reserve
+from sobria.gateway.budgets import month_of
 from sobria.gateway.call import Call, call_headers, finish
 from sobria.gateway.footprint import NOTHING
 from sobria.gateway.http import GatewayError, Scope, header
@@ -41,7 +39,7 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
     purpose = _purpose(gw, key, _header_text(gw, scope, b"x-sobria-purpose", PURPOSE_CHARS))
     # SDKs send ASCII: a justification in French comes percent-encoded
     justification = _header_text(gw, scope, b"x-sobria-justification", JUSTIFICATION_CHARS, decode=True) or ""
-    ts_us = time.time_ns() // 1000
+    ts_us = gw.clock.wall_us()
     month = month_of(ts_us)
     team = budget_team(key)
     limit = gw.rules.team_budgets.get(key.team, gw.rules.default_budget) if key.team else gw.rules.default_budget
@@ -50,7 +48,7 @@ async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbo
         model=inbound.model, tool=gw.config.tool, person=key.person, team=key.team, purpose=purpose,
         kind="image" if inbound.operation == "image" else "text",
         justification=justification, data_classes=kinds,
-        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), time.monotonic()) if metered else 0,
+        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), gw.clock.monotonic()) if metered else 0,
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
     call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
     if call.decision.action == "block":
@@ -112,7 +110,7 @@ def _purpose(gw: Gateway, key: KeyRecord, declared: str | None) -> str | None:
 async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, month: str, limit: float) -> None:
     estimate = call.estimate.gwp_kgco2e
     hard = gw.rules.on_budget_exceeded == "block"
-    result = await asyncio.to_thread(reserve, gw.engine, team, month, estimate, limit if hard else None)
+    result = await gw.budgets.reserve(team, month, estimate, limit if hard else None)
     gw.budget_used[(team, month)] = result.used_kgco2e
     if not result.granted:
         over = replace(ctx, budget=BudgetState(max(result.used_kgco2e, limit)))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from sobria.errors import Location, UserInputError
 from sobria.policy.checks import dotted
+from sobria.settings import Settings, environment_secrets
 from sobria.yamlfile import PathKey, Positions, parse_yaml, read_yaml_text
 
 
@@ -63,7 +64,7 @@ class GatewayConfig(_Strict):
     drain_batch: int = Field(2000, ge=1)
     key_refresh_s: float = Field(2.0, gt=0)
     admin_key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
-    lang: Literal["fr", "en"] = "fr"
+    lang: Literal["fr", "en"] | None = None  # none: SOBRIA_LANG
     max_body_bytes: int = Field(4_000_000, ge=1024)
     max_header_bytes: int = Field(32_768, ge=1024)  # names and values of all request headers
     body_timeout_s: float = Field(30.0, gt=0)  # to receive a whole request body
@@ -79,6 +80,35 @@ class GatewayConfig(_Strict):
 
         return self.model_copy(update={"policy": absolute(self.policy), "journal": absolute(self.journal),
                                        "client_names": absolute(self.client_names)})
+
+
+class GatewaySettings(Settings):
+    """The settings of one gateway process: the environment's (``SOBRIA_*``) extended by its
+    configuration file — the file's ``store`` and ``lang`` over ``SOBRIA_DB`` and ``SOBRIA_LANG``,
+    the file itself as ``gateway``, and the provider key of each upstream that names one
+    (``api_key_env``), by upstream name. Built once at start-up by :func:`gateway_settings`."""
+
+    gateway: GatewayConfig
+    provider_keys: dict[str, SecretStr] = Field(default_factory=dict, repr=False)
+
+    def require_provider_keys(self) -> None:
+        """A user error naming the first upstream whose provider key variable is not set."""
+        for index, upstream in enumerate(self.gateway.upstreams):
+            if upstream.api_key_env and upstream.name not in self.provider_keys:
+                raise UserInputError("gateway.config.no_provider_key", {"variable": upstream.api_key_env},
+                                     Location(field=f"upstreams[{index}].api_key_env"))
+
+
+def gateway_settings(settings: Settings, config: GatewayConfig) -> GatewaySettings:
+    """``settings`` extended by ``config`` (the provider keys read from the environment)."""
+    if isinstance(settings, GatewaySettings) and settings.gateway == config:
+        return settings
+    names = {u.name: u.api_key_env for u in config.upstreams if u.api_key_env}
+    found = environment_secrets(names.values())
+    values = settings.model_dump()
+    values.update(lang=config.lang or settings.lang, db=config.store or settings.db)
+    keys = {name: SecretStr(found[variable]) for name, variable in names.items() if variable in found}
+    return GatewaySettings.model_construct(**values, gateway=config, provider_keys=keys)
 
 
 def load_config(path: Path) -> GatewayConfig:

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import sqlalchemy as sa
-
 log = logging.getLogger("sobria.gateway")
 RESTART_BYTES = 64 * 1024 * 1024  # a fully drained slot larger than this is emptied
 POLL_S = 0.05
@@ -57,14 +55,14 @@ def drain_forever(job: DrainJob, drained: Cell, stored: Cell, stop: Cell) -> Non
     from sobria.events.semantic import model_if
     from sobria.gateway.drain import Drainer
     from sobria.gateway.journal import JournalReader
-    from sobria.store import open_store
+    from sobria.store import StoreUnavailableError, open_store
 
     lock = os.open(job.path + ".drain.lock", os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)  # one drain per slot: wait for an orphan of a killed gateway to go
-    engine = open_store(job.store_url).engine
+    store = open_store(job.store_url)
     reader = JournalReader(Path(job.path), job.name)
     reader.open()
-    drainer = Drainer(engine, reader, job.batch_lines, semantic=model_if(job.semantic))
+    drainer = Drainer(store, reader, job.batch_lines, semantic=model_if(job.semantic))
     while True:
         stopping = _wait(stop, job.interval_s)
         if os.getppid() != job.parent_pid:  # the gateway was killed: its successor drains the slot
@@ -73,7 +71,7 @@ def drain_forever(job: DrainJob, drained: Cell, stored: Cell, stop: Cell) -> Non
             while drainer.drain_once():
                 drained.value = drainer.offset
                 stored.value = drainer.stored
-        except sa.exc.DBAPIError as exc:  # the store is down or busy: the journal keeps everything
+        except StoreUnavailableError as exc:  # the store is down or busy: the journal keeps everything
             log.warning("journal drain failed, will retry: %s", exc.orig)
             if stopping:
                 break
@@ -82,7 +80,7 @@ def drain_forever(job: DrainJob, drained: Cell, stored: Cell, stop: Cell) -> Non
         if stopping:
             break
     reader.close()
-    engine.dispose()
+    store.close()
     os.close(lock)
 
 

@@ -1,10 +1,11 @@
-"""Per-request footprints in microseconds: the estimator's result is affine in the counts.
+"""Per-request footprints with the estimator's own engine, its coefficients computed once per model.
 
-For a given (provider, model, operation, zone, image size, image quality) every impact of
-:func:`sobria.impact.request.estimate_request` is ``base + output × a + uncached input × b +
-cached input × c + images × d`` (the method has no other dependence on the counts when no latency
-is given). The calculator asks the estimator once per key for those coefficients, then computes
-each request by arithmetic — the same numbers as a direct call, in about 3 µs (43 µs for a direct call).
+For a given (provider, model, operation, zone, image size, image quality) the calculator keeps the
+:class:`sobria.impact.keyed.KeyCoefficients` of :func:`~sobria.impact.keyed.key_coefficients` — the
+engine's coefficients for the min and max scenarios, the same ones
+:func:`~sobria.impact.request.estimate_request` uses — and applies them to each request's counts
+(:func:`sobria.impact.engine.apply`) and prices it (:func:`sobria.impact.pricing.request_cost_eur`):
+the same figures as an import of the same request, without resolving the model again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import math
 from dataclasses import dataclass, field
 
 from sobria.impact.estimator import Estimator
-from sobria.impact.request import Impacts, Request, estimate_request
+from sobria.impact.keyed import KeyCoefficients, Media, key_coefficients
+from sobria.impact.pricing import request_cost_eur
 
 FIELDS = ("energy_kwh_min", "energy_kwh_max", "gwp_kgco2e_min", "gwp_kgco2e_max", "water_l_min", "water_l_max",
           "adpe_kgsbeq_min", "adpe_kgsbeq_max", "pe_mj_min", "pe_mj_max", "est_cost_eur")
@@ -49,60 +51,26 @@ class Footprint:
 NOTHING = Footprint(tuple(0.0 for _ in FIELDS), "not-sent", "")
 
 
-@dataclass(frozen=True, slots=True)
-class _Affine:
-    base: tuple[float, ...]
-    slopes: tuple[tuple[float, ...], ...]  # output, uncached input, cached input, images
-    status: str
-    resolved_model: str
-
-
 @dataclass
 class FootprintCalculator:
     estimator: Estimator
-    _affine: dict[Key, _Affine] = field(default_factory=dict, repr=False)
+    _keys: dict[Key, KeyCoefficients] = field(default_factory=dict, repr=False)
 
     def footprint(self, provider: str | None, model: str, operation: str, *, input_tokens: int = 0,
                   output_tokens: int = 0, cached_input_tokens: int = 0, images: int = 0,
                   image_size: str | None = None, image_quality: str | None = None,
                   zone: str | None = None) -> Footprint:
         key: Key = (provider, model, operation, zone, image_size, image_quality)
-        affine = self._affine.get(key)
-        if affine is None:
-            affine = self._affine[key] = self._measure(key)
-        counts = (output_tokens, input_tokens - cached_input_tokens, cached_input_tokens, images)
-        values = list(affine.base)
-        for count, slope in zip(counts, affine.slopes, strict=True):
-            if count:
-                for i, s in enumerate(slope):
-                    values[i] += count * s
-        return Footprint(tuple(values), affine.status, affine.resolved_model)
-
-    def _measure(self, key: Key) -> _Affine:
-        provider, model, operation, zone, size, quality = key
-        image = operation == "image"
-
-        def at(output: int = 0, uncached: int = 0, cached: int = 0, images: int = 0) -> tuple[float, ...]:
-            req = Request(provider, model, output_tokens=output, input_tokens=uncached + cached,
-                          cached_input_tokens=cached, images=images, image_size=size, image_quality=quality,
-                          zone=zone, operation=operation)
-            return _vector(estimate_request(self.estimator, req))
-
-        base_images = 1 if image else 0
-        first = at(images=base_images)
-        slopes = [tuple((b - a) / _UNIT for a, b in zip(first, at(images=base_images, **{name: _UNIT}),
-                                                          strict=True))
-                  for name in ("output", "uncached", "cached")]
-        image_slope = tuple(b - a for a, b in zip(first, at(images=2), strict=True)) if image else first
-        base = tuple(a - s * base_images for a, s in zip(first, image_slope, strict=True)) if image else first
-        slopes.append(image_slope if image else tuple(0.0 for _ in first))
-        sample = estimate_request(self.estimator, Request(provider, model, images=base_images, image_size=size,
-                                                          image_quality=quality, zone=zone, operation=operation))
-        return _Affine(base, tuple(slopes), sample.status, sample.model)
-
-
-def _vector(impacts: Impacts) -> tuple[float, ...]:
-    cost = impacts.cost_eur if impacts.cost_eur is not None else math.nan
-    return (impacts.energy_kwh.min, impacts.energy_kwh.max, impacts.gwp_kgco2e.min, impacts.gwp_kgco2e.max,
-            impacts.water_l.min, impacts.water_l.max, impacts.adpe_kgsbeq.min, impacts.adpe_kgsbeq.max,
-            impacts.pe_mj.min, impacts.pe_mj.max, cost)
+        coef = self._keys.get(key)
+        if coef is None:
+            coef = self._keys[key] = key_coefficients(self.estimator, provider, model, operation, zone,
+                                                      Media(image_size, image_quality))
+        units = float(coef.units(images, 1))
+        counts = (float(output_tokens), float(input_tokens - cached_input_tokens), float(cached_input_tokens))
+        low, high = (coef.scenario(bound, *counts, units, math.inf) for bound in ("min", "max"))
+        cost = request_cost_eur(self.estimator.catalog, coef.terms, input_tokens, cached_input_tokens,
+                                output_tokens, images, image_quality, image_size)
+        values = tuple(float(v) for v in (
+            low.energy_kwh, high.energy_kwh, low.gwp_kgco2e, high.gwp_kgco2e, low.water_l, high.water_l,
+            low.adpe_kgsbeq, high.adpe_kgsbeq, low.pe_mj, high.pe_mj, math.nan if cost is None else cost))
+        return Footprint(values, coef.status, coef.terms.resolution.model)

@@ -6,15 +6,17 @@ answer — writes the call's usage event to the journal *before* the last byte g
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
-import aiohttp
-
-from sobria.gateway.call import Call, Usage, call_headers, finish, usage_from
+from sobria.gateway.call import Call, Usage, call_headers, finish, prepare_event, usage_from
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Send, error_body, send_bytes
 from sobria.gateway.runtime import Gateway
+from sobria.gateway.transport import UpstreamCutoffError, UpstreamUnreachableError
 from sobria.gateway.upstream import Target
+
+_FAULTS = (TimeoutError, UpstreamUnreachableError, UpstreamCutoffError)
 
 _SSE_HEADERS = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
 
@@ -37,7 +39,15 @@ async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -
         call.target = target
         last = index == len(chain) - 1
         once = _stream if call.inbound.stream else _once
-        if await once(gw, call, target, data, send, path, last):
+        attempt = asyncio.create_task(once(gw, call, target, data, send, path, last))
+        if index == 0:
+            try:
+                await asyncio.sleep(0)  # the request leaves; meanwhile, the event's prompt columns
+                prepare_event(gw, call)
+            except BaseException:
+                attempt.cancel()
+                raise
+        if await attempt:
             return
 
 
@@ -52,11 +62,10 @@ def _fell_back(call: Call, target: Target, why: str, last: bool) -> bool:
 async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send, path: str, last: bool) -> bool:
     """One upstream, not streamed: True once the client has its answer, False to try the next one."""
     try:
-        async with target.client().post(target.url(path), data=data, headers=target.headers,
-                                         timeout=_timeout(target)) as resp:
+        async with gw.upstreams.transport.post(target, path, data) as resp:
             status, content = resp.status, await resp.read()
             retry_after = resp.headers.get("Retry-After")
-    except (TimeoutError, aiohttp.ClientError) as exc:
+    except _FAULTS as exc:
         if _fell_back(call, target, _code(exc), last):
             return False
         await _fail(gw, call, send, _code(exc))
@@ -83,15 +92,10 @@ async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send
     return True
 
 
-def _timeout(target: Target) -> aiohttp.ClientTimeout:
-    cfg = target.config
-    return aiohttp.ClientTimeout(total=cfg.timeout_s, sock_connect=cfg.connect_timeout_s, sock_read=cfg.timeout_s)
-
-
 def _code(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return "upstream_timeout"
-    if isinstance(exc, aiohttp.ClientConnectorError):
+    if isinstance(exc, UpstreamUnreachableError):
         return "upstream_unreachable"
     return "upstream_cutoff"
 
@@ -137,8 +141,7 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
     relay = _Relay(gw.config.estimates.chars_per_token, call.strip_usage_chunk)
     started = False
     try:
-        async with target.client().post(target.url(path), data=data, headers=target.headers,
-                                         timeout=_timeout(target)) as resp:
+        async with gw.upstreams.transport.post(target, path, data) as resp:
             if resp.status >= 400:
                 if (resp.status == 429 or resp.status >= 500) and _fell_back(call, target, str(resp.status), last):
                     return False
@@ -148,13 +151,13 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
             await send({"type": "http.response.start", "status": 200,
                         "headers": [*_SSE_HEADERS, *call_headers(gw, call, call.estimate, estimated=True)]})
             started = True
-            async for chunk in resp.content.iter_any():
+            async for chunk in resp.chunks():
                 out = relay.feed(chunk)
                 if out:
                     await send({"type": "http.response.body", "body": out, "more_body": True})
                 if relay.error is not None:
                     break
-    except (TimeoutError, aiohttp.ClientError) as exc:
+    except _FAULTS as exc:
         if not started:
             if _fell_back(call, target, _code(exc), last):
                 return False

@@ -13,33 +13,16 @@ import hashlib
 import hmac
 import secrets
 import time
-from dataclasses import dataclass
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from sobria.errors import Location, UserInputError
-from sobria.store.gateway_tables import virtual_keys
+from sobria.store import KeyRecord, Store
+
+__all__ = ["PREFIX_LENGTH", "TOKEN_PREFIX", "KeyRecord", "create_key", "find_key", "hash_key", "keys_by_hash",
+           "list_keys", "new_token", "revoke_key"]
 
 TOKEN_PREFIX = "sk-sobria-"
 PREFIX_LENGTH = 16
 _HASH_KEY = b"sobria-gateway-virtual-key-v1"
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRecord:
-    id: str
-    name: str
-    prefix: str
-    person: str | None
-    team: str | None
-    purpose: str | None
-    created_us: int
-    revoked_us: int | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_us is None
 
 
 def hash_key(token: str) -> str:
@@ -51,7 +34,7 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def create_key(engine: Engine, name: str, person: str | None, team: str | None,
+def create_key(store: Store, name: str, person: str | None, team: str | None,
                purpose: str | None = None) -> tuple[KeyRecord, str]:
     """Create a key; returns its record and the token (the only time the token is known)."""
     if not name.strip():
@@ -59,59 +42,34 @@ def create_key(engine: Engine, name: str, person: str | None, team: str | None,
     token = new_token()
     record = KeyRecord(id=secrets.token_hex(8), name=name.strip(), prefix=token[:PREFIX_LENGTH], person=person,
                        team=team, purpose=purpose, created_us=time.time_ns() // 1000)
-    with engine.begin() as conn:
-        conn.execute(sa.insert(virtual_keys).values(key_hash=hash_key(token), **_row(record)))
+    store.insert_key(record, hash_key(token))
     return record, token
 
 
-def list_keys(engine: Engine) -> list[KeyRecord]:
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(virtual_keys).order_by(virtual_keys.c.created_us)).mappings().all()
-    return [_record(r) for r in rows]
+def list_keys(store: Store) -> list[KeyRecord]:
+    return store.keys()
 
 
-def revoke_key(engine: Engine, key_id: str) -> KeyRecord:
+def revoke_key(store: Store, key_id: str) -> KeyRecord:
     """Revoke the key whose id is ``key_id``, or the one key whose prefix starts with it (the whole key
     works too); an unknown or ambiguous key is a user error."""
+    now_us = time.time_ns() // 1000
     if key_id.startswith(TOKEN_PREFIX):
-        given = key_id[:PREFIX_LENGTH]
-        where = virtual_keys.c.prefix.startswith(given, autoescape=True)
+        found = store.revoke_key(prefix=key_id[:PREFIX_LENGTH], now_us=now_us)
     else:
-        where = virtual_keys.c.id == key_id
-    with engine.begin() as conn:
-        rows = conn.execute(sa.select(virtual_keys).where(where).limit(2)).mappings().all()
-        if not rows:
-            raise UserInputError("gateway.keys.unknown", {"id": key_id}, Location(parameter="key"))
-        if len(rows) > 1:
-            raise UserInputError("gateway.keys.ambiguous", {"id": key_id}, Location(parameter="key"))
-        row = rows[0]
-        if row["revoked_us"] is None:
-            conn.execute(sa.update(virtual_keys).where(virtual_keys.c.id == row["id"])
-                         .values(revoked_us=time.time_ns() // 1000))
-        row = conn.execute(sa.select(virtual_keys).where(virtual_keys.c.id == row["id"])).mappings().one()
-    return _record(row)
+        found = store.revoke_key(key_id=key_id, now_us=now_us)
+    if not found:
+        raise UserInputError("gateway.keys.unknown", {"id": key_id}, Location(parameter="key"))
+    if len(found) > 1:
+        raise UserInputError("gateway.keys.ambiguous", {"id": key_id}, Location(parameter="key"))
+    return found[0]
 
 
-def keys_by_hash(engine: Engine) -> dict[str, KeyRecord]:
+def keys_by_hash(store: Store) -> dict[str, KeyRecord]:
     """Every key (revoked ones included, to say so) by hash: the gateway's in-memory table."""
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(virtual_keys)).mappings().all()
-    return {str(r["key_hash"]): _record(r) for r in rows}
+    return store.keys_by_hash()
 
 
-def find_key(engine: Engine, key_hash: str) -> KeyRecord | None:
+def find_key(store: Store, key_hash: str) -> KeyRecord | None:
     """The key with this hash, straight from the store (a key created after the last refresh)."""
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(virtual_keys).where(virtual_keys.c.key_hash == key_hash)).mappings().first()
-    return _record(row) if row is not None else None
-
-
-def _row(record: KeyRecord) -> dict[str, object]:
-    return {"id": record.id, "name": record.name, "prefix": record.prefix, "person": record.person,
-            "team": record.team, "purpose": record.purpose, "created_us": record.created_us,
-            "revoked_us": record.revoked_us}
-
-
-def _record(row: sa.RowMapping) -> KeyRecord:
-    return KeyRecord(id=row["id"], name=row["name"], prefix=row["prefix"], person=row["person"], team=row["team"],
-                     purpose=row["purpose"], created_us=row["created_us"], revoked_us=row["revoked_us"])
+    return store.key_by_hash(key_hash)

@@ -12,7 +12,6 @@ comes from the answer (``usage.input_tokens``, ``input_tokens_details.cached_tok
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,7 +137,7 @@ class ResponsesApi:
     links: ResponseLinks = field(default_factory=ResponseLinks)
 
     async def create(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
+        started = self.gw.clock.monotonic()
         gw = self.gw
         key = await self.authenticate(scope)
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)

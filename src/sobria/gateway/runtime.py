@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from sobria.catalog import load_catalog
 from sobria.errors import Location, UserInputError
 from sobria.events.semantic import model_directory
 from sobria.events.thread import ThreadMemory
-from sobria.gateway.config import GatewayConfig
+from sobria.gateway.budgets import BudgetWorker
+from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
 from sobria.gateway.journal import Journal
 from sobria.gateway.keys import KeyRecord, find_key, hash_key, keys_by_hash
 from sobria.gateway.metrics import Metrics
 from sobria.gateway.regenerations import RegenerationCounter
+from sobria.gateway.transport import Clock, SystemClock, Transport
 from sobria.gateway.upstream import UpstreamPool
 from sobria.i18n import Translator
 from sobria.impact.estimator import Estimator
@@ -35,26 +35,26 @@ from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
 from sobria.policy.pii import Scanner, load_client_names
 from sobria.settings import Settings
-from sobria.store import open_store
+from sobria.store import Store, open_store
 
 
 @dataclass
 class KeyTable:
     """Virtual keys in memory (by hash), refreshed from the store periodically and on a miss."""
 
-    engine: Engine
+    store: Store
     by_hash: dict[str, KeyRecord] = field(default_factory=dict)
     refreshed: float = 0.0
 
     def refresh(self) -> None:
-        self.by_hash = keys_by_hash(self.engine)
+        self.by_hash = keys_by_hash(self.store)
         self.refreshed = time.monotonic()
 
     async def lookup(self, token: str) -> KeyRecord | None:
         digest = hash_key(token)
         found = self.by_hash.get(digest)
         if found is None:  # created since the last refresh? (one indexed query, off the event loop)
-            found = await asyncio.to_thread(find_key, self.engine, digest)
+            found = await asyncio.to_thread(find_key, self.store, digest)
             if found is not None:
                 self.by_hash[digest] = found
         return found
@@ -62,16 +62,19 @@ class KeyTable:
 
 @dataclass
 class Gateway:
-    config: GatewayConfig
+    settings: GatewaySettings
+    config: GatewayConfig  # settings.gateway
     rules: Rules
     scanner: Scanner
     footprints: FootprintCalculator
     t: Translator
-    engine: Engine
+    store: Store
     keys: KeyTable
     journal: Journal
     drain: DrainProcess
     upstreams: UpstreamPool
+    budgets: BudgetWorker
+    clock: Clock = field(default_factory=SystemClock)
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
@@ -113,33 +116,40 @@ class Gateway:
         self.metrics.inc("sobria_gateway_events_journaled_total")
 
 
-def build_gateway(config: GatewayConfig, settings: Settings) -> Gateway:
-    """Compile the policy, the PII scanner and the estimator; open the store and the journal."""
+def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Transport | None = None,
+                  clock: Clock | None = None) -> Gateway:
+    """Compile the policy, the PII scanner and the estimator; open the store and the journal.
+
+    ``settings`` (the environment's) is extended by ``config`` (:func:`gateway_settings`);
+    ``transport`` (default: aiohttp) and ``clock`` (default: the system's) are for tests."""
+    gs = gateway_settings(settings, config)
     catalog = load_catalog()
     policy = load_policy(Path(config.policy), catalog)
     if config.tool not in {tool.id for tool in policy.tools}:
         raise UserInputError("gateway.config.unknown_tool", {"tool": config.tool, "policy": config.policy,
                                                              "tools": ", ".join(t.id for t in policy.tools)},
                              Location(field="tool"))
+    gs.require_provider_keys()
     names = load_client_names(Path(config.client_names)) if config.client_names else ()
-    if settings.semantic_fingerprint:
+    if gs.semantic_fingerprint:
         model_directory()   # the 'semantic' extra missing: a user error now, not in the drain process
-    url = config.store or settings.db
-    store = open_store(url)
+    store = open_store(gs.db)
     store.migrate()
     journal = Journal(Path(config.journal), fsync=config.journal_fsync)
     journal.open()
-    options = EstimateOptions(method=settings.method, carbon_basis=settings.carbon_basis)
-    secret_path = Path(settings.secret_file)
-    keys = KeyTable(store.engine)
+    secret_path = Path(gs.secret_file)
+    keys = KeyTable(store)
     keys.refresh()
+    provider_keys = {name: key.get_secret_value() for name, key in gs.provider_keys.items()}
     return Gateway(
-        config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
-        footprints=FootprintCalculator(Estimator(catalog, options)), t=Translator.for_lang(config.lang),
-        engine=store.engine, keys=keys, journal=journal,
-        drain=DrainProcess.create(DrainJob(url, str(journal.path), journal.name, config.drain_batch,
-                                           config.drain_interval_s, os.getpid(), settings.semantic_fingerprint)),
-        upstreams=UpstreamPool.from_config(config.upstreams), keep_names=settings.keep_names,
-        semantic=settings.semantic_fingerprint,
+        settings=gs, config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
+        footprints=FootprintCalculator(Estimator(catalog, EstimateOptions(method=gs.method,
+                                                                          carbon_basis=gs.carbon_basis))),
+        t=Translator.for_lang(gs.lang), store=store, keys=keys, journal=journal,
+        budgets=BudgetWorker.for_store(store),
+        drain=DrainProcess.create(DrainJob(gs.db, str(journal.path), journal.name, config.drain_batch,
+                                           config.drain_interval_s, os.getpid(), gs.semantic_fingerprint)),
+        upstreams=UpstreamPool.from_config(config.upstreams, provider_keys, transport),
+        clock=clock or SystemClock(), keep_names=gs.keep_names, semantic=gs.semantic_fingerprint,
         secret=read_secret(secret_path) if secret_path.exists() else None,
     )

@@ -9,12 +9,13 @@ between two reads).
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
 
 from sobria.gateway.config import Upstream
+from sobria.gateway.transport import AiohttpTransport, Transport
 
 
 @dataclass
@@ -45,20 +46,24 @@ class UpstreamPool:
     a 429 or a 5xx)."""
 
     targets: list[Target] = field(default_factory=list)
+    transport: Transport = field(default_factory=AiohttpTransport)
     _by_model: dict[str, Target] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, upstreams: list[Upstream]) -> UpstreamPool:
+    def from_config(cls, upstreams: list[Upstream], provider_keys: Mapping[str, str],
+                    transport: Transport | None = None) -> UpstreamPool:
+        """The pool of ``upstreams``; ``provider_keys``: each upstream's provider key by name (read
+        once, with the settings), sent as ``Authorization: Bearer``."""
         targets = []
         for cfg in upstreams:
             headers = {"Content-Type": "application/json"}
-            key = os.environ.get(cfg.api_key_env) if cfg.api_key_env else None
+            key = provider_keys.get(cfg.name)
             if key and cfg.api == "anthropic":  # Anthropic's own scheme (its Messages API, native)
                 headers.update({"x-api-key": key, "anthropic-version": cfg.anthropic_version})
             elif key:
                 headers["Authorization"] = f"Bearer {key}"
             targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
-        pool = cls(targets)
+        pool = cls(targets, transport or AiohttpTransport())
         for target in reversed(targets):
             for model in target.config.models:
                 pool._by_model[model] = target

@@ -36,6 +36,8 @@ def latency_per_token_s(active_params_b: Num, batch_size: int,
 def generation_latency_s(tokens: Num, per_token_s: Num, ttft_s: Num, request_latency_s: Num) -> Num:
     """Token generation time, capped by the measured request latency when there is one."""
     uncapped = tokens * per_token_s + ttft_s
+    if isinstance(uncapped, float) and isinstance(request_latency_s, float):  # one request: no NumPy scalar
+        return min(request_latency_s, uncapped)
     return np.minimum(request_latency_s, uncapped)
 
 

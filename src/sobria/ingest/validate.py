@@ -104,6 +104,8 @@ def validate(frame: pl.DataFrame, known_teams: Collection[str], seen: SeenIds | 
     flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr, _) in enumerate(checks))
     for (field, key, _, limit), flagged in zip(checks, flags.iter_columns(), strict=True):
         rows = flagged.arg_true()
+        if rows.len() == 0:
+            continue
         for row in frame.select("_file", "_line", field)[rows].iter_rows():
             params = {"value": row[2]} if limit is None else {"value": row[2], "limit": limit}
             errors.append(RowError(row[0], row[1], field, key, params))

@@ -17,7 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from sobria.errors import Location, UserInputError
 from sobria.store import bulk, sqlite_load
+from sobria.store.budget_ledger import BudgetLedger
 from sobria.store.driver_errors import user_error
+from sobria.store.gateway_store import GatewayStore
 from sobria.store.records import PersonRow, RecordsStore
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
 
@@ -125,8 +127,11 @@ def _sqlite_pragmas(busy_timeout_ms: int, dbapi_connection: Any, _record: Any) -
     cursor.close()
 
 
+StoreUnavailableError = sa.exc.DBAPIError  # the database refused or dropped a statement (down, busy)
+
+
 @dataclass
-class Store(RecordsStore):
+class Store(RecordsStore, GatewayStore):
     engine: Engine
     lock_timeout_ms: int = round(DEFAULT_LOCK_TIMEOUT_S * 1000)
 
@@ -218,6 +223,11 @@ class Store(RecordsStore):
             if small.batch is not None:
                 conn.execute(sa.insert(import_batches).values(**small.batch))
         return inserted
+
+    def budget_ledger(self, wait: bool = True) -> BudgetLedger:
+        """A reservation ledger on a connection of its own (for one thread: see its docstring);
+        ``wait=False``: one that never waits for the write lock (SQLite only)."""
+        return BudgetLedger(self.engine, wait)
 
     def close(self) -> None:
         """Close the store's idle connections (a later use opens new ones)."""
