@@ -95,11 +95,11 @@ def test_the_drain_writes_the_partitions(tmp_path: Path) -> None:
                    "requested_model": "gpt-4o-mini", "stream": False}
         journal.append(json.dumps({"event": event, "gw": {"outcome": outcome, "actual_kgco2e": 0.25}}).encode()
                        + b"\n")
-    assert Drainer(store.engine, journal).drain_once() == 4
+    assert Drainer(store, journal).drain_once() == 4
     parts = PartitionSet(tmp_path / "s.db.parquet")
     assert parts.months() == ["2025-11"]
     assert parts.scan_all().collect().equals(store.read_events())
-    replay = Drainer(store.engine, journal)
+    replay = Drainer(store, journal)
     replay.offset, replay.generation = 0, journal.generation   # as if the checkpoint had been lost
     replay.drain_once()
     assert parts.count() == store.count_events() == 3
@@ -119,5 +119,5 @@ def test_a_failed_partition_write_leaves_the_drain_going(tmp_path: Path, monkeyp
     monkeypatch.setattr(PartitionSet, "write", full)
     event = {"event_id": "g0", "ts_us": 1_764_000_000_000_000, "person": "p_x", "request_count": 1}
     with caplog.at_level("WARNING", logger="sobria.gateway"):
-        assert write_drained(store.engine, [event]) == 0
+        assert write_drained(store, [event]) == 0
     assert "analysis partitions not written (disk full)" in caplog.text

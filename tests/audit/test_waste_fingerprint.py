@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from sobria.events.fingerprint import (
@@ -98,15 +96,3 @@ def test_empty_text() -> None:
     assert parse(fingerprint("")).words == frozenset()
     assert similarity(fingerprint(""), fingerprint("")) == 1.0
 
-
-def test_fast_enough_for_imports() -> None:
-    """Well under 0.2 ms per prompt of the demo's length: the best of five batches (the machine is
-    shared and noisy)."""
-    texts = [f"{MAIL} Version {i}." for i in range(200)]
-    batches = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for text in texts:
-            fingerprint(text)
-        batches.append((time.perf_counter() - start) / len(texts))
-    assert min(batches) < 0.0002

@@ -29,18 +29,31 @@ def _file() -> tuple[str, io.BytesIO, str]:
     return ("reunion.wav", io.BytesIO(AUDIO), "audio/wav")
 
 
-def test_transcription_passed_through_with_an_honest_status(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
+def test_transcription_estimated_per_second_of_audio(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
+    """whisper-1 answers with its billed duration (``usage: {"type": "duration", "seconds": N}``):
+    the footprint is the methodology's per-second speech-to-text model for those N seconds."""
     raw = client.audio.transcriptions.with_raw_response.create(model="whisper-1", file=_file(),
                                                                prompt="Compte rendu du comité")
     assert raw.parse().text == f"transcription of {len(AUDIO)} bytes"
-    assert raw.headers["x-sobria-footprint"] == "modality-not-supported"  # 0 Wh here is no estimate
-    assert (raw.headers["x-sobria-energy-wh"], raw.headers["x-sobria-carbon-g"]) == ("0", "0")
+    assert "x-sobria-footprint" not in raw.headers   # an estimate, not the unsupported status
     event = apis.event(raw.headers["x-sobria-event-id"])
     assert (event["operation"], event["impact_status"], event["status_code"], event["upstream"]) == (
-        "audio", "modality-not-supported", 200, "fake")
+        "audio", "ok", 200, "fake")
+    seconds = max(1, round(len(AUDIO) / 16_000))
+    direct = estimate_request(Estimator(load_catalog()), Request("openai", "whisper-1", operation="audio",
+                                                                 media_seconds=seconds))
+    assert (event["energy_kwh_min"], event["energy_kwh_max"]) == pytest.approx(
+        (direct.energy_kwh.min, direct.energy_kwh.max), rel=1e-12)
     received = apis.upstream.received[-1]
     assert received["_files"] == {"file": len(AUDIO)}  # the file's bytes untouched
     assert (received["prompt"], received["model"]) == ("Compte rendu du comité", "whisper-1")
+    longer = client.audio.transcriptions.with_raw_response.create(   # 20 s: the length counts, not one clip
+        model="whisper-1", file=("long.wav", io.BytesIO(b"\x00" * 320_000), "audio/wav"))
+    twenty = estimate_request(Estimator(load_catalog()), Request("openai", "whisper-1", operation="audio",
+                                                                 media_seconds=20))
+    assert apis.event(longer.headers["x-sobria-event-id"])["energy_kwh_max"] == pytest.approx(
+        twenty.energy_kwh.max, rel=1e-12)
+    assert twenty.energy_kwh.max != direct.energy_kwh.max
 
 
 def test_token_billed_transcription_estimated_from_its_tokens(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811

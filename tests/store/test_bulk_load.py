@@ -177,7 +177,7 @@ def test_only_large_batches_into_a_sqlite_file_go_through_adbc(tmp_path: Path,
     assert _write(store, _events(["a", "b"]), "b1") == 2
     assert _write(store, _events(["c", "d", "e"]), "b2") == 3
     memory = open_store("sqlite:///:memory:")
-    assert memory._sqlite_file() is None
+    assert memory.sqlite_file() is None
     assert calls == [3]
 
 

@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy.engine import Engine
 
-from sobria.analytics.partitions import SUFFIX, PartitionSet, event_dtypes, sqlite_file
+from sobria.analytics.partitions import SUFFIX, PartitionSet, event_dtypes
+from sobria.store import Store
 
 log = logging.getLogger("sobria.gateway")
 
 
-def write_drained(engine: Engine, events: Sequence[Mapping[str, Any]]) -> int:
+def write_drained(store: Store, events: Sequence[Mapping[str, Any]]) -> int:
     """Add the drained ``events`` (store rows: ``ts_us``, impacts, ``batch_id``) to the partitions
     beside the store, when enabled; return how many were new there."""
-    file = sqlite_file(engine.url)
+    file = store.sqlite_file()
     root = None if file is None else Path(str(file) + SUFFIX)
     if root is None or not root.is_dir() or not events:
         return 0

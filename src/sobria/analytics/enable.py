@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sobria.analytics.partitions import PartitionSet, month_bounds_us, months_between, sqlite_file
+from sobria.analytics.partitions import PartitionSet, month_bounds_us, months_between
 from sobria.errors import Location, UserInputError
-from sobria.store import Store
-from sobria.store.tables import event_column_names
+from sobria.store import Store, event_column_names
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ def _months(store: Store) -> list[str]:
 
 def enable_partitions(store: Store) -> Enabled:
     """Create the partitions folder beside the SQLite store and write every month of the store."""
-    file = sqlite_file(store.engine.url)
+    file = store.sqlite_file()
     if file is None:
         raise UserInputError("analytics.partitions_need_sqlite", {}, Location(parameter="SOBRIA_DB"))
     partitions = PartitionSet.enable(file)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy.engine import URL
 
 from sobria.analytics import rollups
 from sobria.analytics.rollups import DAILY, KINDS, PEOPLE, STATUSES, rollup_path
@@ -53,13 +52,6 @@ def months_between(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
-def sqlite_file(url: URL) -> Path | None:
-    """The database file of a SQLite URL (None: another database, or in memory)."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(str(url.database))
-
-
 def event_dtypes() -> dict[str, pl.DataType]:
     """The partition's columns (the store's) and their dtypes, ``ts`` aside."""
     from sobria.events.schema import schema
@@ -82,7 +74,7 @@ class PartitionSet:
     @staticmethod
     def beside(store: Store) -> PartitionSet | None:
         """The partitions of a SQLite store when their folder exists (created by ``enable``)."""
-        file = sqlite_file(store.engine.url)
+        file = store.sqlite_file()
         root = None if file is None else Path(str(file) + SUFFIX)
         return PartitionSet(root) if root is not None and root.is_dir() else None
 

@@ -3,8 +3,9 @@
 
 Their texts (a transcription's ``prompt``, the text to speak and its ``instructions``, the text to
 moderate) go through the chat path's charter step (``charter.apply_charter``: scanned, redacted or
-blocked, the model routed, the budget reserved); the audio itself is not read. The footprint: speech
-models without a per-request energy model (whisper, tts-1, gpt-4o-transcribe...) get the
+blocked, the model routed, the budget reserved); the audio itself is not read. The footprint: whisper-1
+per second of the duration its answer bills (``call.usage_from``); speech
+models without a per-request energy model (tts-1, gpt-4o-transcribe...) get the
 methodology's ``modality-not-supported`` status from the estimator (operation ``audio``), token-
 billed ones of the catalogue (gpt-4o-mini-tts, gpt-4o-mini-transcribe) are estimated from their
 tokens as EcoLogits does; a moderation (operation ``embedding``: input only) is

@@ -16,6 +16,7 @@ from sobria.gateway.inbound import Inbound, chat_messages, conversation_opening,
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
+from sobria.impact.request import MAX_MEDIA_SECONDS
 from sobria.policy.decision import Decision
 
 
@@ -52,11 +53,16 @@ class Usage:
     cached_input_tokens: int = 0
     reasoning_tokens: int | None = None
     images: int = 0
+    media_seconds: float | None = None   # audio transcribed (whisper's per-second usage), if said
 
 
 def usage_from(data: Any) -> Usage | None:
     """The usage block of an OpenAI answer (chat, completion, embeddings), if any."""
     usage = data.get("usage") if isinstance(data, dict) else None
+    seconds = _seconds(usage.get("seconds") if isinstance(usage, dict) and usage.get("type") == "duration"
+                       else data.get("duration") if isinstance(data, dict) else None)
+    if seconds is not None:   # a transcription billed per second (whisper-1), or verbose_json's duration
+        return Usage(media_seconds=seconds)
     if not isinstance(usage, dict):
         return None
     prompt = _count(usage.get("prompt_tokens", usage.get("input_tokens")))
@@ -79,6 +85,11 @@ def unmodelled(model: str) -> Footprint:
     """The footprint of a request no per-request energy model covers (moderation classifiers): no
     figure, the methodology's ``modality-not-supported`` status (counted in reports, never an ok 0)."""
     return Footprint(tuple(0.0 for _ in FIELDS), "modality-not-supported", model)
+
+
+def _seconds(value: Any) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_MEDIA_SECONDS
+    return float(value) if ok else None
 
 
 def _count(value: Any) -> int:
@@ -150,7 +161,8 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         footprint = gw.footprints.footprint(
             provider, call.model, inbound.operation, input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens, cached_input_tokens=usage.cached_input_tokens,
-            images=usage.images, image_size=inbound.image_size, image_quality=inbound.image_quality, zone=zone)
+            images=usage.images, image_size=inbound.image_size, image_quality=inbound.image_quality, zone=zone,
+            media_seconds=usage.media_seconds)
     key = call.key
     event: dict[str, Any] = {
         "event_id": call.event_id, "ts_us": call.ts_us, "person": key.person, "team": key.team,

@@ -177,6 +177,8 @@ class FakeApis:
         if "transcribe" in str(fields.get("model")):  # token-billed models report tokens
             answer["usage"] = {"type": "tokens", "input_tokens": 10, "output_tokens": words(text), "total_tokens":
                                10 + words(text)}
+        else:   # whisper-1 is billed per second of audio: 16 kB a second here
+            answer["usage"] = {"type": "duration", "seconds": max(1, round(sum(sizes.values()) / 16_000))}
         await reply(200, answer)
 
 

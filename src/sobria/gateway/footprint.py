@@ -59,10 +59,13 @@ class FootprintCalculator:
     def footprint(self, provider: str | None, model: str, operation: str, *, input_tokens: int = 0,
                   output_tokens: int = 0, cached_input_tokens: int = 0, images: int = 0,
                   image_size: str | None = None, image_quality: str | None = None,
-                  zone: str | None = None) -> Footprint:
+                  zone: str | None = None, media_seconds: float | None = None) -> Footprint:
         key: Key = (provider, model, operation, zone, image_size, image_quality)
         coef = self._keys.get(key)
-        if coef is None:
+        if media_seconds is not None:   # an audio length: its own coefficients, not cached (any value)
+            coef = key_coefficients(self.estimator, provider, model, operation, zone,
+                                    Media(image_size, image_quality, media_seconds=media_seconds))
+        elif coef is None:
             coef = self._keys[key] = key_coefficients(self.estimator, provider, model, operation, zone,
                                                       Media(image_size, image_quality))
         units = float(coef.units(images, 1))

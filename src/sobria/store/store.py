@@ -210,7 +210,7 @@ class Store(RecordsStore, GatewayStore):
         first = next(pending, None)  # the transaction starts with the first events: a batch rejected
         # before any (strict mode) takes no lock
         selected = itertools.chain([] if first is None else [first], pending)
-        path = self._sqlite_file()
+        path = self.sqlite_file()
         if path is not None and rows >= sqlite_load.LOAD_MIN_ROWS and self._no_connection_in_use():
             self.engine.dispose()  # no other copy of the SQLite library may hold the file meanwhile
             return sqlite_load.load_events(path, rows, selected, partial(_small_rows, end), done,
@@ -238,7 +238,8 @@ class Store(RecordsStore, GatewayStore):
         checked_out = getattr(self.engine.pool, "checkedout", None)
         return checked_out is not None and int(checked_out()) == 0
 
-    def _sqlite_file(self) -> Path | None:
+    def sqlite_file(self) -> Path | None:
+        """The database file of a SQLite store (None: PostgreSQL, or in memory)."""
         url = self.engine.url
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
