@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
     keep_names: bool = Field(False, description="Keep people's names and e-mails (off: pseudonyms only).")
     min_group: int = Field(5, ge=2, description="Smallest group (people) shown on its own in any figure.")
+    oidc_issuer: str | None = Field(None, description="OpenID Connect provider (issuer URL) of the dashboard.")
+    oidc_client_id: str | None = Field(None, description="The dashboard's client id at the provider.")
+    oidc_client_secret: str | None = Field(None, description="The dashboard's client secret at the provider.")
+    oidc_roles: dict[str, str] = Field(default_factory=dict,
+                                       description="Provider group -> dashboard role (JSON object).")
+    oidc_groups_claim: str = Field("groups", description="ID token claim holding the user's groups.")
 
 
 def build_settings(**overrides: object) -> Settings:

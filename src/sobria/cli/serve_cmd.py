@@ -7,15 +7,19 @@ import secrets
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sobria.cli.context import CliContext, cli_context
 from sobria.policy.schema import Policy
+from sobria.settings import Settings
 from sobria.store import Store, open_store
 from sobria.store.web_store import WebStore
 from sobria.web.auth import Auth
+
+if TYPE_CHECKING:
+    from sobria.web.oidc import OidcConfig
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO_ADMIN = "admin-demo"
@@ -33,6 +37,27 @@ def load_charter(path: Path | None) -> Policy:
     if report.policy is None:
         raise RuntimeError("the packaged policy template is invalid")
     return report.policy
+
+
+def oidc_config(settings: Settings) -> OidcConfig | None:
+    """The identity provider of the settings (None when no issuer is set); bad values: user errors."""
+    from sobria.errors import Location, UserInputError
+    from sobria.ingest.pseudonym import pseudonym, read_secret
+    from sobria.web.oidc import OidcConfig, parse_role
+
+    if not settings.oidc_issuer:
+        return None
+    for name in ("oidc_client_id", "oidc_client_secret"):
+        if not getattr(settings, name):
+            raise UserInputError("web.error.oidc_setting_needed", {"name": f"SOBRIA_{name.upper()}"},
+                                 Location(parameter=f"SOBRIA_{name.upper()}"))
+    for value in settings.oidc_roles.values():
+        parse_role(value, "SOBRIA_OIDC_ROLES")
+    secret_file = Path(settings.secret_file)
+    secret = read_secret(secret_file) if secret_file.exists() else None
+    return OidcConfig(settings.oidc_issuer, str(settings.oidc_client_id), str(settings.oidc_client_secret),
+                      dict(settings.oidc_roles), settings.oidc_groups_claim,
+                      person_of=(lambda email: pseudonym(secret, email)) if secret is not None else None)
 
 
 def save_account(c: CliContext, store: Store, username: str, role: str, team: str | None = None,
@@ -75,7 +100,7 @@ def serve(
         return
     figures = Figures.create(store, load_charter(policy), load_catalog())
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
-    app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure))
+    app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure), oidc=oidc_config(c.settings))
     threading.Thread(target=figures.warm, name="sobria-warm", daemon=True).start()  # first views fast
     typer.echo(c.t("web.serve.listening", host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sobria.store.gateway_tables import budgets
 from sobria.store.store import Store
 from sobria.store.tables import events, import_batches
-from sobria.store.web_tables import web_accounts, web_login_failures, web_sessions
+from sobria.store.web_tables import web_accounts, web_login_failures, web_oidc_flows, web_sessions
 
 ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
                "water_l_min", "water_l_max", "est_cost_eur")
@@ -34,6 +34,17 @@ class SessionRow:
     token_hash: str
     username: str | None
     csrf: str
+    expires_us: int
+
+
+@dataclass(frozen=True)
+class OidcFlow:
+    """A pending OpenID Connect sign-in: what the callback must find again (state hashed)."""
+
+    state_hash: str
+    session_hash: str
+    nonce: str
+    code_verifier: str
     expires_us: int
 
 
@@ -75,6 +86,21 @@ class WebStore:
     def drop_session(self, token_hash: str) -> None:
         with self.store.engine.begin() as conn:
             conn.execute(sa.delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
+
+    def add_flow(self, flow: OidcFlow, now_us: int) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_oidc_flows).where(web_oidc_flows.c.expires_us < now_us))
+            conn.execute(sa.insert(web_oidc_flows).values(**flow.__dict__))
+
+    def take_flow(self, state_hash: str, now_us: int) -> OidcFlow | None:
+        """The flow of ``state_hash`` if not expired, deleted in the same transaction (one use only)."""
+        with self.store.engine.begin() as conn:
+            row = conn.execute(sa.select(web_oidc_flows).where(
+                web_oidc_flows.c.state_hash == state_hash)).mappings().first()
+            conn.execute(sa.delete(web_oidc_flows).where(web_oidc_flows.c.state_hash == state_hash))
+        if row is None or row["expires_us"] < now_us:
+            return None
+        return OidcFlow(**dict(row))
 
     def failures(self, subject: str, window_start_us: int) -> int:
         """Failed sign-ins of ``subject`` in the window that began at or after ``window_start_us``."""

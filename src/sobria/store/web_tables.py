@@ -1,6 +1,6 @@
-"""The dashboard's tables: local accounts, sign-in sessions, login throttling.
+"""The dashboard's tables: local accounts, sign-in sessions, login throttling, OpenID Connect flows.
 
-Created by migration ``0800_web``. Passwords are stored as scrypt hashes, session ids as the
+Created by migrations ``0800_web`` and ``1000_web_oidc``. Passwords are stored as scrypt hashes, session ids as the
 SHA-256 of the cookie's token (a stolen database gives no usable cookie).
 """
 
@@ -32,4 +32,12 @@ web_login_failures = Table(
     Column("subject", String(300), primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("window_start_us", BigInteger, nullable=False),
+)
+web_oidc_flows = Table(  # migration 1000_web_oidc: one pending OpenID Connect sign-in per row
+    "web_oidc_flows", metadata,
+    Column("state_hash", String(64), primary_key=True),   # SHA-256 of the ``state`` sent to the provider
+    Column("session_hash", String(64), nullable=False),   # the browser session that started it
+    Column("nonce", String(64), nullable=False),
+    Column("code_verifier", String(128), nullable=False),  # PKCE (S256)
+    Column("expires_us", BigInteger, nullable=False),
 )

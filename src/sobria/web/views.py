@@ -36,7 +36,7 @@ def home(web: WebApp, request: Request, _form: Form) -> Response:
 
 
 def login_form(web: WebApp, request: Request, _form: Form) -> Response:
-    return web.html(request, "login.html", current_session(request, web.auth), failed=False)
+    return web.html(request, "login.html", current_session(request, web.auth), failed=False, oidc_failed=False)
 
 
 def login(web: WebApp, request: Request, form: Form) -> Response:
@@ -45,7 +45,7 @@ def login(web: WebApp, request: Request, form: Form) -> Response:
     client = request.client.host if request.client else "?"
     session = web.auth.login(old, form.get("username", "").strip(), form.get("password", ""), client)
     if session is None:
-        return web.html(request, "login.html", old, status=401, failed=True)
+        return web.html(request, "login.html", old, status=401, failed=True, oidc_failed=False)
     response = RedirectResponse("/", status_code=303)
     web.set_session_cookie(response, session)
     return response
