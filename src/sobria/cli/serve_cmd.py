@@ -81,6 +81,10 @@ def serve(
     team: Annotated[str | None, typer.Option("--team", help="équipe d'un responsable d'équipe")] = None,
     person: Annotated[str | None, typer.Option("--person", help="personne (pseudonyme) d'un compte salarié")]
     = None,
+    inventory: Annotated[Path | None, typer.Option(
+        "--inventory", help="inventaire IA (YAML) : page Règlement IA et dossier du comité")] = None,
+    questionnaire: Annotated[Path | None, typer.Option(
+        "--questionnaire", help="questionnaire de maturité (YAML ou CSV) : page Maturité")] = None,
     secure_cookies: Annotated[bool | None, typer.Option(
         "--secure-cookies/--no-secure-cookies", help="cookies Secure (défaut : oui hors boucle locale)")] = None,
 ) -> None:
@@ -100,7 +104,8 @@ def serve(
         return
     figures = Figures.create(store, load_charter(policy), load_catalog())
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
-    app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure), oidc=oidc_config(c.settings))
+    config = WebConfig(c.settings.lang, secure, inventory, questionnaire)
+    app = create_app(figures, config, oidc=oidc_config(c.settings))
     threading.Thread(target=figures.warm, name="sobria-warm", daemon=True).start()  # first views fast
     typer.echo(c.t("web.serve.listening", host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

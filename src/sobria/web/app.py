@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,8 +18,9 @@ from starlette.staticfiles import StaticFiles
 
 from sobria.errors import UserInputError
 from sobria.store.web_store import WebStore
-from sobria.web import oidc_views, views
+from sobria.web import governance_views, oidc_views, views
 from sobria.web.auth import SESSION_SECONDS, Auth, Session
+from sobria.web.governance import Governance
 from sobria.web.guard import COOKIE, LANG_COOKIE, SignInNeeded, page_lang
 from sobria.web.oidc import OidcClient, OidcConfig
 from sobria.web.pages import Figures
@@ -32,6 +34,8 @@ Handler = Callable[["WebApp", Request, Form], Response]
 class WebConfig:
     lang: str = "fr"
     secure_cookies: bool = True
+    inventory: Path | None = None        # the AI Act inventory (YAML) shown and used by the committee pack
+    questionnaire: Path | None = None    # the maturity questionnaire (YAML or CSV)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ class WebApp:
     renderer: Renderer
     config: WebConfig
     oidc: OidcClient | None = None
+
+    @property
+    def governance(self) -> Governance:
+        return Governance(self.figures, self.config.inventory, self.config.questionnaire)
 
     def lang(self, request: Request) -> str:
         return page_lang(request, self.config.lang)
@@ -85,7 +93,7 @@ def create_app(figures: Figures, config: WebConfig | None = None,
             return await run_in_threadpool(handler, web, request, form)
         return endpoint
 
-    table = [*views.ROUTES, *oidc_views.ROUTES]
+    table = [*views.ROUTES, *oidc_views.ROUTES, *governance_views.ROUTES]
     routes: list[BaseRoute] = [Route(path, bind(handler), methods=methods) for path, handler, methods in table]
     static = StaticFiles(directory=str(resources.files("sobria.web") / "static"))
     routes.append(Mount("/static", static, name="static"))
