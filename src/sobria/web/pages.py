@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +34,6 @@ from sobria.web.figures import (
 )
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-CSV_COLUMNS = ("key", "requests", "gwp", "gwp_min", "gwp_max", "energy_min", "energy_max", "cost_eur")
 
 
 @dataclass(frozen=True)
@@ -165,17 +162,3 @@ class Figures:
         result: Violations = self.cache.get(("violations", month), compute)
         return result
 
-
-def table_csv(table: Table) -> str:
-    """The aggregated table (the same masked rows as the page) as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([table.by, *CSV_COLUMNS[1:]])
-    for row in table.rows:
-        writer.writerow([_csv_cell(row[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def _csv_cell(value: object) -> str:
-    text = f"{value:.6g}" if isinstance(value, float) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not isinstance(value, float) else text

@@ -11,9 +11,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from sobria.governance.committee import add_entry, decide_entry, read_entries
 from sobria.policy.charter import charter_view
+from sobria.web.export import XLSX_MEDIA, table_csv, table_xlsx
 from sobria.web.figures import DIMENSIONS, parse_filters
 from sobria.web.guard import COMMITTEE_WRITE, FIGURES, check_csrf, current_session, require, require_team
-from sobria.web.pages import table_csv
 from sobria.web.render import groups_chart, trend_chart
 
 if TYPE_CHECKING:
@@ -82,6 +82,13 @@ def explorer_csv(web: WebApp, request: Request, _form: Form) -> Response:
     _filters, by, table = _explorer_table(web, request)
     return Response(table_csv(table), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="sobria-{by}.csv"'})
+
+
+def explorer_xlsx(web: WebApp, request: Request, _form: Form) -> Response:
+    require(request, web.auth, FIGURES)
+    _filters, by, table = _explorer_table(web, request)
+    return Response(table_xlsx(table), media_type=XLSX_MEDIA,
+                    headers={"Content-Disposition": f'attachment; filename="sobria-{by}.xlsx"'})
 
 
 def team(web: WebApp, request: Request, _form: Form) -> Response:
@@ -201,6 +208,7 @@ ROUTES: list[tuple[str, Any, list[str]]] = [
     ("/logout", logout, ["POST"]),
     ("/explorer", explorer, ["GET"]),
     ("/explorer.csv", explorer_csv, ["GET"]),
+    ("/explorer.xlsx", explorer_xlsx, ["GET"]),
     ("/teams/{team}", team, ["GET"]),
     ("/me", me, ["GET"]),
     ("/waste", waste, ["GET"]),
