@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,6 +61,10 @@ def oidc_config(settings: Settings) -> OidcConfig | None:
                       person_of=(lambda email: pseudonym(secret, email)) if secret is not None else None)
 
 
+def _in_a_thread(job: Callable[[], None]) -> None:
+    threading.Thread(target=job, name="sobria-figures", daemon=True).start()
+
+
 def save_account(c: CliContext, store: Store, username: str, role: str, team: str | None = None,
                  person: str | None = None, password: str | None = None) -> str:
     """Create or update an account; a password is generated (and returned, to print once) when none is given."""
@@ -102,7 +107,7 @@ def serve(
         password = save_account(c, store, create_account, role, team, person)
         typer.echo(c.t("web.serve.password_once", password=password))
         return
-    figures = Figures.create(store, load_charter(policy), load_catalog())
+    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, _in_a_thread)
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
     config = WebConfig(c.settings.lang, secure, inventory, questionnaire)
     app = create_app(figures, config, oidc=oidc_config(c.settings))

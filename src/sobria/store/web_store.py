@@ -13,11 +13,9 @@ import sqlalchemy as sa
 
 from sobria.store.gateway_tables import budgets
 from sobria.store.store import Store
-from sobria.store.tables import events, import_batches
+from sobria.store.tables import import_batches
+from sobria.store.web_rollup import read_rollup, refresh_rollup
 from sobria.store.web_tables import web_accounts, web_login_failures, web_oidc_flows, web_sessions
-
-ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
-               "water_l_min", "water_l_max", "est_cost_eur")
 
 
 @dataclass(frozen=True)
@@ -135,17 +133,10 @@ class WebStore:
         return (*tuple(b), *tuple(g))
 
     def usage_rollup(self) -> pl.DataFrame:
-        """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure."""
-        month = _month_expression(self.store.dialect)
-        keys = [events.c.person, events.c.team, events.c.tool, events.c.model, events.c.tier]
-        query = (sa.select(*keys, month.label("month"), *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
-                 .group_by(*keys, month))
-        schema: dict[str, pl.DataType] = {k.name: pl.Utf8() for k in keys}
-        schema["month"] = pl.Utf8()
-        schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(query).fetchall()
-        return pl.DataFrame(rows, schema=schema, orient="row")
+        """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure,
+        from the rollup brought up to date first (:mod:`sobria.store.web_rollup`)."""
+        refresh_rollup(self.store)
+        return read_rollup(self.store)
 
     def gateway_budgets(self) -> pl.DataFrame:
         with self.store.engine.connect() as conn:
@@ -155,13 +146,3 @@ class WebStore:
         return pl.DataFrame(rows, orient="row", schema={"team": pl.Utf8, "month": pl.Utf8,
                                                         "reserved_kgco2e": pl.Float64, "spent_kgco2e": pl.Float64})
 
-
-def _month_expression(dialect: str) -> sa.ColumnElement[str]:
-    """The UTC month of ``ts_us`` as ``YYYY-MM``, written once without bound parameters (PostgreSQL
-    must find the GROUP BY's own expression in the select list)."""
-    if dialect == "sqlite":
-        return sa.func.strftime(sa.literal_column("'%Y-%m'"), sa.literal_column("ts_us / 1000000"),
-                                sa.literal_column("'unixepoch'"))
-    return sa.func.to_char(sa.func.timezone(sa.literal_column("'UTC'"),
-                                            sa.func.to_timestamp(sa.literal_column("ts_us / 1000000.0"))),
-                           sa.literal_column("'YYYY-MM'"))

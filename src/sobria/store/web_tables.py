@@ -6,7 +6,7 @@ SHA-256 of the cookie's token (a stolen database gives no usable cookie).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text
 
 from sobria.store.tables import metadata
 
@@ -40,4 +40,21 @@ web_oidc_flows = Table(  # migration 1000_web_oidc: one pending OpenID Connect s
     Column("nonce", String(64), nullable=False),
     Column("code_verifier", String(128), nullable=False),  # PKCE (S256)
     Column("expires_us", BigInteger, nullable=False),
+)
+ROLLUP_KEYS = ("person", "team", "tool", "model", "tier")
+ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
+               "water_l_min", "water_l_max", "est_cost_eur")
+web_rollup = Table(  # migration 1010_web_rollup: event sums per person x cell x month (store.web_rollup)
+    "web_rollup", metadata,
+    Column("month", String(7), nullable=False),
+    *(Column(k, Text, nullable=True) for k in ROLLUP_KEYS),
+    Column("request_count", BigInteger, nullable=True),
+    *(Column(c, Float, nullable=True) for c in ROLLUP_SUMS[1:]),
+)
+Index("web_rollup_month", web_rollup.c.month)
+web_rollup_months = Table(  # what each month's rows cover: its events when rolled up, the newest ts_us then
+    "web_rollup_months", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("events", BigInteger, nullable=False),
+    Column("max_ts_us", BigInteger, nullable=False),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from sobria.web.figures import (
     DIMENSIONS,
     MASKED,
     FigureCache,
+    Job,
     Table,
     grouped,
     latest_month,
@@ -47,8 +49,11 @@ class Figures:
     min_group: int = MIN_GROUP
 
     @classmethod
-    def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP) -> Figures:
-        return cls(store, FigureCache(WebStore(store)), policy, catalog, min_group)
+    def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP,
+               background: Callable[[Job], None] | None = None) -> Figures:
+        """``background`` runs a job later (a thread in ``sobria serve``): slow figures are then
+        served stale-while-revalidate after a data change (:meth:`FigureCache.slow`)."""
+        return cls(store, FigureCache(WebStore(store), background=background), policy, catalog, min_group)
 
     @property
     def budgets(self) -> Budgets:
@@ -149,7 +154,7 @@ class Figures:
         self.audit()
 
     def audit(self) -> AuditResult | None:
-        result: AuditResult | None = self.cache.get(
+        result: AuditResult | None = self.cache.slow(
             ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)))
         return result
 
@@ -159,6 +164,6 @@ class Figures:
             end = (start + dt.timedelta(days=32)).replace(day=1)
             events = self.store.read_events(int(start.timestamp() * 1e6), int(end.timestamp() * 1e6))
             return replay(events, Rules.from_policy(self.policy), self.min_group)
-        result: Violations = self.cache.get(("violations", month), compute)
+        result: Violations = self.cache.slow(("violations", month), compute)
         return result
 

@@ -142,7 +142,9 @@ def me_json(web: WebApp, request: Request, _form: Form) -> Response:
 
 def waste(web: WebApp, request: Request, _form: Form) -> Response:
     viewer = require(request, web.auth, FIGURES)
-    return web.html(request, "waste.html", viewer.session, result=web.figures.audit())
+    result = web.figures.audit()
+    return web.html(request, "waste.html", viewer.session, result=result,
+                    stale=("audit",) in web.figures.cache.pending)
 
 
 def budgets(web: WebApp, request: Request, _form: Form) -> Response:
@@ -158,8 +160,9 @@ def charter(web: WebApp, request: Request, _form: Form) -> Response:
     f = web.figures
     month = f.month(request.query_params.get("month"))
     t = web.renderer.translators[web.lang(request)]
+    violations = f.violations(month)
     return web.html(request, "charter.html", viewer.session, view=charter_view(f.policy, t), month=month,
-                    violations=f.violations(month))
+                    violations=violations, stale=("violations", month) in f.cache.pending)
 
 
 def committee(web: WebApp, request: Request, _form: Form) -> Response:
