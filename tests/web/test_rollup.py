@@ -79,3 +79,17 @@ def test_slow_figures_are_served_stale_while_recomputed(store: Store, catalog: C
     jobs.pop()()
     assert f.cache.pending == set()
     assert f.cache.slow("n", compute) == 32 and len(calls) == 2
+
+
+def test_without_any_value_yet_a_placeholder_is_shown_while_computing(store: Store, catalog: Catalog) -> None:
+    data.fill(store)
+    jobs: list[Callable[[], None]] = []
+    f = Figures.create(store, data.charter(), catalog, background=jobs.append)
+    assert f.audit() is None and f.cache.pending == {("audit",)}
+    assert f.violations("2025-03").requests == 0 and len(jobs) == 2
+    for job in jobs:
+        job()
+    result = f.audit()
+    assert result is not None and result.kpis.totals.requests == 123  # March 103 + February 20
+    assert f.violations("2025-03").requests == 103
+    assert f.cache.pending == set()

@@ -61,7 +61,7 @@ def oidc_config(settings: Settings) -> OidcConfig | None:
                       person_of=(lambda email: pseudonym(secret, email)) if secret is not None else None)
 
 
-def _in_a_thread(job: Callable[[], None]) -> None:
+def in_a_thread(job: Callable[[], None]) -> None:
     threading.Thread(target=job, name="sobria-figures", daemon=True).start()
 
 
@@ -107,7 +107,7 @@ def serve(
         password = save_account(c, store, create_account, role, team, person)
         typer.echo(c.t("web.serve.password_once", password=password))
         return
-    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, _in_a_thread)
+    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, in_a_thread)
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
     config = WebConfig(c.settings.lang, secure, inventory, questionnaire)
     app = create_app(figures, config, oidc=oidc_config(c.settings))

@@ -68,22 +68,23 @@ class FigureCache:
                 return with_central(self.web.usage_rollup())
         return self.get("rollup", compute)  # type: ignore[no-any-return]
 
-    def slow(self, name: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value of the current data version, or (with a runner, once known) the last one while
-        the runner recomputes it."""
+    def slow(self, name: Hashable, compute: Callable[[], Any], first: Callable[[], Any] | None = None) -> Any:
+        """The value of the current data version; with a runner, while it recomputes it: the last
+        value, or ``first()`` (a "being computed" placeholder) when there is none yet."""
         key: tuple[Hashable, Hashable] = (name, self.web.data_version())
         with self.lock:
             if key in self.values:
                 return self.values[key]
-            stale = self.background is not None and name in self.latest
-            start = stale and name not in self.pending
+            known = name in self.latest
+            later = self.background is not None and (known or first is not None)
+            start = later and name not in self.pending
             if start:
                 self.pending.add(name)
-        if not stale:
+        if not later:
             return self._refresh(name, compute)
         if start and self.background is not None:
             self.background(lambda: self._refresh_quietly(name, compute))
-        return self.latest[name]
+        return self.latest[name] if known else first() if first is not None else None
 
     def _refresh(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         value = self.get(name, compute)

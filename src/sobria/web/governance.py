@@ -58,6 +58,13 @@ class Governance:
         return adoption(result, t, t.lang) if result is not None else None
 
     def aiact(self, today: dt.date, lang: str) -> AiAct:
+        """Read again only when the inventory file changes (or the day, or the data version)."""
+        stamp = self.inventory.stat().st_mtime_ns if self.inventory is not None and self.inventory.exists() else None
+        result: AiAct = self.figures.cache.get(("aiact", str(self.inventory), stamp, today, lang),
+                                               lambda: self._aiact(today, lang))
+        return result
+
+    def _aiact(self, today: dt.date, lang: str) -> AiAct:
         regulation = load_regulation()
         due = regulation_due(parse_month(today.strftime("%Y-%m")), lang)
         if self.inventory is None:

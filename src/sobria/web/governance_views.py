@@ -30,7 +30,8 @@ def _today(web: WebApp) -> dt.date:
 def adoption(web: WebApp, request: Request, _form: Form) -> Response:
     viewer = require(request, web.auth, FIGURES)
     t = web.renderer.translators[web.lang(request)]
-    return web.html(request, "adoption.html", viewer.session, section=web.governance.adoption(t))
+    return web.html(request, "adoption.html", viewer.session, section=web.governance.adoption(t),
+                    stale=("audit",) in web.figures.cache.pending)
 
 
 def aiact(web: WebApp, request: Request, _form: Form) -> Response:
@@ -82,7 +83,8 @@ def audit_report(web: WebApp, request: Request, _form: Form) -> Response:
     t = web.renderer.translators[web.lang(request)]
     html = web.governance.report_html(t)
     if html is None:
-        return HTMLResponse(t("web.no_data"), status_code=404)
+        computing = ("audit",) in web.figures.cache.pending
+        return HTMLResponse(t("web.stale" if computing else "web.no_data"), status_code=503 if computing else 404)
     return _download(_document(web, fmt, html), "rapport-ia", fmt)
 
 

@@ -155,7 +155,8 @@ class Figures:
 
     def audit(self) -> AuditResult | None:
         result: AuditResult | None = self.cache.slow(
-            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)))
+            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)),
+            lambda: None)
         return result
 
     def violations(self, month: str) -> Violations:
@@ -164,6 +165,6 @@ class Figures:
             end = (start + dt.timedelta(days=32)).replace(day=1)
             events = self.store.read_events(int(start.timestamp() * 1e6), int(end.timestamp() * 1e6))
             return replay(events, Rules.from_policy(self.policy), self.min_group)
-        result: Violations = self.cache.slow(("violations", month), compute)
+        result: Violations = self.cache.slow(("violations", month), compute, lambda: Violations(0, {}, {}, ()))
         return result
 
