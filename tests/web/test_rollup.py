@@ -42,23 +42,34 @@ def _write(store: Store, batch: str, when: dt.datetime, count: int, person: str 
 
 def test_refresh_sums_only_what_changed_and_equals_the_events(store: Store) -> None:
     data.fill(store)
-    assert refresh_rollup(store) == RefreshCounts(rebuilt=2)           # 2025-02 and 2025-03
+    assert refresh_rollup(store) == RefreshCounts(rebuilt=2, changed=("2025-02", "2025-03"))
     assert _cells(store) == _events(store)
     assert refresh_rollup(store) == RefreshCounts(unchanged=2)
     _write(store, "gw", dt.datetime(2025, 3, 31, 12, tzinfo=dt.UTC), 3)  # newer than March's newest: appended
-    assert refresh_rollup(store) == RefreshCounts(unchanged=1, appended=1)
+    assert refresh_rollup(store) == RefreshCounts(unchanged=1, appended=1, changed=("2025-03",))
     assert _cells(store) == _events(store)
     _write(store, "old", dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC), 2)   # older events: March summed again
-    assert refresh_rollup(store) == RefreshCounts(unchanged=1, rebuilt=1)
+    assert refresh_rollup(store) == RefreshCounts(unchanged=1, rebuilt=1, changed=("2025-03",))
     assert _cells(store) == _events(store)
     assert read_rollup(store).filter(pl.col("month") == "2025-03").height == len(
         [k for k in _events(store) if k[0] == "2025-03"])               # compacted again
     _write(store, "may", dt.datetime(2025, 5, 2, tzinfo=dt.UTC), 1)      # April has no event
-    assert refresh_rollup(store) == RefreshCounts(unchanged=3, rebuilt=1)  # April (no event) unchanged; May
+    assert refresh_rollup(store) == RefreshCounts(unchanged=3, rebuilt=1, changed=("2025-05",))  # April: no event
     with store.engine.begin() as conn:
         conn.execute(sa.delete(events).where(events.c.batch_id == "may"))
-    assert refresh_rollup(store) == RefreshCounts(unchanged=2, dropped=1)
+    assert refresh_rollup(store) == RefreshCounts(unchanged=2, dropped=1, changed=("2025-05",))
     assert _cells(store) == _events(store)
+
+
+def test_the_dashboard_sees_months_another_process_refreshed(store: Store, catalog: Catalog) -> None:
+    data.fill(store)
+    f = Figures.create(store, data.charter(), catalog)
+    assert int(f.cache.rollup()["request_count"].sum()) == 123
+    _write(store, "imp", dt.datetime(2025, 2, 1, 8, tzinfo=dt.UTC), 5)
+    assert refresh_rollup(store).changed == ("2025-02",)   # the import's own refresh, before the dashboard's
+    frame = f.cache.rollup()
+    assert int(frame["request_count"].sum()) == 123 + 5 * 4
+    assert int(frame.filter(pl.col("month") == "2025-03")["request_count"].sum()) == 103  # kept, not read again
 
 
 def test_slow_figures_are_served_stale_while_recomputed(store: Store, catalog: Catalog) -> None:

@@ -19,7 +19,7 @@ version moves (the gateway drain writes without it), so a page reads at most one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -39,6 +39,7 @@ class RefreshCounts:
     appended: int = 0
     rebuilt: int = 0
     dropped: int = 0
+    changed: tuple[str, ...] = ()   # the months whose rows changed (appended, rebuilt or dropped)
 
 
 def month_bounds_us(month: str) -> tuple[int, int]:
@@ -80,6 +81,7 @@ def _write_lock(conn: Connection, dialect: str) -> None:
 def refresh_rollup(store: Store) -> RefreshCounts:
     """Bring ``web_rollup`` up to date with the events (see the module doc); one transaction."""
     unchanged = appended = rebuilt = dropped = 0
+    changed: list[str] = []
     with store.engine.begin() as conn:
         _write_lock(conn, store.dialect)
         covered = {m: (int(n), int(ts)) for m, n, ts in conn.execute(sa.select(web_rollup_months))}
@@ -89,6 +91,7 @@ def refresh_rollup(store: Store) -> RefreshCounts:
             conn.execute(sa.delete(web_rollup).where(web_rollup.c.month == month))
             conn.execute(sa.delete(web_rollup_months).where(web_rollup_months.c.month == month))
             dropped += 1
+            changed.append(month)
         for month in months:
             start_us, end_us = month_bounds_us(month)
             count, newest = _span(conn, start_us, end_us)
@@ -105,17 +108,27 @@ def refresh_rollup(store: Store) -> RefreshCounts:
                 if count:
                     _sum_into_rollup(conn, month, start_us, end_us)
                 rebuilt += 1
+            changed.append(month)
             conn.execute(sa.delete(web_rollup_months).where(web_rollup_months.c.month == month))
             if count:
                 conn.execute(sa.insert(web_rollup_months).values(month=month, events=count, max_ts_us=newest))
-    return RefreshCounts(unchanged, appended, rebuilt, dropped)
+    return RefreshCounts(unchanged, appended, rebuilt, dropped, tuple(sorted(changed)))
 
 
-def read_rollup(store: Store) -> pl.DataFrame:
-    """Every rollup row (a cell may span several rows: sum them), with the dashboard's dtypes."""
+def read_coverage(store: Store) -> dict[str, tuple[int, int]]:
+    """Month -> (events, newest ts_us) that the month's rollup rows cover."""
+    with store.engine.connect() as conn:
+        return {str(m): (int(n), int(ts)) for m, n, ts in conn.execute(sa.select(web_rollup_months))}
+
+
+def read_rollup(store: Store, months: Sequence[str] | None = None) -> pl.DataFrame:
+    """The rollup rows (of ``months``, or all; a cell may span several rows: sum them)."""
     schema: dict[str, pl.DataType] = {"month": pl.Utf8(), **{k: pl.Utf8() for k in ROLLUP_KEYS}}
     schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
     columns = [web_rollup.c[name] for name in schema]
+    query = sa.select(*columns)
+    if months is not None:
+        query = query.where(web_rollup.c.month.in_(list(months)))
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(*columns)).fetchall()
+        rows = conn.execute(query).fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")

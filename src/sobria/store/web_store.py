@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sobria.store.gateway_tables import budgets
 from sobria.store.store import Store
 from sobria.store.tables import import_batches
-from sobria.store.web_rollup import read_rollup, refresh_rollup
+from sobria.store.web_rollup import read_coverage, read_rollup, refresh_rollup
 from sobria.store.web_tables import web_accounts, web_login_failures, web_oidc_flows, web_sessions
 
 
@@ -44,6 +44,14 @@ class OidcFlow:
     nonce: str
     code_verifier: str
     expires_us: int
+
+
+@dataclass(frozen=True)
+class RollupRead:
+    """The rollup rows as read, and the coverage (month -> events, newest ts) they reflect."""
+
+    frame: pl.DataFrame
+    coverage: dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -132,11 +140,20 @@ class WebStore:
             g = conn.execute(sa.select(sa.func.count(), sa.func.sum(budgets.c.spent_ug))).one()
         return (*tuple(b), *tuple(g))
 
-    def usage_rollup(self) -> pl.DataFrame:
+    def usage_rollup(self, previous: RollupRead | None = None) -> RollupRead:
         """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure,
-        from the rollup brought up to date first (:mod:`sobria.store.web_rollup`)."""
+        from the rollup brought up to date first (:mod:`sobria.store.web_rollup`). Given the
+        ``previous`` read, only the months whose coverage moved since (whoever refreshed them: this
+        process or an import) are read again."""
         refresh_rollup(self.store)
-        return read_rollup(self.store)
+        coverage = read_coverage(self.store)
+        if previous is None:
+            return RollupRead(read_rollup(self.store), coverage)
+        moved = sorted(m for m in set(coverage) | set(previous.coverage) if coverage.get(m) != previous.coverage.get(m))
+        if not moved:
+            return RollupRead(previous.frame, coverage)
+        kept = previous.frame.filter(~pl.col("month").is_in(moved))
+        return RollupRead(pl.concat([kept, read_rollup(self.store, moved)]), coverage)
 
     def gateway_budgets(self) -> pl.DataFrame:
         with self.store.engine.connect() as conn:

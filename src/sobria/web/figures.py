@@ -64,8 +64,10 @@ class FigureCache:
 
     def rollup(self) -> pl.DataFrame:
         def compute() -> pl.DataFrame:
-            with self.rollup_lock:
-                return with_central(self.web.usage_rollup())
+            with self.rollup_lock:  # the months unchanged since the last read are kept, not read again
+                read = self.web.usage_rollup(self.latest.get("rollup"))
+                self.latest["rollup"] = read
+                return with_central(read.frame)
         return self.get("rollup", compute)  # type: ignore[no-any-return]
 
     def slow(self, name: Hashable, compute: Callable[[], Any], first: Callable[[], Any] | None = None) -> Any:
