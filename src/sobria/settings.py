@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     max_requests_per_event: int = Field(1_000_000_000, ge=1, description="Requests in one aggregated row, at most.")
     max_line_bytes: int = Field(1_000_000, ge=1_000, le=2**31 - 1,
                                 description="Longest line of an imported CSV or JSON Lines file (bytes).")
+    oidc_issuer: str | None = Field(None, description="OpenID Connect provider (issuer URL) of the dashboard.")
+    oidc_client_id: str | None = Field(None, description="The dashboard's client id at the provider.")
+    oidc_client_secret: str | None = Field(None, description="The dashboard's client secret at the provider.")
+    oidc_roles: dict[str, str] = Field(default_factory=dict,
+                                       description="Provider group -> dashboard role (JSON object).")
+    oidc_groups_claim: str = Field("groups", description="ID token claim holding the user's groups.")
 
 
 def build_settings(**overrides: object) -> Settings:

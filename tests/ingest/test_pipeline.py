@@ -149,3 +149,12 @@ def test_reject_file_reasons_follow_the_language(ready: Store, catalog: Catalog,
     run_import(ready, catalog, SECRET, options(tmp_path, BAD_CASES["negative tokens"][0], skip_invalid=True,
                                                reject_file=rejects, lang="en"))
     assert '"""-5"" is negative; a number of zero or more is expected"' in rejects.read_text(encoding="utf-8")
+
+
+def test_an_import_leaves_the_dashboard_rollup_current(ready: Store, catalog: Catalog, tmp_path: Path) -> None:
+    from sobria.store.web_rollup import RefreshCounts, read_rollup, refresh_rollup
+
+    run_import(ready, catalog, SECRET, options(tmp_path, HEADER + GOOD))
+    rollup = read_rollup(ready)
+    assert int(rollup["request_count"].sum()) == int(ready.read_events()["request_count"].sum())
+    assert refresh_rollup(ready) == RefreshCounts(unchanged=len(set(rollup["month"])))  # nothing left to do

@@ -11,7 +11,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from starlette.applications import Starlette
 
-from tests.web.conftest import password
+from sobria.catalog import Catalog
+from sobria.store import Store
+from sobria.web.app import WebConfig, create_app
+from sobria.web.oidc import OidcConfig
+from sobria.web.pages import Figures
+from tests.web import data
+from tests.web.conftest import Clock, password
+from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from tests.web.oidc_provider import running as provider_running
 from tests.web.server import running
 
 CHROMIUM = "/usr/bin/chromium"
@@ -70,10 +78,14 @@ def test_login_failure_then_success_and_overview(browser: Browser, base_url: str
     _shot(page, "overview")
 
 
+FIGURE_LINKS = ["Vue d'ensemble", "Explorateur", "Gaspillage", "Budgets", "Charte", "Comité", "Adoption",
+                "Règlement IA", "Formation", "Maturité", "Rapports"]
+
+
 @pytest.mark.parametrize(("user", "links"), [
-    ("admin", ["Vue d'ensemble", "Explorateur", "Gaspillage", "Budgets", "Charte", "Comité", "Comptes"]),
-    ("cfo", ["Vue d'ensemble", "Explorateur", "Gaspillage", "Budgets", "Charte", "Comité"]),
-    ("comite", ["Vue d'ensemble", "Explorateur", "Gaspillage", "Budgets", "Charte", "Comité"]),
+    ("admin", [*FIGURE_LINKS, "Comptes"]),
+    ("cfo", FIGURE_LINKS),
+    ("comite", FIGURE_LINKS),
     ("lead", ["Mon équipe"]),
     ("emp", ["Mon empreinte"]),
 ])
@@ -171,3 +183,19 @@ def test_everything_works_with_javascript_off(browser: Browser, base_url: str) -
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator("tbody tr").first).to_contain_text("Sans JavaScript")
     context.close()
+
+
+def test_sign_in_through_the_company_provider(browser: Browser, web_store: Store, catalog: Catalog,
+                                              clock: Clock) -> None:
+    user = {"sub": "u-7", "preferred_username": "nadia", "groups": ["codir"]}
+    with provider_running(Provider(clock, user=user)) as provider:
+        config = OidcConfig(provider.issuer, CLIENT_ID, CLIENT_SECRET, {"codir": "direction"})
+        app = create_app(Figures.create(web_store, data.charter(), catalog), WebConfig(secure_cookies=False),
+                         clock, oidc=config)
+        with running(app) as url:
+            page = _page(browser)
+            page.goto(url + "/login")
+            page.get_by_role("link", name="Se connecter avec le compte de l'entreprise (OpenID Connect)").click()
+            expect(page).to_have_url(url + "/")  # provider -> callback -> overview, in the browser
+            expect(page.locator(".who")).to_have_text("nadia · direction")
+            assert provider.seen[0]["code_challenge_method"] == "S256"

@@ -10,8 +10,9 @@ import pytest
 from sobria.catalog import Catalog
 from sobria.store import Store
 from sobria.store.web_store import WebStore
+from sobria.web.export import table_csv
 from sobria.web.figures import DIMENSIONS, MASKED, FigureCache, grouped, select
-from sobria.web.pages import Figures, table_csv
+from sobria.web.pages import Figures
 from tests.web import data
 
 

@@ -6,16 +6,21 @@ import datetime as dt
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sobria.cli.context import CliContext, cli_context
 from sobria.policy.schema import Policy
+from sobria.settings import Settings
 from sobria.store import Store, open_store
 from sobria.store.web_store import WebStore
 from sobria.web.auth import Auth
+
+if TYPE_CHECKING:
+    from sobria.web.oidc import OidcConfig
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO_ADMIN = "admin-demo"
@@ -33,6 +38,31 @@ def load_charter(path: Path | None) -> Policy:
     if report.policy is None:
         raise RuntimeError("the packaged policy template is invalid")
     return report.policy
+
+
+def oidc_config(settings: Settings) -> OidcConfig | None:
+    """The identity provider of the settings (None when no issuer is set); bad values: user errors."""
+    from sobria.errors import Location, UserInputError
+    from sobria.ingest.pseudonym import pseudonym, read_secret
+    from sobria.web.oidc import OidcConfig, parse_role
+
+    if not settings.oidc_issuer:
+        return None
+    for name in ("oidc_client_id", "oidc_client_secret"):
+        if not getattr(settings, name):
+            raise UserInputError("web.error.oidc_setting_needed", {"name": f"SOBRIA_{name.upper()}"},
+                                 Location(parameter=f"SOBRIA_{name.upper()}"))
+    for value in settings.oidc_roles.values():
+        parse_role(value, "SOBRIA_OIDC_ROLES")
+    secret_file = Path(settings.secret_file)
+    secret = read_secret(secret_file) if secret_file.exists() else None
+    return OidcConfig(settings.oidc_issuer, str(settings.oidc_client_id), str(settings.oidc_client_secret),
+                      dict(settings.oidc_roles), settings.oidc_groups_claim,
+                      person_of=(lambda email: pseudonym(secret, email)) if secret is not None else None)
+
+
+def in_a_thread(job: Callable[[], None]) -> None:
+    threading.Thread(target=job, name="sobria-figures", daemon=True).start()
 
 
 def save_account(c: CliContext, store: Store, username: str, role: str, team: str | None = None,
@@ -56,6 +86,10 @@ def serve(
     team: Annotated[str | None, typer.Option("--team", help="équipe d'un responsable d'équipe")] = None,
     person: Annotated[str | None, typer.Option("--person", help="personne (pseudonyme) d'un compte salarié")]
     = None,
+    inventory: Annotated[Path | None, typer.Option(
+        "--inventory", help="inventaire IA (YAML) : page Règlement IA et dossier du comité")] = None,
+    questionnaire: Annotated[Path | None, typer.Option(
+        "--questionnaire", help="questionnaire de maturité (YAML ou CSV) : page Maturité")] = None,
     secure_cookies: Annotated[bool | None, typer.Option(
         "--secure-cookies/--no-secure-cookies", help="cookies Secure (défaut : oui hors boucle locale)")] = None,
 ) -> None:
@@ -73,9 +107,10 @@ def serve(
         password = save_account(c, store, create_account, role, team, person)
         typer.echo(c.t("web.serve.password_once", password=password))
         return
-    figures = Figures.create(store, load_charter(policy), load_catalog())
+    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, in_a_thread)
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
-    app = create_app(figures, WebConfig(lang=c.settings.lang, secure_cookies=secure))
+    config = WebConfig(c.settings.lang, secure, inventory, questionnaire)
+    app = create_app(figures, config, oidc=oidc_config(c.settings))
     threading.Thread(target=figures.warm, name="sobria-warm", daemon=True).start()  # first views fast
     typer.echo(c.t("web.serve.listening", host=host, port=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -26,6 +26,7 @@ from sobria.governance.violations import Violations, replay
 from sobria.i18n import Translator
 from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
+from sobria.policy.schema import Policy
 from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes
 from sobria.store import Store
 
@@ -35,7 +36,7 @@ WASTE_MONTHS = 3
 @dataclass(frozen=True)
 class PackRequest:
     month: Month
-    policy: Path
+    policy: Path | Policy  # a file, or a charter already read (the dashboard's)
     since: dt.date | None = None
     inventory: Path | None = None
     min_group: int = MIN_GROUP
@@ -83,7 +84,7 @@ def inventory_due(path: Path, month: Month, t: Translator) -> tuple[DueItem, ...
 def build_pack(store: Store, catalog: Catalog, request: PackRequest, t: Translator, today: dt.date) -> CommitteePack:
     """Everything the monthly pack shows, every group under ``request.min_group`` hidden."""
     m = request.month
-    policy = load_policy(request.policy, catalog)
+    policy = request.policy if isinstance(request.policy, Policy) else load_policy(request.policy, catalog)
     due = regulation_due(m, t.lang) if request.inventory is None else inventory_due(request.inventory, m, t)
     start_us, end_us = m.us()
     events = store.read_events(start_us, end_us)

@@ -42,6 +42,7 @@ from sobria.ingest.tally import BatchTally
 from sobria.ingest.validate import validate
 from sobria.store.records import PersonRow
 from sobria.store.store import BatchEnd, BatchRecord, Store
+from sobria.store.web_rollup import refresh_rollup
 
 Progress = Callable[[str, int, int], None]
 IMPACT_RENAMES = {"cost_eur": "est_cost_eur", "status": "impact_status"}
@@ -128,6 +129,7 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     if tally.has_errors:  # only once the batch is committed, so that a failed import leaves no file
         tally.reject_file = _write_rejects(options, tally.errors())
     _refresh_partitions(store, tally)
+    refresh_rollup(store)  # the dashboard's rollup: only the months this batch changed are summed again
     return _summary(steps.batch_id, inserted, tally)
 
 

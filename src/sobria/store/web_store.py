@@ -13,11 +13,9 @@ import sqlalchemy as sa
 
 from sobria.store.gateway_tables import budgets
 from sobria.store.store import Store
-from sobria.store.tables import events, import_batches
-from sobria.store.web_tables import web_accounts, web_login_failures, web_sessions
-
-ROLLUP_SUMS = ("request_count", "gwp_kgco2e_min", "gwp_kgco2e_max", "energy_kwh_min", "energy_kwh_max",
-               "water_l_min", "water_l_max", "est_cost_eur")
+from sobria.store.tables import import_batches
+from sobria.store.web_rollup import read_coverage, read_rollup, refresh_rollup
+from sobria.store.web_tables import web_accounts, web_login_failures, web_oidc_flows, web_sessions
 
 
 @dataclass(frozen=True)
@@ -35,6 +33,25 @@ class SessionRow:
     username: str | None
     csrf: str
     expires_us: int
+
+
+@dataclass(frozen=True)
+class OidcFlow:
+    """A pending OpenID Connect sign-in: what the callback must find again (state hashed)."""
+
+    state_hash: str
+    session_hash: str
+    nonce: str
+    code_verifier: str
+    expires_us: int
+
+
+@dataclass(frozen=True)
+class RollupRead:
+    """The rollup rows as read, and the coverage (month -> events, newest ts) they reflect."""
+
+    frame: pl.DataFrame
+    coverage: dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,21 @@ class WebStore:
         with self.store.engine.begin() as conn:
             conn.execute(sa.delete(web_sessions).where(web_sessions.c.token_hash == token_hash))
 
+    def add_flow(self, flow: OidcFlow, now_us: int) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(sa.delete(web_oidc_flows).where(web_oidc_flows.c.expires_us < now_us))
+            conn.execute(sa.insert(web_oidc_flows).values(**flow.__dict__))
+
+    def take_flow(self, state_hash: str, now_us: int) -> OidcFlow | None:
+        """The flow of ``state_hash`` if not expired, deleted in the same transaction (one use only)."""
+        with self.store.engine.begin() as conn:
+            row = conn.execute(sa.select(web_oidc_flows).where(
+                web_oidc_flows.c.state_hash == state_hash)).mappings().first()
+            conn.execute(sa.delete(web_oidc_flows).where(web_oidc_flows.c.state_hash == state_hash))
+        if row is None or row["expires_us"] < now_us:
+            return None
+        return OidcFlow(**dict(row))
+
     def failures(self, subject: str, window_start_us: int) -> int:
         """Failed sign-ins of ``subject`` in the window that began at or after ``window_start_us``."""
         with self.store.engine.connect() as conn:
@@ -108,18 +140,20 @@ class WebStore:
             g = conn.execute(sa.select(sa.func.count(), sa.func.sum(budgets.c.spent_ug))).one()
         return (*tuple(b), *tuple(g))
 
-    def usage_rollup(self) -> pl.DataFrame:
-        """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure."""
-        month = _month_expression(self.store.dialect)
-        keys = [events.c.person, events.c.team, events.c.tool, events.c.model, events.c.tier]
-        query = (sa.select(*keys, month.label("month"), *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
-                 .group_by(*keys, month))
-        schema: dict[str, pl.DataType] = {k.name: pl.Utf8() for k in keys}
-        schema["month"] = pl.Utf8()
-        schema.update({c: (pl.Int64() if c == "request_count" else pl.Float64()) for c in ROLLUP_SUMS})
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(query).fetchall()
-        return pl.DataFrame(rows, schema=schema, orient="row")
+    def usage_rollup(self, previous: RollupRead | None = None) -> RollupRead:
+        """Sums per person, team, tool, model, tier and month (``YYYY-MM``, UTC): every dashboard figure,
+        from the rollup brought up to date first (:mod:`sobria.store.web_rollup`). Given the
+        ``previous`` read, only the months whose coverage moved since (whoever refreshed them: this
+        process or an import) are read again."""
+        refresh_rollup(self.store)
+        coverage = read_coverage(self.store)
+        if previous is None:
+            return RollupRead(read_rollup(self.store), coverage)
+        moved = sorted(m for m in set(coverage) | set(previous.coverage) if coverage.get(m) != previous.coverage.get(m))
+        if not moved:
+            return RollupRead(previous.frame, coverage)
+        kept = previous.frame.filter(~pl.col("month").is_in(moved))
+        return RollupRead(pl.concat([kept, read_rollup(self.store, moved)]), coverage)
 
     def gateway_budgets(self) -> pl.DataFrame:
         with self.store.engine.connect() as conn:
@@ -129,13 +163,3 @@ class WebStore:
         return pl.DataFrame(rows, orient="row", schema={"team": pl.Utf8, "month": pl.Utf8,
                                                         "reserved_kgco2e": pl.Float64, "spent_kgco2e": pl.Float64})
 
-
-def _month_expression(dialect: str) -> sa.ColumnElement[str]:
-    """The UTC month of ``ts_us`` as ``YYYY-MM``, written once without bound parameters (PostgreSQL
-    must find the GROUP BY's own expression in the select list)."""
-    if dialect == "sqlite":
-        return sa.func.strftime(sa.literal_column("'%Y-%m'"), sa.literal_column("ts_us / 1000000"),
-                                sa.literal_column("'unixepoch'"))
-    return sa.func.to_char(sa.func.timezone(sa.literal_column("'UTC'"),
-                                            sa.func.to_timestamp(sa.literal_column("ts_us / 1000000.0"))),
-                           sa.literal_column("'YYYY-MM'"))

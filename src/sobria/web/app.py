@@ -6,6 +6,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -17,9 +18,11 @@ from starlette.staticfiles import StaticFiles
 
 from sobria.errors import UserInputError
 from sobria.store.web_store import WebStore
-from sobria.web import views
+from sobria.web import governance_views, oidc_views, views
 from sobria.web.auth import SESSION_SECONDS, Auth, Session
+from sobria.web.governance import Governance
 from sobria.web.guard import COOKIE, LANG_COOKIE, SignInNeeded, page_lang
+from sobria.web.oidc import OidcClient, OidcConfig
 from sobria.web.pages import Figures
 from sobria.web.render import Renderer
 
@@ -31,6 +34,8 @@ Handler = Callable[["WebApp", Request, Form], Response]
 class WebConfig:
     lang: str = "fr"
     secure_cookies: bool = True
+    inventory: Path | None = None        # the AI Act inventory (YAML) shown and used by the committee pack
+    questionnaire: Path | None = None    # the maturity questionnaire (YAML or CSV)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,11 @@ class WebApp:
     auth: Auth
     renderer: Renderer
     config: WebConfig
+    oidc: OidcClient | None = None
+
+    @property
+    def governance(self) -> Governance:
+        return Governance(self.figures, self.config.inventory, self.config.questionnaire)
 
     def lang(self, request: Request) -> str:
         return page_lang(request, self.config.lang)
@@ -50,7 +60,8 @@ class WebApp:
         session = session or self.auth.new_session(None)
         lang = self.lang(request)
         body = self.renderer.page(template, lang, session=session, account=session.account,
-                                  csrf=session.row.csrf, path=request.url.path, **context)
+                                  csrf=session.row.csrf, path=request.url.path,
+                                  oidc=self.oidc is not None, **context)
         response = HTMLResponse(body, status_code=status)
         if fresh:
             self.set_session_cookie(response, session)
@@ -65,10 +76,13 @@ class WebApp:
 
 
 def create_app(figures: Figures, config: WebConfig | None = None,
-               clock_us: Callable[[], int] | None = None) -> Starlette:
-    """The dashboard over ``figures`` (store, charter, catalogue); ``clock_us`` is injectable for tests."""
-    web = WebApp(figures, Auth(WebStore(figures.store), clock_us or (lambda: time.time_ns() // 1000)),
-                 Renderer.create(), config or WebConfig())
+               clock_us: Callable[[], int] | None = None, oidc: OidcConfig | None = None) -> Starlette:
+    """The dashboard over ``figures`` (store, charter, catalogue), with OpenID Connect sign-in when
+    ``oidc`` is given; ``clock_us`` is injectable for tests."""
+    clock = clock_us or (lambda: time.time_ns() // 1000)
+    store = WebStore(figures.store)
+    web = WebApp(figures, Auth(store, clock), Renderer.create(), config or WebConfig(),
+                 OidcClient(oidc, store, clock) if oidc is not None else None)
 
     def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -79,7 +93,8 @@ def create_app(figures: Figures, config: WebConfig | None = None,
             return await run_in_threadpool(handler, web, request, form)
         return endpoint
 
-    routes: list[BaseRoute] = [Route(path, bind(handler), methods=methods) for path, handler, methods in views.ROUTES]
+    table = [*views.ROUTES, *oidc_views.ROUTES, *governance_views.ROUTES]
+    routes: list[BaseRoute] = [Route(path, bind(handler), methods=methods) for path, handler, methods in table]
     static = StaticFiles(directory=str(resources.files("sobria.web") / "static"))
     routes.append(Mount("/static", static, name="static"))
 

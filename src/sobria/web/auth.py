@@ -111,6 +111,14 @@ class Auth:
         self.web.clear_failures(subjects[0])
         return self.sign_in(old, account.username)
 
+    def external_account(self, username: str, role: str, team: str | None, person: str | None) -> Account:
+        """The account of a user the identity provider vouched for: role from its groups, local
+        password (if any) kept."""
+        known = self.web.account(username)
+        account = Account(username, known.password_hash if known else None, role, team, person)
+        self.web.upsert_account(account, self.clock_us())
+        return account
+
     def sign_in(self, old: Session | None, username: str) -> Session:
         """Drop the old session and start a new one (new token, new CSRF token)."""
         if old is not None:

@@ -27,13 +27,25 @@ MEASURED_TIER = "measured"
 MAX_CACHED = 512  # values kept per data version (filters are chosen by visitors: the cache stays bounded)
 
 
+Job = Callable[[], None]
+
+
 @dataclass
 class FigureCache:
-    """Computed values keyed by (name, data version): a new import invalidates everything at once."""
+    """Computed values keyed by (name, data version): a new import invalidates everything at once.
+
+    The slow figures (the audit, a month's charter replay: minutes at millions of events) are
+    served stale-while-revalidate when a ``background`` runner is given (``sobria serve``): after
+    a data change the last value is shown at once, flagged in ``pending`` while it is recomputed.
+    """
 
     web: WebStore
     values: dict[tuple[Hashable, Hashable], Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    rollup_lock: threading.Lock = field(default_factory=threading.Lock)  # one rollup refresh at a time
+    background: Callable[[Job], None] | None = None
+    latest: dict[Hashable, Any] = field(default_factory=dict)   # a slow figure's last value, any version
+    pending: set[Hashable] = field(default_factory=set)          # slow figures being recomputed
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         key: tuple[Hashable, Hashable] = (name, self.web.data_version())
@@ -51,7 +63,43 @@ class FigureCache:
         return value
 
     def rollup(self) -> pl.DataFrame:
-        return self.get("rollup", lambda: with_central(self.web.usage_rollup()))  # type: ignore[no-any-return]
+        def compute() -> pl.DataFrame:
+            with self.rollup_lock:  # the months unchanged since the last read are kept, not read again
+                read = self.web.usage_rollup(self.latest.get("rollup"))
+                self.latest["rollup"] = read
+                return with_central(read.frame)
+        return self.get("rollup", compute)  # type: ignore[no-any-return]
+
+    def slow(self, name: Hashable, compute: Callable[[], Any], first: Callable[[], Any] | None = None) -> Any:
+        """The value of the current data version; with a runner, while it recomputes it: the last
+        value, or ``first()`` (a "being computed" placeholder) when there is none yet."""
+        key: tuple[Hashable, Hashable] = (name, self.web.data_version())
+        with self.lock:
+            if key in self.values:
+                return self.values[key]
+            known = name in self.latest
+            later = self.background is not None and (known or first is not None)
+            start = later and name not in self.pending
+            if start:
+                self.pending.add(name)
+        if not later:
+            return self._refresh(name, compute)
+        if start and self.background is not None:
+            self.background(lambda: self._refresh_quietly(name, compute))
+        return self.latest[name] if known else first() if first is not None else None
+
+    def _refresh(self, name: Hashable, compute: Callable[[], Any]) -> Any:
+        value = self.get(name, compute)
+        with self.lock:
+            self.latest[name] = value
+        return value
+
+    def _refresh_quietly(self, name: Hashable, compute: Callable[[], Any]) -> None:
+        try:
+            self._refresh(name, compute)
+        finally:
+            with self.lock:
+                self.pending.discard(name)
 
 
 def with_central(rollup: pl.DataFrame) -> pl.DataFrame:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from sobria.web.figures import (
     DIMENSIONS,
     MASKED,
     FigureCache,
+    Job,
     Table,
     grouped,
     latest_month,
@@ -36,7 +36,6 @@ from sobria.web.figures import (
 )
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-CSV_COLUMNS = ("key", "requests", "gwp", "gwp_min", "gwp_max", "energy_min", "energy_max", "cost_eur")
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,11 @@ class Figures:
     min_group: int = MIN_GROUP
 
     @classmethod
-    def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP) -> Figures:
-        return cls(store, FigureCache(WebStore(store)), policy, catalog, min_group)
+    def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP,
+               background: Callable[[Job], None] | None = None) -> Figures:
+        """``background`` runs a job later (a thread in ``sobria serve``): slow figures are then
+        served stale-while-revalidate after a data change (:meth:`FigureCache.slow`)."""
+        return cls(store, FigureCache(WebStore(store), background=background), policy, catalog, min_group)
 
     @property
     def budgets(self) -> Budgets:
@@ -152,8 +154,9 @@ class Figures:
         self.audit()
 
     def audit(self) -> AuditResult | None:
-        result: AuditResult | None = self.cache.get(
-            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)))
+        result: AuditResult | None = self.cache.slow(
+            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)),
+            lambda: None)
         return result
 
     def violations(self, month: str) -> Violations:
@@ -162,20 +165,6 @@ class Figures:
             end = (start + dt.timedelta(days=32)).replace(day=1)
             events = self.store.read_events(int(start.timestamp() * 1e6), int(end.timestamp() * 1e6))
             return replay(events, Rules.from_policy(self.policy), self.min_group)
-        result: Violations = self.cache.get(("violations", month), compute)
+        result: Violations = self.cache.slow(("violations", month), compute, lambda: Violations(0, {}, {}, ()))
         return result
 
-
-def table_csv(table: Table) -> str:
-    """The aggregated table (the same masked rows as the page) as CSV."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([table.by, *CSV_COLUMNS[1:]])
-    for row in table.rows:
-        writer.writerow([_csv_cell(row[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def _csv_cell(value: object) -> str:
-    text = f"{value:.6g}" if isinstance(value, float) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not isinstance(value, float) else text

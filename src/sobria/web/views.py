@@ -11,9 +11,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from sobria.governance.committee import add_entry, decide_entry, read_entries
 from sobria.policy.charter import charter_view
+from sobria.web.export import XLSX_MEDIA, table_csv, table_xlsx
 from sobria.web.figures import DIMENSIONS, parse_filters
 from sobria.web.guard import COMMITTEE_WRITE, FIGURES, check_csrf, current_session, require, require_team
-from sobria.web.pages import table_csv
 from sobria.web.render import groups_chart, trend_chart
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def home(web: WebApp, request: Request, _form: Form) -> Response:
 
 
 def login_form(web: WebApp, request: Request, _form: Form) -> Response:
-    return web.html(request, "login.html", current_session(request, web.auth), failed=False)
+    return web.html(request, "login.html", current_session(request, web.auth), failed=False, oidc_failed=False)
 
 
 def login(web: WebApp, request: Request, form: Form) -> Response:
@@ -45,7 +45,7 @@ def login(web: WebApp, request: Request, form: Form) -> Response:
     client = request.client.host if request.client else "?"
     session = web.auth.login(old, form.get("username", "").strip(), form.get("password", ""), client)
     if session is None:
-        return web.html(request, "login.html", old, status=401, failed=True)
+        return web.html(request, "login.html", old, status=401, failed=True, oidc_failed=False)
     response = RedirectResponse("/", status_code=303)
     web.set_session_cookie(response, session)
     return response
@@ -82,6 +82,13 @@ def explorer_csv(web: WebApp, request: Request, _form: Form) -> Response:
     _filters, by, table = _explorer_table(web, request)
     return Response(table_csv(table), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="sobria-{by}.csv"'})
+
+
+def explorer_xlsx(web: WebApp, request: Request, _form: Form) -> Response:
+    require(request, web.auth, FIGURES)
+    _filters, by, table = _explorer_table(web, request)
+    return Response(table_xlsx(table), media_type=XLSX_MEDIA,
+                    headers={"Content-Disposition": f'attachment; filename="sobria-{by}.xlsx"'})
 
 
 def team(web: WebApp, request: Request, _form: Form) -> Response:
@@ -135,7 +142,9 @@ def me_json(web: WebApp, request: Request, _form: Form) -> Response:
 
 def waste(web: WebApp, request: Request, _form: Form) -> Response:
     viewer = require(request, web.auth, FIGURES)
-    return web.html(request, "waste.html", viewer.session, result=web.figures.audit())
+    result = web.figures.audit()
+    return web.html(request, "waste.html", viewer.session, result=result,
+                    stale=("audit",) in web.figures.cache.pending)
 
 
 def budgets(web: WebApp, request: Request, _form: Form) -> Response:
@@ -151,8 +160,9 @@ def charter(web: WebApp, request: Request, _form: Form) -> Response:
     f = web.figures
     month = f.month(request.query_params.get("month"))
     t = web.renderer.translators[web.lang(request)]
+    violations = f.violations(month)
     return web.html(request, "charter.html", viewer.session, view=charter_view(f.policy, t), month=month,
-                    violations=f.violations(month))
+                    violations=violations, stale=("violations", month) in f.cache.pending)
 
 
 def committee(web: WebApp, request: Request, _form: Form) -> Response:
@@ -201,6 +211,7 @@ ROUTES: list[tuple[str, Any, list[str]]] = [
     ("/logout", logout, ["POST"]),
     ("/explorer", explorer, ["GET"]),
     ("/explorer.csv", explorer_csv, ["GET"]),
+    ("/explorer.xlsx", explorer_xlsx, ["GET"]),
     ("/teams/{team}", team, ["GET"]),
     ("/me", me, ["GET"]),
     ("/waste", waste, ["GET"]),
