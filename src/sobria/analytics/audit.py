@@ -22,6 +22,8 @@ import polars as pl
 
 from sobria.analytics.partitions import ORDER, PartitionSet, month_bounds_us
 from sobria.audit.adoption import compute_adoption
+from sobria.audit.company import load_company
+from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
@@ -85,8 +87,10 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
     if options.team is not None and sizes.get(options.team, 0) < options.min_group:
         raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
-    kpis = _kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
-    summary, scenario = _second_pass(scan, persons, catalog, options)
+    company = load_company(options.company_file) if options.company_file is not None else None
+    kpis, money = with_money(_kpis(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog,
+                                   period), company, catalog)
+    summary, scenario, market = _second_pass(scan, persons, catalog, options)
     waste = _waste_figures(summary)
     org = store.organisation()
     return AuditResult(
@@ -97,7 +101,8 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet, catalog: Catal
         headline=Headline(t_co2e_per_year=kpis.annual_gwp_t.central, non_essential_share=waste.share_of_requests,
                           policy_formalised=options.policy_file is not None,
                           reduction_potential_share=scenario.gwp_reduction_share),
-        reference=f"ecologits {catalog.reference_version}", min_group=options.min_group)
+        reference=f"ecologits {catalog.reference_version}", min_group=options.min_group,
+        money=money, disclosure=disclosure(kpis, company, market))
 
 
 def _day_of(us: int) -> dt.date:
@@ -202,14 +207,15 @@ def _slice(scan: Scan, low: str | None, high: str | None) -> pl.DataFrame:
 
 
 def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
-                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult]:
-    """Waste and the charter scenario per person range, summed."""
+                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult, Range]:
+    """Waste, the charter scenario and the market-based carbon per person range, summed."""
     rules = scenario_rules(options, catalog)
     target = max((scan.frame([m]).select(pl.len()).collect().item() for m in scan.months), default=0)
     ranges = person_ranges(persons, max(int(target), 1)) if persons.height else [(None, None)]
     summary: WasteSummary | None = None
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
+    market = Range(0.0, 0.0)
     for low, high in ranges:
         frame = _slice(scan, low, high)
         flagged = detect_waste(frame, catalog)
@@ -221,9 +227,11 @@ def _second_pass(scan: Scan, persons: pl.DataFrame, catalog: Catalog,
         summary = part if summary is None else _add_summaries(summary, part)
         charter = apply_charter(frame, catalog, rules)
         scenario = charter if scenario is None else _add_scenarios(scenario, charter)
+        part_market = market_gwp_kgco2e(frame, catalog)
+        market = Range(market.min + part_market.min, market.max + part_market.max)
     assert summary is not None and scenario is not None
     return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
-                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario
+                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario, market
 
 
 def _add_totals(a: Totals, b: Totals) -> Totals:

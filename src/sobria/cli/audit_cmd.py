@@ -33,12 +33,14 @@ ToOpt = Annotated[str | None, Opt("--to", help="dernier jour inclus (AAAA-MM-JJ)
 TeamOpt = Annotated[str | None, Opt("--team", help="une équipe (au moins SOBRIA_MIN_GROUP personnes, 5 par défaut)")]
 PolicyOpt = Annotated[Path | None, Opt("--policy", help="fichier de politique (la charte) à rejouer")]
 SplitOpt = Annotated[str | None, Opt("--split", help="comparer avant / après ce jour (AAAA-MM-JJ)")]
+CompanyOpt = Annotated[Path | None, Opt("--company", help="fichier entreprise : coûts réels, effectif, bilan carbone "
+                                                          "total (docs/company.md)")]
 
 
 def _options(c: CliContext, start: str | None, end: str | None, team: str | None, policy: Path | None,
-             split: str | None) -> AuditOptions:
+             split: str | None, company: Path | None = None) -> AuditOptions:
     return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"),
-                        min_group=c.settings.min_group)
+                        min_group=c.settings.min_group, company_file=company)
 
 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
@@ -48,11 +50,11 @@ def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult 
 
 
 def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-          policy: PolicyOpt = None, split: SplitOpt = None,
+          policy: PolicyOpt = None, split: SplitOpt = None, company: CompanyOpt = None,
           as_json: Annotated[bool, Opt("--json", help="sortie JSON (schéma sobria.audit/1)")] = False) -> None:
     """Audit de l'usage : empreinte, gaspillage, adoption, scénario de charte."""
     c = cli_context(ctx)
-    result = _run(c, _options(c, start, end, team, policy, split), load_catalog())
+    result = _run(c, _options(c, start, end, team, policy, split, company), load_catalog())
     if as_json:
         typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -66,7 +68,7 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
 def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     t, lang, k = c.t, c.settings.lang, r.kpis
     console.print(t("audit.title", org=r.organisation, start=str(k.period.start),
-                    end=str(k.period.end - dt.timedelta(days=1)), days=k.period.days))
+                    end=str(k.period.end - dt.timedelta(days=1)), days=k.period.days), style="bold")
     cards = Table(show_header=False, box=None)
     h = r.headline
     cards.add_row(t("audit.card.t_per_year"), number(h.t_co2e_per_year, lang) + " t CO2e",
@@ -91,15 +93,33 @@ def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     console.print(t("audit.scenario", kept=percent(s.usages_kept_share, lang),
                     reduction=percent(s.gwp_reduction_share, lang), rerouted=integer(s.rerouted, lang),
                     dropped=integer(s.dropped_regenerations, lang), images=integer(s.dropped_images, lang)))
-    if k.reconciliation is not None:
-        rec = k.reconciliation
-        console.print(t("audit.reconciliation", spend=number(rec.spend_eur, lang),
-                        gwp=quantity(rec.gwp_kgco2e, "kgco2e", lang), ratio=number(rec.ratio_central or 0, lang, 2)))
+    _print_money(c, console, r)
     if r.comparison is not None:
         cmp_ = r.comparison
         console.print(t("audit.comparison", split=str(cmp_.after.start),
                         gwp=signed_percent(cmp_.gwp_change_share or 0, lang),
                         requests=signed_percent(cmp_.requests_change_share or 0, lang)))
+
+
+def _print_money(c: CliContext, console: Console, r: AuditResult) -> None:
+    t, lang, k = c.t, c.settings.lang, r.kpis
+    if r.money is not None:
+        key = "audit.money" if r.money.contract_eur is None else "audit.money_contract"
+        console.print(t(key, list_price=number(r.money.list_price_eur, lang),
+                        contract=number(r.money.contract_eur or 0.0, lang)))
+    if k.reconciliation is not None:
+        rec = k.reconciliation
+        console.print(t("audit.reconciliation", spend=number(rec.spend_eur, lang),
+                        source=t(f"audit.spend_source.{k.spend_source}"),
+                        gwp=quantity(rec.gwp_kgco2e, "kgco2e", lang), ratio=number(rec.ratio_central or 0, lang, 2)))
+    d = r.disclosure
+    if d is not None:
+        console.print(t("audit.esrs", location=number(d.location_t.central, lang),
+                        market=number(d.market_t.central, lang) if d.market_t is not None else "—",
+                        primary=percent(d.primary_share, lang)))
+        if d.ai_share is not None:
+            console.print(t("audit.ai_share", share=percent(d.ai_share, lang, 2), total=number(d.company_total_t or 0,
+                                                                                              lang)))
 
 
 def _table(c: CliContext, title: str, rows: list[tuple[str, Totals]]) -> Table:
@@ -159,7 +179,7 @@ def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
 
 
 def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-           policy: PolicyOpt = None, split: SplitOpt = None,
+           policy: PolicyOpt = None, split: SplitOpt = None, company: CompanyOpt = None,
            out: Annotated[Path | None, Opt("--out", help="fichier à écrire (.html ou .pdf)")] = None,
            fmt: Annotated[str | None, Opt("--format", help="html (défaut) ou pdf")] = None,
            claimed: Annotated[str | None, Opt("--claimed-t-per-year",
@@ -173,6 +193,6 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
     target = out or Path(f"rapport-ia.{chosen}")
     claim = parse_positive(claimed, "--claimed-t-per-year")
     catalog = load_catalog()
-    result = _run(c, _options(c, start, end, team, policy, split), catalog)
+    result = _run(c, _options(c, start, end, team, policy, split, company), catalog)
     path = write_report(c, result, target, chosen, claim, catalog, policy)
     plain_console().print(c.t("audit.report_written", path=str(path)))

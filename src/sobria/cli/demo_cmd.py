@@ -62,7 +62,9 @@ def demo(
     for name, path in paths.items():
         console.print(c.t("demo.file", name=name, path=str(path)))
     charter = paths["charter"]  # the case study's charter: the template of `sobria policy init`
-    result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY, policy_file=charter), dt.datetime.now(dt.UTC))
+    audit_options = AuditOptions(split=CHARTER_DAY, policy_file=charter, min_group=c.settings.min_group,
+                                 company_file=paths["company"])
+    result = run_audit(store, catalog, audit_options, dt.datetime.now(dt.UTC))
     report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog, charter)
     console.print(c.t("demo.report", path=str(report)))
     password = save_account(c, store, DEMO_ADMIN, "admin")

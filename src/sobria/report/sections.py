@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from sobria.audit.adoption import BANDS
 from sobria.audit.result import AuditResult
+from sobria.catalog import Catalog
 from sobria.i18n import Translator
 from sobria.privacy.groups import group_label
 from sobria.ranges import Range
@@ -109,7 +110,11 @@ def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
                       kept=fmt.percent(s.usages_kept_share, lang)),
                     t("report.scenario.changes", rerouted=fmt.integer(s.rerouted, lang),
                       regenerations=fmt.integer(s.dropped_regenerations, lang),
-                      images=fmt.integer(s.dropped_images, lang))),
+                      images=fmt.integer(s.dropped_images, lang)),
+                    t("report.scenario.money", saved=fmt.number(max(s.actual.list_cost_eur - s.projected.list_cost_eur,
+                                                                    0.0), lang),
+                      carbon=kg(Range.point(max(s.actual.gwp_kgco2e.central - s.projected.gwp_kgco2e.central, 0.0)),
+                                lang))),
         table=Table((t("report.scenario.figure"), t("report.scenario.actual"), t("report.scenario.projected")), rows)),
     ))
 
@@ -137,14 +142,16 @@ def comparison(result: AuditResult, t: Translator, lang: str) -> Section | None:
                    (Block(paragraphs=(t("report.comparison.intro"),), table=Table(head, rows)),))
 
 
-def reconciliation(result: AuditResult, t: Translator, lang: str) -> Section:
+def reconciliation(result: AuditResult, t: Translator, lang: str, catalog: Catalog) -> Section:
     r = result.kpis.reconciliation
     if r is None:
         return Section("reconciliation", t("report.recon.title"), (Block(paragraphs=(t("report.recon.none"),)),))
-    source = t(f"report.recon.source.{result.kpis.spend_source}")
+    source = t(f"report.recon.source.{result.kpis.spend_source}")  # list price, reported, contract or mixed
     rows = ((t("report.recon.physical"), kg(r.physical_gwp_kgco2e, lang)),
             (t("report.recon.spend_based"), kg(r.gwp_kgco2e, lang)))
-    paragraphs = [t("report.recon.intro", spend=fmt.number(r.spend_eur, lang), source=source, factor=r.factor_key)]
+    factor = catalog.monetary_factor(r.factor_key)
+    paragraphs = [t("report.recon.intro", spend=fmt.number(r.spend_eur, lang), source=source,
+                    factor=factor.label_fr if lang == "fr" else factor.label_en)]
     if r.ratio_central is not None:
         paragraphs.append(t("report.recon.ratio", ratio=fmt.number(r.ratio_central, lang, 2)))
     paragraphs.append(t("report.recon.why"))

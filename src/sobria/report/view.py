@@ -197,7 +197,8 @@ def breakdowns(result: AuditResult, t: Translator, lang: str) -> Section:
     blocks = [Block(t("report.charts.month"), chart=Markup(column_chart(
         "chart-month", t("report.charts.month_title"), months)))]
     for key, items in (("team", k.by_team), ("model", k.by_model), ("tool", k.by_tool)):
-        bars = [Bar(name, r, kg_central(r, lang), f"{kg_central(r, lang)} ({kg(r, lang)})")
+        bars = [Bar(label(t, "report.tool", name) if key == "tool" else name, r, kg_central(r, lang),
+                    f"{kg_central(r, lang)} ({kg(r, lang)})")
                 for name, r in _top(items, t)]
         blocks.append(Block(t(f"report.charts.{key}"), chart=Markup(hbar_chart(
             f"chart-{key}", t(f"report.charts.{key}_title"), bars))))
