@@ -14,17 +14,18 @@ from rich.table import Table
 from sobria.analytics.audit import audit_store
 from sobria.audit.period import parse_day
 from sobria.audit.result import AuditResult
-from sobria.audit.run import AuditOptions, load_events
+from sobria.audit.run import AuditOptions
 from sobria.audit.totals import Totals
-from sobria.audit.waste import detect_waste
 from sobria.catalog import Catalog, load_catalog
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.cli.parse import parse_positive
 from sobria.cli.render import number, quantity
 from sobria.errors import Location, UserInputError
-from sobria.report.format import integer, percent, signed_percent
-from sobria.report.view import CharterRef
+from sobria.i18n import Translator
+from sobria.privacy.groups import group_label
+from sobria.report.format import integer, long_date, month_label, percent, signed_percent
+from sobria.report.view import CharterRef, label
 from sobria.store import open_store
 
 Opt = typer.Option
@@ -67,8 +68,9 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
 
 def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     t, lang, k = c.t, c.settings.lang, r.kpis
-    console.print(t("audit.title", org=r.organisation, start=str(k.period.start),
-                    end=str(k.period.end - dt.timedelta(days=1)), days=k.period.days), style="bold")
+    console.print(t("audit.title", org=r.organisation, start=long_date(k.period.start, lang),
+                    end=long_date(k.period.end - dt.timedelta(days=1), lang), days=integer(k.period.days, lang)),
+                  style="bold")
     cards = Table(show_header=False, box=None)
     h = r.headline
     cards.add_row(t("audit.card.t_per_year"), number(h.t_co2e_per_year, lang) + " t CO2e",
@@ -77,16 +79,16 @@ def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     cards.add_row(t("audit.card.policy"), t("audit.yes") if h.policy_formalised else t("audit.no"), "")
     cards.add_row(t("audit.card.reduction"), percent(h.reduction_potential_share, lang), "")
     console.print(cards)
-    console.print(_table(c, t("audit.by.team"), k.by_team))
+    console.print(_table(c, t("audit.by.team"), [(group_label(g, t), tot) for g, tot in k.by_team]))
     console.print(_table(c, t("audit.by.model"), k.by_model))
-    console.print(_table(c, t("audit.by.month"), k.by_month))
-    console.print(_table(c, t("audit.by.tier"), k.by_tier))
+    console.print(_table(c, t("audit.by.month"), [(month_label(m, lang), tot) for m, tot in k.by_month]))
+    console.print(_table(c, t("audit.by.tier"), [(label(t, "report.tier", g), tot) for g, tot in k.by_tier]))
     if k.statuses.keys() - {"ok"}:
-        console.print(t("audit.statuses", statuses=", ".join(f"{s} {n}" for s, n in k.statuses.items())))
+        console.print(t("audit.statuses", statuses=_counts(t, "report.status", k.statuses, lang)))
     w = r.waste
     console.print(t("audit.waste", requests=integer(w.requests, lang), share=percent(w.share_of_requests, lang),
                     gwp=percent(w.share_of_gwp, lang),
-                    reasons=", ".join(f"{k_} {integer(v, lang)}" for k_, v in w.by_reason.items())))
+                    reasons=_counts(t, "report.reason", w.by_reason, lang)))
     a = r.adoption
     console.print(t("audit.adoption", people=a.people, **a.bands))
     s = r.scenario
@@ -96,9 +98,15 @@ def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     _print_money(c, console, r)
     if r.comparison is not None:
         cmp_ = r.comparison
-        console.print(t("audit.comparison", split=str(cmp_.after.start),
+        console.print(t("audit.comparison", split=long_date(cmp_.after.start, lang),
                         gwp=signed_percent(cmp_.gwp_change_share or 0, lang),
                         requests=signed_percent(cmp_.requests_change_share or 0, lang)))
+
+
+def _counts(t: Translator, prefix: str, counts: dict[str, int], lang: str) -> str:
+    """'reformulation : 3 357 ; régénération : 1 588' with each key's translated name."""
+    colon, sep = (" : ", " ; ") if lang == "fr" else (": ", "; ")
+    return sep.join(f"{label(t, prefix, key)}{colon}{integer(n, lang)}" for key, n in counts.items())
 
 
 def _print_money(c: CliContext, console: Console, r: AuditResult) -> None:
@@ -134,33 +142,16 @@ def _table(c: CliContext, title: str, rows: list[tuple[str, Totals]]) -> Table:
     return table
 
 
-def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-          as_json: Annotated[bool, Opt("--json", help="sortie JSON")] = False) -> None:
-    """Les requêtes non essentielles : event_id, motif, chaîne, confiance."""
-    c = cli_context(ctx)
-    store = open_store(c.settings.db)
-    store.migrate()
-    events, _ = load_events(store, _options(c, start, end, team, None, None))
-    flagged = detect_waste(events, load_catalog()).select("event_id", "reason", "chain_id", "confidence")
-    if as_json:
-        typer.echo(json.dumps(flagged.to_dicts(), ensure_ascii=False, indent=1))
-        return
-    table = Table(title=c.t("audit.waste_list.title", count=flagged.height))
-    for col in ("event_id", "reason", "chain_id", "confidence"):
-        table.add_column(c.t(f"audit.waste_list.col.{col}"))
-    for row in flagged.iter_rows():
-        table.add_row(row[0], row[1], row[2] or "", f"{row[3]:.2f}")
-    plain_console().print(table)
-
-
-def charter_ref(policy_file: Path | None, catalog: Catalog) -> CharterRef | None:
+def charter_ref(policy_file: Path | None, catalog: Catalog, lang: str) -> CharterRef | None:
     """The charter named on the report's cards: the policy file the audit replayed."""
     if policy_file is None:
         return None
     from sobria.policy.loader import load_policy
+    from sobria.policy.schema import label_text
 
     policy = load_policy(policy_file, catalog)
-    return CharterRef(str(policy_file), policy.charter.version, policy.charter.date)
+    return CharterRef(str(policy_file), policy.charter.version, policy.charter.date,
+                      {key: label_text(text, lang) for key, text in policy.purposes.items()})
 
 
 def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
@@ -170,7 +161,8 @@ def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
 
     if result is None:
         raise UserInputError("audit.report_no_data", {}, Location(parameter="SOBRIA_DB"))
-    html = render_html(result, c.t, c.settings.lang, claimed, catalog, charter_ref(policy_file, catalog))
+    charter = charter_ref(policy_file, catalog, c.settings.lang)
+    html = render_html(result, c.t, c.settings.lang, claimed, catalog, charter)
     if fmt == "pdf":
         out.write_bytes(render_pdf(html))
     else:

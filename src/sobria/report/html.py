@@ -21,7 +21,7 @@ def build_view(result: AuditResult, t: Translator, lang: str, catalog: Catalog,
     parts: list[Section | None] = [claim, sec.methodology(result, t)] if empty else [
         footprint(result, t, lang, catalog), money.footprint_share(result, t, lang), claim,
         breakdowns(result, t, lang), sec.quality(result, t, lang),
-        sec.waste(result, t, lang), sec.adoption(result, t, lang), sec.scenario(result, t, lang),
+        sec.waste(result, t, lang), sec.adoption(result, t, lang), sec.scenario(result, t, lang, charter),
         sec.comparison(result, t, lang), money.spend(result, t, lang), sec.reconciliation(result, t, lang, catalog),
         sec.methodology(result, t)]
     return ReportView(

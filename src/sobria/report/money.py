@@ -26,7 +26,7 @@ def spend(result: AuditResult, t: Translator, lang: str) -> Section | None:
     if m is None or not m.by_tool:
         return None
     dash = "—"
-    rows = tuple((tool_label(t, r.tool), euros(r.list_price_eur, lang),
+    rows = tuple((tool_label(t, r.tool), euros(r.list_price_eur, lang) if r.list_price_eur > 0 else dash,
                   euros(r.reported_eur, lang) if r.reported_eur > 0 else dash,
                   euros(r.contract_eur, lang) if r.contract_eur is not None else dash)
                  for r in m.by_tool)
@@ -52,8 +52,11 @@ def footprint_share(result: AuditResult, t: Translator, lang: str) -> Section | 
     d = result.disclosure
     if d is None:
         return None
-    paragraphs = [esrs_line(d, result, t, lang), t("report.esrs.quality", primary=fmt.percent(d.primary_share, lang),
-                                                   measured=fmt.percent(d.measured_share, lang))]
+    quality = t("report.esrs.quality", primary=fmt.percent(d.primary_share, lang),
+                measured=fmt.percent(d.measured_share, lang))
+    if fmt.percent(d.primary_share, lang) != fmt.percent(1.0, lang):
+        quality += " " + t("report.esrs.quality_rest")
+    paragraphs = [esrs_line(d, result, t, lang), quality]
     if d.per_employee_kg is not None and d.headcount is not None:
         paragraphs.append(t("report.esrs.per_employee", headcount=fmt.integer(d.headcount, lang),
                             kg=fmt.number(d.per_employee_kg.central, lang)))

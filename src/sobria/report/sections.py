@@ -15,7 +15,7 @@ from sobria.report.charts import Bar, Part, hbar_chart, share_bar
 from sobria.report.claim import check_claim
 from sobria.report.format import WIDE_SCALES
 from sobria.report.recommendations import recommend
-from sobria.report.view import Block, Recommendation, Section, Table, kg, label, tonnes
+from sobria.report.view import Block, CharterRef, Recommendation, Section, Table, kg, label, tonnes
 
 METHOD_PARAGRAPHS = ("boundary", "formulas", "extensions", "uncertainty", "unknown", "privacy")
 SOURCES = ("ecologits", "ghg", "ademe", "epa", "iea")
@@ -79,7 +79,7 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
     ))
 
 
-def scenario_rules_text(result: AuditResult, t: Translator) -> str:
+def scenario_rules_text(result: AuditResult, t: Translator, purposes: dict[str, str] | None = None) -> str:
     """The rules the scenario replayed, read from them (not a fixed sentence)."""
     rules = result.scenario.rules.rules      # the compiled policy policy.decision.decide replayed
     light = ", ".join(sorted({rules.default_model, *rules.per_purpose.values()} - rules.heavy))
@@ -89,13 +89,15 @@ def scenario_rules_text(result: AuditResult, t: Translator) -> str:
              t("report.scenario.rule_retries_one") if retries == 1 else
              t("report.scenario.rule_retries_many", n=retries)]
     if rules.heavy_purposes:
-        parts.append(t("report.scenario.rule_heavy", purposes=", ".join(sorted(rules.heavy_purposes))))
+        names = purposes or {}
+        parts.append(t("report.scenario.rule_heavy", purposes=", ".join(
+            sorted(t("report.scenario.purpose", name=names[p]) if p in names else p for p in rules.heavy_purposes))))
     if not rules.images_allowed or rules.image_forbidden_purposes:
         parts.append(t("report.scenario.rule_images"))
     return ", ".join(parts)
 
 
-def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
+def scenario(result: AuditResult, t: Translator, lang: str, charter: CharterRef | None = None) -> Section:
     s = result.scenario
     source = t("report.scenario.builtin") if s.rules.source == "built-in" else s.rules.source
     rows = (
@@ -105,7 +107,8 @@ def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
          fmt.quantity(s.projected.energy_kwh, "kwh", lang, WIDE_SCALES)),
     )
     return Section("scenario", t("report.scenario.title"), (Block(
-        paragraphs=(t("report.scenario.intro", source=source, rules=scenario_rules_text(result, t)),
+        paragraphs=(t("report.scenario.intro", source=source,
+                      rules=scenario_rules_text(result, t, charter.purposes if charter else None)),
                     t("report.scenario.result", reduction=fmt.percent(s.gwp_reduction_share, lang),
                       kept=fmt.percent(s.usages_kept_share, lang)),
                     t("report.scenario.changes", rerouted=fmt.integer(s.rerouted, lang),

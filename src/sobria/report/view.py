@@ -57,6 +57,7 @@ class CharterRef:
     file: str
     version: str
     adopted: dt.date
+    purposes: dict[str, str] = field(default_factory=dict)   # purpose id -> its label in the report's language
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def footprint(result: AuditResult, t: Translator, lang: str, catalog: Catalog) -
                   rows)
     return Section("footprint", t("report.footprint.title"),
                    (Block(paragraphs=paragraphs, table=table, warning=None),
-                    Block(paragraphs=(t("report.footprint.range_note"),))))
+                    Block(paragraphs=(t("report.footprint.range_note"), t("report.footprint.units")))))
 
 
 def _top(items: list[tuple[str, Totals]], t: Translator) -> list[tuple[str, Range]]:
