@@ -40,9 +40,34 @@ def test_log_decide_and_monthly_pack_on_the_demo(tmp_path: Path) -> None:
                      "Peut-on utiliser Midjourney pour les visuels clients ?", "Accordé pour mars",
                      "Modèles d'IA à usage général, gouvernance et sanctions"):
         assert expected in text
+    _pack_as_pdf_has_the_same_content_and_numbered_pages(tmp_path, march)
     violations = sobria(["policy", "violations", CHARTER, "--month", "2025-03"], tmp_path)
     assert violations.returncode == 0
     assert violations.stdout.splitlines()[0] == f"Écarts à la charte — 2025-03 ({march} requêtes rejouées)"
+
+
+def _pack_as_pdf_has_the_same_content_and_numbered_pages(folder: Path, march: int) -> None:
+    import io
+
+    import pypdf
+
+    done = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--pdf"], folder)
+    assert (done.returncode, done.stdout) == (0, "dossier du comité écrit dans comite_2025-03.pdf\n"), done.stderr
+    pdf = (folder / "comite_2025-03.pdf").read_bytes()
+    assert pdf[:5] == b"%PDF-"
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    texts = [re.sub(r"[\s\u202f\u00a0]+", " ", p.extract_text()) for p in pages]
+    assert len(pages) >= 2
+    assert [t.rstrip().rsplit(" ", 3)[-3:] for t in texts] == [[str(n), "/", str(len(pages))]
+                                                             for n in range(1, len(pages) + 1)]
+    whole = " ".join(texts)
+    assert "Comité éthique IA — TechVert (démo) — 2025-03" in whole
+    assert f"La charte rejouée sur les {format(march, ',').replace(',', ' ')} requêtes" in whole
+    assert "image pour un usage interdit" in whole
+    same = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--out", "pack.pdf"], folder)
+    assert same.returncode == 0 and (folder / "pack.pdf").read_bytes()[:5] == b"%PDF-"
+    bad = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--format", "docx"], folder)
+    assert (bad.returncode, bad.stderr) == (2, "paramètre --format : valeur « docx » inconnue ; attendu : html, pdf\n")
 
 
 def test_bad_committee_input(tmp_path: Path) -> None:
