@@ -103,8 +103,8 @@ def print_summary(c: CliContext, s: ImportSummary, roster: int) -> None:
                     already=integer(s.already_stored, lang), rejected=integer(s.rejected, lang)))
     if s.period:
         console.print(t("import.summary.period", start=_day(s.period[0], lang), end=_day(s.period[1], lang)))
-    console.print(t("import.summary.people", people=integer(s.people, lang), roster=integer(max(roster, s.people),
-                                                                                             lang),
+    key = "import.summary.people_one" if s.people == 1 else "import.summary.people"
+    console.print(t(key, people=integer(s.people, lang), roster=integer(max(roster, s.people), lang),
                     teams=", ".join(s.teams) or "—"))
     console.print(t("import.summary.tiers", tiers=", ".join(f"{label(t, 'report.tier', k)} {integer(v, lang)}"
                                                             for k, v in s.tiers.items()) or "—"))
