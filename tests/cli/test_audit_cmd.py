@@ -43,6 +43,14 @@ def test_audit_json_follows_the_documented_schema(demo_dir: Path) -> None:
     assert data["comparison"]["gwp_per_working_day_change"] < 0  # the charter lowered the footprint
     assert all(len(team["key"]) for team in data["by_team"])
     assert data["scenario"]["projected"]["gwp_kgco2e"]["max"] <= data["scenario"]["actual"]["gwp_kgco2e"]["max"]
+    # no company file: the money is the catalogue API price only, the disclosure has no company context
+    assert data["money"]["contract_eur"] is None and data["money"]["spend_source"] == "list-price"
+    assert data["reconciliation"]["spend_eur"] == pytest.approx(data["money"]["list_price_eur"])
+    d = data["disclosure"]
+    assert (d["scope3_category"], d["headcount"], d["ai_share"]) == (1, None, None)
+    assert d["primary_data_share"] == pytest.approx(1.0)          # measured and token-level data only
+    assert d["location_based_t_per_year"] == data["annual_gwp_t"]
+    assert 0 < d["market_based_t_per_year"]["max"] < d["location_based_t_per_year"]["max"]
 
 
 def test_audit_terminal_summary_and_period_filter(demo_dir: Path) -> None:

@@ -148,10 +148,10 @@ def test_pdf_has_a_contents_page_with_page_numbers_and_numbered_pages() -> None:
     entries = [re.split(r"\s{3,}", line) for line in contents]
     # the first page holds the cover, the four cards and the whole contents (not a half-empty cover)
     assert [(title, int(page)) for title, page in entries] == [
-        ("Empreinte de l'IA sur la période", 2), ("Dans le bilan carbone de l'entreprise", 2),
+        ("Empreinte de l'IA sur la période", 2), ("Dans le bilan carbone de l'entreprise", 3),
         (f"Vérification du chiffre annoncé : 2,4{NBSP}t CO2e par an", 3),
-        ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 4),
-        ("Adoption et fracture numérique", 5), ("Scénario : la charte appliquée", 6), ("Avant / après", 6),
+        ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 5),
+        ("Adoption et fracture numérique", 6), ("Scénario : la charte appliquée", 6), ("Avant / après", 7),
         ("Ce que coûte l'IA", 7), ("Rapprochement avec les dépenses", 7), ("Méthode et incertitude", 8),
         ("Recommandations", 8)]
     for title, page in entries:
