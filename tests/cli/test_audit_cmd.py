@@ -43,12 +43,20 @@ def test_audit_json_follows_the_documented_schema(demo_dir: Path) -> None:
     assert data["comparison"]["gwp_per_working_day_change"] < 0  # the charter lowered the footprint
     assert all(len(team["key"]) for team in data["by_team"])
     assert data["scenario"]["projected"]["gwp_kgco2e"]["max"] <= data["scenario"]["actual"]["gwp_kgco2e"]["max"]
+    # no company file: the money is the catalogue API price only, the disclosure has no company context
+    assert data["money"]["contract_eur"] is None and data["money"]["spend_source"] == "list-price"
+    assert data["reconciliation"]["spend_eur"] == pytest.approx(data["money"]["list_price_eur"])
+    d = data["disclosure"]
+    assert (d["scope3_category"], d["headcount"], d["ai_share"]) == (1, None, None)
+    assert d["primary_data_share"] == pytest.approx(1.0)          # measured and token-level data only
+    assert d["location_based_t_per_year"] == data["annual_gwp_t"]
+    assert 0 < d["market_based_t_per_year"]["max"] < d["location_based_t_per_year"]["max"]
 
 
 def test_audit_terminal_summary_and_period_filter(demo_dir: Path) -> None:
     out = _run(demo_dir, "audit", "--from", "2025-04-01", "--to", "2025-04-30")
     assert out.returncode == 0, out.stderr
-    assert "du 2025-04-01 au 2025-04-30 (30 jours)" in out.stdout
+    assert "du 1er avril 2025 au 30 avril 2025 (30 jours)" in out.stdout
     assert "t CO2e/an liées à l'IA" in out.stdout
 
 
@@ -66,13 +74,24 @@ def test_bad_date_is_a_user_error(demo_dir: Path) -> None:
     assert out.returncode == 2 and "paramètre --from" in out.stderr
 
 
-def test_waste_lists_flagged_events(demo_dir: Path) -> None:
-    out = _run(demo_dir, "waste", "--json", "--from", "2025-01-06", "--to", "2025-01-06")
+def test_waste_counts_distinct_requests_and_lists_the_heaviest(demo_dir: Path) -> None:
+    out = _run(demo_dir, "waste", "--json", "--from", "2025-01-06", "--to", "2025-01-06", "--limit", "3")
     assert out.returncode == 0, out.stderr
-    rows = json.loads(out.stdout)
-    assert rows and set(rows[0]) == {"event_id", "reason", "chain_id", "confidence"}
-    assert {r["reason"] for r in rows} <= {"reformulation", "regeneration", "unused-image", "internal-image",
-                                           "heavy-model-trivial"}
+    listing = json.loads(out.stdout)
+    events = listing["events"]
+    assert len(events) == 3 and len({e["event_id"] for e in events}) == 3
+    assert [e["gwp_kgco2e"] for e in events] == sorted((e["gwp_kgco2e"] for e in events), reverse=True)
+    assert {r for e in events for r in e["reasons"]} <= {"reformulation", "regeneration", "unused-image",
+                                                        "internal-image", "heavy-model-trivial"}
+    # one request with two reasons counts once in the total, once under each reason
+    assert listing["requests"] == listing["flagged_events"] <= sum(r["requests"] for r in
+                                                                   listing["by_reason"].values())
+    text = _run(demo_dir, "waste", "--limit", "0")
+    assert text.returncode == 0, text.stderr
+    assert "Du 2 janvier 2025 au 31 juillet 2025 : " in text.stdout
+    assert "les plus émettrices" not in text.stdout           # --limit 0: the summary and reasons only
+    bad = _run(demo_dir, "waste", "--limit", "-1")
+    assert bad.returncode == 2 and "paramètre --limit" in bad.stderr
 
 
 def test_report_pdf(demo_dir: Path) -> None:

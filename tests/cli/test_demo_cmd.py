@@ -16,8 +16,8 @@ def test_demo_generates_and_imports_then_reimports_nothing(tmp_path: Path) -> No
     run = [sys.executable, "-m", "sobria", "demo"]
     first = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300)
     assert first.returncode == 0, first.stderr
-    assert "45 personnes, 5 équipes, 31872 requêtes IA du 2025-01-02 au 2025-07-31" in first.stdout
-    assert "31872 lignes lues : 31872 importées, 0 déjà présentes, 0 rejetées." in first.stdout
+    assert "45 personnes, 5 équipes, 31\u202f872 requêtes IA du 2 janvier 2025 au 31 juillet 2025" in first.stdout
+    assert "31\u202f872 lignes lues — importées : 31\u202f872, déjà présentes : 0, rejetées : 0." in first.stdout
     assert (tmp_path / ".sobria" / "secret.key").stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(tmp_path / "sobria.db") as conn:
         assert conn.execute("SELECT count(*), count(prompt_text), count(prompt_fingerprint) FROM events"
@@ -31,4 +31,4 @@ def test_demo_generates_and_imports_then_reimports_nothing(tmp_path: Path) -> No
     assert stored[0] == "admin" and verify_password(line.rsplit(" : ", 1)[1].strip(), stored[1])
     second = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300)
     assert second.returncode == 0, second.stderr
-    assert "31872 lignes lues : 0 importées, 31872 déjà présentes, 0 rejetées." in second.stdout
+    assert "31\u202f872 lignes lues — importées : 0, déjà présentes : 31\u202f872, rejetées : 0." in second.stdout

@@ -41,7 +41,7 @@ def test_bad_rows_are_listed_with_file_and_line_and_nothing_is_written(tmp_path:
     assert lines[2].startswith("  e.csv:4, champ « ts » : ")
     ok = _run(tmp_path, "import", "events", "e.csv", "--skip-invalid", "--reject-file", "rejets.csv")
     assert ok.returncode == 0, ok.stderr
-    assert "3 lignes lues : 1 importées, 0 déjà présentes, 2 rejetées." in ok.stdout
+    assert "3 lignes lues — importées : 1, déjà présentes : 0, rejetées : 2." in ok.stdout
     assert (tmp_path / "rejets.csv").read_text(encoding="utf-8").count("\n") == 3
 
 

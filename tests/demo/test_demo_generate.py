@@ -168,7 +168,7 @@ def test_reformulation_chains_keep_one_answer(demo: DemoData) -> None:
 def test_image_waste_matches_outcomes(demo: DemoData) -> None:
     images = demo.events.filter(pl.col("operation") == "image")
     unused = set(images.filter(~pl.col("image_used"))["event_id"])
-    internal = set(images.filter(pl.col("purpose") == "internal")["event_id"])
+    internal = set(images.filter(pl.col("purpose") == "document_interne")["event_id"])
     truth = demo.truth
     assert set(truth.filter(pl.col("reason") == "unused-image")["event_id"]) == unused
     assert set(truth.filter(pl.col("reason") == "internal-image")["event_id"]) == internal
@@ -205,3 +205,16 @@ def test_another_seed_gives_another_company() -> None:
     other = generate_demo(seed=7)
     assert other.counts["people"] == 45
     assert other.counts["events"] != 31872
+
+
+def test_every_demo_purpose_is_a_purpose_of_the_template_charter(demo: DemoData) -> None:
+    """The demo's replay of its charter is meaningful: no request is routed or blocked for an
+    unlisted purpose (the charter's per-purpose rules see the purposes they name)."""
+    import datetime as dt
+
+    from sobria.demo.tasks import PURPOSES
+    from sobria.policy.loader import policy_template, read_policy_text
+
+    policy = read_policy_text(policy_template(dt.date(2025, 3, 17))).policy
+    assert policy is not None
+    assert set(demo.events["purpose"].drop_nulls().unique()) == set(PURPOSES) <= set(policy.purposes)

@@ -12,11 +12,11 @@ from sobria.events.schema import EVENT_COLUMNS
 def test_same_seed_gives_byte_identical_files(demo: DemoData, tmp_path: Path) -> None:
     first = write_demo(demo, tmp_path / "a")
     second = write_demo(generate_demo(2025), tmp_path / "b")
-    assert sorted(first) == ["charter", "events", "people", "readme", "truth"]
+    assert sorted(first) == ["charter", "company", "events", "people", "readme", "truth"]
     for name, path in first.items():
         assert path.read_bytes() == second[name].read_bytes(), name
     assert [p.name for p in first.values()] == ["people.csv", "events.csv", "waste_truth.csv", "README.txt",
-                                                 "charte.yaml"]
+                                                 "charte.yaml", "entreprise.yaml"]
 
 
 def test_events_file_uses_canonical_column_names(demo: DemoData, tmp_path: Path) -> None:

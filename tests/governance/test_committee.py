@@ -125,7 +125,7 @@ def test_pack_html_is_french_self_contained_and_escaped() -> None:
                     "Questions et demandes d'exception"):
         assert heading in html
     assert "Peut-on &lt;b&gt;trier&lt;/b&gt; des CV ?" in page
-    assert "budget dépassé" in html and "Période du 1 mars 2025 au 31 mars 2025" in html and "2 août 2025" in html
+    assert "budget dépassé" in html and "Période du 1er mars 2025 au 31 mars 2025" in html and "2 août 2025" in html
     assert re.search(r"(src|href)=|https?://|<script|@import", page) is None
     assert OTHERS not in re.sub(r"<[^>]+>", "", html)
 

@@ -12,13 +12,15 @@ from tests.governance.gov_cli import sobria
 
 DATA = Path(__file__).parent / "data"
 POLICY = str(DATA / "politique_techvert.yaml")
+CHARTER = "demo/charte.yaml"                      # the charter `sobria demo` writes and audits with
 
 
 @pytest.mark.slow
 def test_log_decide_and_monthly_pack_on_the_demo(tmp_path: Path) -> None:
-    demo = sobria(["demo", "--dir", "demo"], tmp_path)
+    demo = sobria(["demo", "--dir", "demo"], tmp_path)     # the demo's purposes are its charter's (template) ids
     assert demo.returncode == 0, demo.stderr
-    march = int(re.search(r"2025-03 : (\d+) requêtes", demo.stdout).group(1))  # type: ignore[union-attr]
+    march = int(re.sub(r"\D", "", re.search(r"mars 2025 : ([\d\u202f]+) requêtes",  # type: ignore[union-attr]
+                                             demo.stdout).group(1)))
     logged = sobria(["committee", "log", "Peut-on utiliser Midjourney pour les visuels clients ?", "--date",
                      "2025-03-04", "--team", "marketing"], tmp_path)
     assert (logged.returncode, logged.stdout) == (0, "entrée n° 1 enregistrée (question)\n")
@@ -26,7 +28,7 @@ def test_log_decide_and_monthly_pack_on_the_demo(tmp_path: Path) -> None:
             "2025-03-10"], tmp_path)
     decided = sobria(["committee", "decide", "2", "Accordé pour mars", "--date", "2025-03-24"], tmp_path)
     assert (decided.returncode, decided.stdout) == (0, "décision enregistrée pour l'entrée n° 2\n")
-    pack = sobria(["committee", "pack", "--month", "2025-03", "--policy", POLICY], tmp_path)
+    pack = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER], tmp_path)
     assert (pack.returncode, pack.stdout) == (0, "dossier du comité écrit dans comite_2025-03.html\n"), pack.stderr
     page = (tmp_path / "comite_2025-03.html").read_text(encoding="utf-8")
     text = unescape(re.sub(r"<[^>]+>", " ", page))
@@ -38,9 +40,34 @@ def test_log_decide_and_monthly_pack_on_the_demo(tmp_path: Path) -> None:
                      "Peut-on utiliser Midjourney pour les visuels clients ?", "Accordé pour mars",
                      "Modèles d'IA à usage général, gouvernance et sanctions"):
         assert expected in text
-    violations = sobria(["policy", "violations", POLICY, "--month", "2025-03"], tmp_path)
+    _pack_as_pdf_has_the_same_content_and_numbered_pages(tmp_path, march)
+    violations = sobria(["policy", "violations", CHARTER, "--month", "2025-03"], tmp_path)
     assert violations.returncode == 0
     assert violations.stdout.splitlines()[0] == f"Écarts à la charte — 2025-03 ({march} requêtes rejouées)"
+
+
+def _pack_as_pdf_has_the_same_content_and_numbered_pages(folder: Path, march: int) -> None:
+    import io
+
+    import pypdf
+
+    done = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--pdf"], folder)
+    assert (done.returncode, done.stdout) == (0, "dossier du comité écrit dans comite_2025-03.pdf\n"), done.stderr
+    pdf = (folder / "comite_2025-03.pdf").read_bytes()
+    assert pdf[:5] == b"%PDF-"
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    texts = [re.sub(r"[\s\u202f\u00a0]+", " ", p.extract_text()) for p in pages]
+    assert len(pages) >= 2
+    assert [t.rstrip().rsplit(" ", 3)[-3:] for t in texts] == [[str(n), "/", str(len(pages))]
+                                                             for n in range(1, len(pages) + 1)]
+    whole = " ".join(texts)
+    assert "Comité éthique IA — TechVert (démo) — 2025-03" in whole
+    assert f"La charte rejouée sur les {format(march, ',').replace(',', ' ')} requêtes" in whole
+    assert "image pour un usage interdit" in whole
+    same = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--out", "pack.pdf"], folder)
+    assert same.returncode == 0 and (folder / "pack.pdf").read_bytes()[:5] == b"%PDF-"
+    bad = sobria(["committee", "pack", "--month", "2025-03", "--policy", CHARTER, "--format", "docx"], folder)
+    assert (bad.returncode, bad.stderr) == (2, "paramètre --format : valeur « docx » inconnue ; attendu : html, pdf\n")
 
 
 def test_bad_committee_input(tmp_path: Path) -> None:

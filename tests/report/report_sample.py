@@ -6,7 +6,10 @@ import dataclasses
 import datetime as dt
 
 from sobria.audit.adoption import Adoption, TeamAdoption
+from sobria.audit.company import Company, CompanyFootprint, ToolCost
+from sobria.audit.disclosure import disclosure
 from sobria.audit.kpis import Kpis
+from sobria.audit.money import compute_money
 from sobria.audit.period import Period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import Comparison, ScenarioResult, ScenarioRules
@@ -46,8 +49,9 @@ def sample_result() -> AuditResult:
         by_month=[("2025-01", tot(400, 1.0, 3.0)), ("2025-02", tot(350, 0.6, 1.8)), ("2025-03", tot(250, 0.4, 1.2))],
         by_tier=[("token-level", tot(700, 1.5, 4.5)), ("declared", tot(300, 0.5, 1.5))],
         statuses={"model-guessed": 10, "ok": 790},
-        reconciliation=SpendCheck(500.0, "it-services", Range(54.5, 83.5), Range(2.0, 6.0), 17.25),
-        spend_source="reported",
+        # the company file's 240 € (below) × 109–167 kgCO2e/k€; ratio 33.12 / 4
+        reconciliation=SpendCheck(240.0, "it-services", Range(26.16, 40.08), Range(2.0, 6.0), 8.28),
+        spend_source="contract",
     )
     waste = WasteFigures(requests=730, share_of_requests=0.73, gwp_kgco2e_central=2.0, share_of_gwp=0.5,
                          by_reason={"reformulation": 400, "regeneration": 100, "internal-image": 30,
@@ -67,7 +71,13 @@ def sample_result() -> AuditResult:
         adoption=adoption, scenario=scenario, comparison=comparison,
         headline=Headline(t_co2e_per_year=0.02, non_essential_share=0.73, policy_formalised=False,
                           reduction_potential_share=0.45),
-        reference="EcoLogits 0.11.3, méthode sobria, carbone location-based")
+        reference="EcoLogits 0.11.3, méthode sobria, carbone location-based",
+        # ChatGPT at 100 €/month: 1 200 € × 73 / 365 = 240 € over the period; market-based 1–3 kg × 5 a year
+        money=compute_money(kpis.by_tool, COMPANY, PERIOD), disclosure=disclosure(kpis, COMPANY, Range(1.0, 3.0)))
+
+
+COMPANY = Company(headcount=45, footprint=CompanyFootprint(total_t_co2e=100.0, year=2024),
+                  costs=[ToolCost(tool="ChatGPT", monthly_eur=100.0)])
 
 
 def empty_result() -> AuditResult:

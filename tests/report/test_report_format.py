@@ -30,7 +30,9 @@ def test_wide_units_for_an_organisation() -> None:
 
 
 def test_dates_and_months() -> None:
-    assert fmt.long_date(dt.date(2025, 2, 1), "fr") == "1 février 2025"
+    assert fmt.long_date(dt.date(2025, 2, 1), "fr") == "1er février 2025"      # the first of the month: 1er
+    assert fmt.long_date(dt.date(2025, 2, 11), "fr") == "11 février 2025"
+    assert fmt.long_date(dt.date(2025, 2, 1), "en") == "1 February 2025"
     assert fmt.month_label("2025-02", "en") == "Feb 2025"
     assert fmt.month_label("—", "fr") == "—"
     assert fmt.integer(12345, "fr") == "12\u202f345"

@@ -35,8 +35,8 @@ def test_report_references_nothing_outside_the_document(catalog: Catalog, lang: 
     assert "<script" not in html
     assert "@import" not in html
     refs = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']*)', html)
-    assert refs == ["#footprint", "#claim", "#charts", "#quality", "#waste", "#adoption", "#scenario",
-                    "#comparison", "#reconciliation", "#methodology", "#recommendations"]
+    assert refs == ["#footprint", "#esrs", "#claim", "#charts", "#quality", "#waste", "#adoption", "#scenario",
+                    "#comparison", "#money", "#reconciliation", "#methodology", "#recommendations"]
     assert re.findall(r"url\(", html) == []
 
 
@@ -112,8 +112,8 @@ def test_comparison_and_reconciliation(catalog: Catalog) -> None:
     html = _html(catalog, "fr")
     assert ("<tr><td>Requêtes</td><td>20</td><td>17,4</td><td>\u221213\u00a0%</td></tr>") in html
     assert "<th>Avant le 17 février 2025</th>" in html
-    assert "L&#39;estimation par les dépenses vaut 17 fois l&#39;estimation physique" in html
-    assert "<tr><td>Estimation par les dépenses</td><td>54,5 – 83,5 kgCO2e</td></tr>" in html
+    assert "L&#39;estimation par les dépenses vaut 8,3 fois l&#39;estimation physique" in html
+    assert "<tr><td>Estimation par les dépenses</td><td>26,2 – 40,1 kgCO2e</td></tr>" in html
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -141,20 +141,22 @@ def test_pdf_has_a_contents_page_with_page_numbers_and_numbered_pages() -> None:
     assert pdf[:5] == b"%PDF-"
     pages = [re.sub(r"\s{3,}", " | ", " ".join(p.extract_text(extraction_mode="layout").split("\n")))
              for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
-    assert len(pages) == pdf_page_count(pdf) == 8
+    assert len(pages) == pdf_page_count(pdf) == 9
     lines = [line.strip() for line in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(
         extraction_mode="layout").splitlines() if line.strip()]
     contents = lines[lines.index("Sommaire") + 1:]
     entries = [re.split(r"\s{3,}", line) for line in contents]
     # the first page holds the cover, the four cards and the whole contents (not a half-empty cover)
     assert [(title, int(page)) for title, page in entries] == [
-        ("Empreinte de l'IA sur la période", 2), (f"Vérification du chiffre annoncé : 2,4{NBSP}t CO2e par an", 2),
-        ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 4),
-        ("Adoption et fracture numérique", 5), ("Scénario : la charte appliquée", 6), ("Avant / après", 6),
-        ("Rapprochement avec les dépenses", 6), ("Méthode et incertitude", 7), ("Recommandations", 7)]
+        ("Empreinte de l'IA sur la période", 2), ("Dans le bilan carbone de l'entreprise", 3),
+        (f"Vérification du chiffre annoncé : 2,4{NBSP}t CO2e par an", 3),
+        ("Répartition", 3), ("Qualité des données", 4), ("Requêtes non essentielles", 5),
+        ("Adoption et fracture numérique", 6), ("Scénario : la charte appliquée", 6), ("Avant / après", 7),
+        ("Ce que coûte l'IA", 7), ("Rapprochement avec les dépenses", 7), ("Méthode et incertitude", 8),
+        ("Recommandations", 8)]
     for title, page in entries:
         assert title in pages[int(page) - 1], title
-    assert [p.rsplit("|", 1)[-1].strip() for p in pages[1:]] == [f"{n} / 8" for n in range(2, 9)]
+    assert [p.rsplit("|", 1)[-1].strip() for p in pages[1:]] == [f"{n} / 9" for n in range(2, 10)]
 
 
 

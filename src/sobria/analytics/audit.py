@@ -24,6 +24,8 @@ import polars as pl
 from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
 from sobria.analytics.spill import spilled_slices
 from sobria.audit.adoption import compute_adoption
+from sobria.audit.company import load_company
+from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
@@ -132,8 +134,10 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEve
     if options.team is not None and sizes.get(options.team, 0) < options.min_group:
         raise UserInputError("audit.team_too_small", {"team": options.team, "min": options.min_group},
                              Location(parameter="--team"))
-    kpis = kpis_from_cube(cube, display_groups(roster_sizes(people, pairs), options.min_group), catalog, period)
-    summary, scenario, counts = _second_pass(scan, persons, catalog, options)
+    company = load_company(options.company_file) if options.company_file is not None else None
+    kpis, money = with_money(kpis_from_cube(cube, display_groups(roster_sizes(people, pairs), options.min_group),
+                                            catalog, period), company, catalog)
+    summary, scenario, counts, market = _second_pass(scan, persons, catalog, options)
     waste = _waste_figures(summary, shares_of(counts))
     org = store.organisation()
     return AuditResult(
@@ -144,7 +148,8 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEve
         headline=Headline(t_co2e_per_year=kpis.annual_gwp_t.central, non_essential_share=waste.share_of_requests,
                           policy_formalised=options.policy_file is not None,
                           reduction_potential_share=scenario.gwp_reduction_share),
-        reference=f"ecologits {catalog.reference_version}", min_group=options.min_group)
+        reference=f"ecologits {catalog.reference_version}", min_group=options.min_group,
+        money=money, disclosure=disclosure(kpis, company, market))
 
 
 def _reader(source: PartitionSet | ClickHouseEvents, months: list[str], period: Period, team: str | None) -> Reader:
@@ -249,9 +254,9 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
     return list(zip(bounds, [*bounds[1:], None], strict=True))
 
 
-def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
-                 options: AuditOptions) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int]]:
-    """Waste and the charter scenario per person range, summed."""
+def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog, options: AuditOptions
+                 ) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int], Range]:
+    """Waste, the charter scenario, the data's id counts and the market-based carbon per person range, summed."""
     rules = scenario_rules(options, catalog)
     everyone: list[tuple[str | None, str | None]] = [(None, None)]
     ranges = person_ranges(persons, SLICE_EVENTS) if persons.height else everyone
@@ -259,6 +264,7 @@ def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
     scenario: ScenarioResult | None = None
     requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
     counts = (0, 0, 0)          # chat requests compared, with a conversation id, with a thread signal
+    market = Range(0.0, 0.0)
     for frame in scan.slices(persons, ranges):
         flagged = detect_waste(frame, catalog)
         part = waste_summary(frame, flagged)
@@ -271,9 +277,11 @@ def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog,
         summary = part if summary is None else _add_summaries(summary, part)
         charter = apply_charter(frame, catalog, rules)
         scenario = charter if scenario is None else _add_scenarios(scenario, charter)
+        part_market = market_gwp_kgco2e(frame, catalog)
+        market = Range(market.min + part_market.min, market.max + part_market.max)
     assert summary is not None and scenario is not None
     return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
-                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario, counts
+                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario, counts, market
 
 
 def _add_totals(a: Totals, b: Totals) -> Totals:

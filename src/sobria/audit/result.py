@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sobria.audit.adoption import Adoption
+from sobria.audit.disclosure import Disclosure
 from sobria.audit.kpis import Kpis
+from sobria.audit.money import Money
 from sobria.audit.scenarios import Comparison, ScenarioResult
 from sobria.audit.totals import Totals
 from sobria.audit.waste_accuracy import Accuracy, expected
@@ -59,6 +61,8 @@ class AuditResult:
     headline: Headline
     reference: str
     min_group: int = MIN_GROUP          # groups under it are never shown (sobria.privacy.groups)
+    money: Money | None = None          # catalogue price, reported and contract costs (sobria.audit.money)
+    disclosure: Disclosure | None = None  # ESRS E1 line and the company context (sobria.audit.disclosure)
 
     def to_json(self) -> dict[str, Any]:
         k = self.kpis
@@ -97,6 +101,8 @@ class AuditResult:
                          "dropped_images": self.scenario.dropped_images,
                          "blocked_other": self.scenario.blocked_other},
             "min_group": self.min_group,
+            "money": None if self.money is None else self.money.as_dict(),
+            "disclosure": None if self.disclosure is None else self.disclosure.as_dict(),
             "comparison": None if self.comparison is None else {
                 "split": str(self.comparison.after.start),
                 "before": self.comparison.before_totals.as_dict(), "after": self.comparison.after_totals.as_dict(),

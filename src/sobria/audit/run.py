@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 
 from sobria.audit.adoption import compute_adoption
+from sobria.audit.company import load_company
+from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
 from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
@@ -31,6 +33,7 @@ class AuditOptions:
     policy_file: Path | None = None
     split: dt.date | None = None        # compare before / after this day (e.g. the charter's adoption)
     min_group: int = MIN_GROUP          # the min_group setting (sobria.privacy.groups)
+    company_file: Path | None = None    # real costs, headcount, total footprint (sobria.audit.company)
 
 
 def load_events(store: Store, options: AuditOptions) -> tuple[pl.DataFrame, Period | None]:
@@ -84,10 +87,11 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
     events, period = load_events(store, options)
     if period is None:
         return None
+    company = load_company(options.company_file) if options.company_file is not None else None
     flagged = detect_waste(events, catalog)
     people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
     groups = display_groups(roster_sizes(people, events), options.min_group)
-    kpis = compute_kpis(events, catalog, period, groups)
+    kpis, money = with_money(compute_kpis(events, catalog, period, groups), company, catalog)
     waste = waste_figures(events, flagged)
     scenario = apply_charter(events, catalog, scenario_rules(options, catalog))
     comparison = compare_periods(events, period, options.split) if options.split else None
@@ -109,4 +113,6 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
         ),
         reference=f"ecologits {catalog.reference_version}",
         min_group=options.min_group,
+        money=money,
+        disclosure=disclosure(kpis, company, market_gwp_kgco2e(events, catalog)),
     )

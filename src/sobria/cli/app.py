@@ -25,6 +25,7 @@ from sobria.cli import (
     store_cmd,
     tools_cmd,
     training_cmd,
+    waste_cmd,
 )
 from sobria.cli.context import CliContext
 from sobria.errors import UserInputError
@@ -44,7 +45,7 @@ app.command("init")(store_cmd.init)
 app.command("import")(store_cmd.import_)
 app.command("demo")(demo_cmd.demo)
 app.command("audit")(audit_cmd.audit)
-app.command("waste")(audit_cmd.waste)
+app.command("waste")(waste_cmd.waste)
 app.command("report")(audit_cmd.report)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(catalog_cmd.app, name="catalog")

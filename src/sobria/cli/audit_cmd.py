@@ -14,17 +14,18 @@ from rich.table import Table
 from sobria.analytics.audit import audit_store
 from sobria.audit.period import parse_day
 from sobria.audit.result import AuditResult
-from sobria.audit.run import AuditOptions, load_events
+from sobria.audit.run import AuditOptions
 from sobria.audit.totals import Totals
-from sobria.audit.waste import detect_waste
 from sobria.catalog import Catalog, load_catalog
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.cli.parse import parse_positive
 from sobria.cli.render import number, quantity
 from sobria.errors import Location, UserInputError
-from sobria.report.format import integer, percent, signed_percent
-from sobria.report.view import CharterRef
+from sobria.i18n import Translator
+from sobria.privacy.groups import group_label
+from sobria.report.format import integer, long_date, month_label, percent, signed_percent
+from sobria.report.view import CharterRef, label
 from sobria.store import open_store
 
 Opt = typer.Option
@@ -33,12 +34,14 @@ ToOpt = Annotated[str | None, Opt("--to", help="dernier jour inclus (AAAA-MM-JJ)
 TeamOpt = Annotated[str | None, Opt("--team", help="une équipe (au moins SOBRIA_MIN_GROUP personnes, 5 par défaut)")]
 PolicyOpt = Annotated[Path | None, Opt("--policy", help="fichier de politique (la charte) à rejouer")]
 SplitOpt = Annotated[str | None, Opt("--split", help="comparer avant / après ce jour (AAAA-MM-JJ)")]
+CompanyOpt = Annotated[Path | None, Opt("--company", help="fichier entreprise : coûts réels, effectif, bilan carbone "
+                                                          "total (docs/company.md)")]
 
 
 def _options(c: CliContext, start: str | None, end: str | None, team: str | None, policy: Path | None,
-             split: str | None) -> AuditOptions:
+             split: str | None, company: Path | None = None) -> AuditOptions:
     return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"),
-                        min_group=c.settings.min_group)
+                        min_group=c.settings.min_group, company_file=company)
 
 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:
@@ -48,11 +51,11 @@ def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult 
 
 
 def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-          policy: PolicyOpt = None, split: SplitOpt = None,
+          policy: PolicyOpt = None, split: SplitOpt = None, company: CompanyOpt = None,
           as_json: Annotated[bool, Opt("--json", help="sortie JSON (schéma sobria.audit/1)")] = False) -> None:
     """Audit de l'usage : empreinte, gaspillage, adoption, scénario de charte."""
     c = cli_context(ctx)
-    result = _run(c, _options(c, start, end, team, policy, split), load_catalog())
+    result = _run(c, _options(c, start, end, team, policy, split, company), load_catalog())
     if as_json:
         typer.echo(json.dumps(None if result is None else result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -65,8 +68,9 @@ def audit(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: Te
 
 def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     t, lang, k = c.t, c.settings.lang, r.kpis
-    console.print(t("audit.title", org=r.organisation, start=str(k.period.start),
-                    end=str(k.period.end - dt.timedelta(days=1)), days=k.period.days))
+    console.print(t("audit.title", org=r.organisation, start=long_date(k.period.start, lang),
+                    end=long_date(k.period.end - dt.timedelta(days=1), lang), days=integer(k.period.days, lang)),
+                  style="bold")
     cards = Table(show_header=False, box=None)
     h = r.headline
     cards.add_row(t("audit.card.t_per_year"), number(h.t_co2e_per_year, lang) + " t CO2e",
@@ -75,31 +79,55 @@ def _print_audit(c: CliContext, console: Console, r: AuditResult) -> None:
     cards.add_row(t("audit.card.policy"), t("audit.yes") if h.policy_formalised else t("audit.no"), "")
     cards.add_row(t("audit.card.reduction"), percent(h.reduction_potential_share, lang), "")
     console.print(cards)
-    console.print(_table(c, t("audit.by.team"), k.by_team))
+    console.print(_table(c, t("audit.by.team"), [(group_label(g, t), tot) for g, tot in k.by_team]))
     console.print(_table(c, t("audit.by.model"), k.by_model))
-    console.print(_table(c, t("audit.by.month"), k.by_month))
-    console.print(_table(c, t("audit.by.tier"), k.by_tier))
+    console.print(_table(c, t("audit.by.month"), [(month_label(m, lang), tot) for m, tot in k.by_month]))
+    console.print(_table(c, t("audit.by.tier"), [(label(t, "report.tier", g), tot) for g, tot in k.by_tier]))
     if k.statuses.keys() - {"ok"}:
-        console.print(t("audit.statuses", statuses=", ".join(f"{s} {n}" for s, n in k.statuses.items())))
+        console.print(t("audit.statuses", statuses=_counts(t, "report.status", k.statuses, lang)))
     w = r.waste
     console.print(t("audit.waste", requests=integer(w.requests, lang), share=percent(w.share_of_requests, lang),
                     gwp=percent(w.share_of_gwp, lang),
-                    reasons=", ".join(f"{k_} {integer(v, lang)}" for k_, v in w.by_reason.items())))
+                    reasons=_counts(t, "report.reason", w.by_reason, lang)))
     a = r.adoption
     console.print(t("audit.adoption", people=a.people, **a.bands))
     s = r.scenario
     console.print(t("audit.scenario", kept=percent(s.usages_kept_share, lang),
                     reduction=percent(s.gwp_reduction_share, lang), rerouted=integer(s.rerouted, lang),
                     dropped=integer(s.dropped_regenerations, lang), images=integer(s.dropped_images, lang)))
+    _print_money(c, console, r)
+    if r.comparison is not None:
+        cmp_ = r.comparison
+        console.print(t("audit.comparison", split=long_date(cmp_.after.start, lang),
+                        gwp=signed_percent(cmp_.gwp_change_share or 0, lang),
+                        requests=signed_percent(cmp_.requests_change_share or 0, lang)))
+
+
+def _counts(t: Translator, prefix: str, counts: dict[str, int], lang: str) -> str:
+    """'reformulation : 3 357 ; régénération : 1 588' with each key's translated name."""
+    colon, sep = (" : ", " ; ") if lang == "fr" else (": ", "; ")
+    return sep.join(f"{label(t, prefix, key)}{colon}{integer(n, lang)}" for key, n in counts.items())
+
+
+def _print_money(c: CliContext, console: Console, r: AuditResult) -> None:
+    t, lang, k = c.t, c.settings.lang, r.kpis
+    if r.money is not None:
+        key = "audit.money" if r.money.contract_eur is None else "audit.money_contract"
+        console.print(t(key, list_price=number(r.money.list_price_eur, lang),
+                        contract=number(r.money.contract_eur or 0.0, lang)))
     if k.reconciliation is not None:
         rec = k.reconciliation
         console.print(t("audit.reconciliation", spend=number(rec.spend_eur, lang),
+                        source=t(f"audit.spend_source.{k.spend_source}"),
                         gwp=quantity(rec.gwp_kgco2e, "kgco2e", lang), ratio=number(rec.ratio_central or 0, lang, 2)))
-    if r.comparison is not None:
-        cmp_ = r.comparison
-        console.print(t("audit.comparison", split=str(cmp_.after.start),
-                        gwp=signed_percent(cmp_.gwp_change_share or 0, lang),
-                        requests=signed_percent(cmp_.requests_change_share or 0, lang)))
+    d = r.disclosure
+    if d is not None:
+        console.print(t("audit.esrs", location=number(d.location_t.central, lang),
+                        market=number(d.market_t.central, lang) if d.market_t is not None else "—",
+                        primary=percent(d.primary_share, lang)))
+        if d.ai_share is not None:
+            console.print(t("audit.ai_share", share=percent(d.ai_share, lang, 2), total=number(d.company_total_t or 0,
+                                                                                              lang)))
 
 
 def _table(c: CliContext, title: str, rows: list[tuple[str, Totals]]) -> Table:
@@ -114,33 +142,16 @@ def _table(c: CliContext, title: str, rows: list[tuple[str, Totals]]) -> Table:
     return table
 
 
-def waste(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-          as_json: Annotated[bool, Opt("--json", help="sortie JSON")] = False) -> None:
-    """Les requêtes non essentielles : event_id, motif, chaîne, confiance."""
-    c = cli_context(ctx)
-    store = open_store(c.settings.db, c.settings.lock_timeout_s)
-    store.migrate()
-    events, _ = load_events(store, _options(c, start, end, team, None, None))
-    flagged = detect_waste(events, load_catalog()).select("event_id", "reason", "chain_id", "confidence")
-    if as_json:
-        typer.echo(json.dumps(flagged.to_dicts(), ensure_ascii=False, indent=1))
-        return
-    table = Table(title=c.t("audit.waste_list.title", count=flagged.height))
-    for col in ("event_id", "reason", "chain_id", "confidence"):
-        table.add_column(c.t(f"audit.waste_list.col.{col}"))
-    for row in flagged.iter_rows():
-        table.add_row(row[0], row[1], row[2] or "", f"{row[3]:.2f}")
-    plain_console().print(table)
-
-
-def charter_ref(policy_file: Path | None, catalog: Catalog) -> CharterRef | None:
+def charter_ref(policy_file: Path | None, catalog: Catalog, lang: str) -> CharterRef | None:
     """The charter named on the report's cards: the policy file the audit replayed."""
     if policy_file is None:
         return None
     from sobria.policy.loader import load_policy
+    from sobria.policy.schema import label_text
 
     policy = load_policy(policy_file, catalog)
-    return CharterRef(str(policy_file), policy.charter.version, policy.charter.date)
+    return CharterRef(str(policy_file), policy.charter.version, policy.charter.date,
+                      {key: label_text(text, lang) for key, text in policy.purposes.items()})
 
 
 def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
@@ -150,7 +161,8 @@ def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
 
     if result is None:
         raise UserInputError("audit.report_no_data", {}, Location(parameter="SOBRIA_DB"))
-    html = render_html(result, c.t, c.settings.lang, claimed, catalog, charter_ref(policy_file, catalog))
+    charter = charter_ref(policy_file, catalog, c.settings.lang)
+    html = render_html(result, c.t, c.settings.lang, claimed, catalog, charter)
     if fmt == "pdf":
         out.write_bytes(render_pdf(html))
     else:
@@ -159,7 +171,7 @@ def write_report(c: CliContext, result: AuditResult | None, out: Path, fmt: str,
 
 
 def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: TeamOpt = None,
-           policy: PolicyOpt = None, split: SplitOpt = None,
+           policy: PolicyOpt = None, split: SplitOpt = None, company: CompanyOpt = None,
            out: Annotated[Path | None, Opt("--out", help="fichier à écrire (.html ou .pdf)")] = None,
            fmt: Annotated[str | None, Opt("--format", help="html (défaut) ou pdf")] = None,
            claimed: Annotated[str | None, Opt("--claimed-t-per-year",
@@ -173,6 +185,6 @@ def report(ctx: typer.Context, start: FromOpt = None, end: ToOpt = None, team: T
     target = out or Path(f"rapport-ia.{chosen}")
     claim = parse_positive(claimed, "--claimed-t-per-year")
     catalog = load_catalog()
-    result = _run(c, _options(c, start, end, team, policy, split), catalog)
+    result = _run(c, _options(c, start, end, team, policy, split, company), catalog)
     path = write_report(c, result, target, chosen, claim, catalog, policy)
     plain_console().print(c.t("audit.report_written", path=str(path)))

@@ -108,7 +108,7 @@ def show(
         typer.echo(json.dumps(facts, ensure_ascii=False, indent=2, default=str))
         return
     console = plain_console()
-    console.print(c.t("catalog.show.title", model=model, status=c.t(f"status.short.{res.status}")))
+    console.print(c.t("catalog.show.title", model=model, status=c.t(f"status.short.{res.status}")), style="bold")
     table = Table(show_header=False)
     for key, value in facts.items():
         table.add_row(key, json.dumps(value, ensure_ascii=False, default=str))

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
+from sobria.errors import Location, UserInputError
 from sobria.governance.committee import add_entry, decide_entry, read_entries
 from sobria.governance.committee_html import render_pack, rule_label
 from sobria.governance.committee_pack import Month, parse_day_option, parse_month
@@ -78,20 +79,33 @@ def pack(
     ctx: typer.Context,
     month: Annotated[str, typer.Option("--month", help="mois du dossier AAAA-MM")],
     policy: Annotated[Path, typer.Option("--policy", help="fichier de politique (budgets, règles)")],
-    out: Annotated[Path | None, typer.Option("--out", help="fichier HTML (défaut : comite_AAAA-MM.html)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="fichier à écrire, .html ou .pdf (défaut : "
+                                                           "comite_AAAA-MM.html)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="html (défaut) ou pdf")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="écrire le dossier en PDF (comme --format pdf)")] = False,
     since: Annotated[str | None, typer.Option("--since", help="date de la dernière réunion AAAA-MM-JJ")] = None,
     inventory: Annotated[Path | None, typer.Option("--inventory", help="inventaire IA (obligations à échéance)")]
     = None,
 ) -> None:
-    """Écrire le dossier mensuel du comité éthique (HTML autonome, en français par défaut)."""
+    """Écrire le dossier mensuel du comité éthique (HTML autonome ou PDF, en français par défaut)."""
     from sobria.catalog import load_catalog
 
     c = cli_context(ctx)
+    chosen = "pdf" if pdf else fmt or (out.suffix.lstrip(".").lower() if out is not None and out.suffix else "html")
+    if chosen not in ("html", "pdf"):
+        raise UserInputError("cli.bad_choice", {"value": chosen, "expected": "html, pdf"},
+                             Location(parameter="--format"))
     m = parse_month(month)
     request = PackRequest(m, policy, parse_day_option(since, "--since", m.start), inventory, c.settings.min_group)
     data = build_pack(_store(c), load_catalog(), request, c.t, dt.date.today())
-    path = out or Path(f"comite_{m.label}.html")
-    path.write_text(render_pack(data, c.t), encoding="utf-8")
+    path = out or Path(f"comite_{m.label}.{chosen}")
+    html = render_pack(data, c.t)
+    if chosen == "pdf":
+        from sobria.documents import html_to_pdf
+
+        path.write_bytes(html_to_pdf(html))
+    else:
+        path.write_text(html, encoding="utf-8")
     typer.echo(c.t("gov.committee.pack_written", path=str(path)))
 
 

@@ -14,6 +14,11 @@ from rich.console import Console
 
 
 def plain_console(**options: Any) -> Console:
-    """A Rich console that prints every string as it is (``stderr=``, ``width=``... pass through)."""
+    """A Rich console that prints every string as it is (``stderr=``, ``width=``... pass through); its
+    messages are not wrapped when the output is not a terminal (French numbers group digits with a
+    narrow space, at which Rich would break a line)."""
     options.update(markup=False, emoji=False, highlight=False)
-    return Console(**options)
+    console = Console(**options)
+    if "soft_wrap" not in options and not console.is_terminal:
+        console.soft_wrap = True    # piped or to a file: one message per line, never a number cut at its space
+    return console

@@ -20,7 +20,7 @@ from sobria.demo.timeline import CHARTER as CHARTER_DAY
 from sobria.ingest.parsed import ParseOptions
 from sobria.ingest.pipeline import ImportOptions
 from sobria.ingest.pseudonym import read_secret
-from sobria.report.format import percent
+from sobria.report.format import integer, long_date, month_label, number, percent
 from sobria.store import open_store
 
 CASE_STUDY_CLAIM_T = 2.4  # the case study's "2,4 t CO2/an", confronted with the measurement in the report
@@ -48,22 +48,31 @@ def demo(
     catalog = load_catalog()
     summary = run_with_progress(c, store, secret, options, catalog)
     info = summarise(data)
-    first, last = data.events["ts"].min(), data.events["ts"].max()
+    first, last = (dt.date.fromisoformat(str(data.events["ts"].min())[:10]),
+                   dt.date.fromisoformat(str(data.events["ts"].max())[:10]))
     console.print(c.t("demo.created", people=data.people.height, teams=data.people["team"].n_unique(),
-                      events=data.events.height, first=str(first)[:10], last=str(last)[:10]))
-    console.print(c.t("demo.charter_effect", charter=str(CHARTER_DAY),
+                      events=integer(data.events.height, lang), first=long_date(first, lang),
+                      last=long_date(last, lang)))
+    console.print(c.t("demo.charter_effect", charter=long_date(CHARTER_DAY, lang),
                       waste_before=percent(info.before.waste_share, lang),
                       waste_after=percent(info.after.waste_share, lang),
                       heavy_before=percent(info.before.heavy_share, lang),
                       heavy_after=percent(info.after.heavy_share, lang)))
     for month, count in info.events_per_month.items():
-        console.print(c.t("demo.month", month=month, events=count))
-    print_summary(c, summary)
+        console.print(c.t("demo.month", month=month_label(month, lang), events=integer(count, lang)))
+    print_summary(c, summary, store.people().height)
     for name, path in paths.items():
-        console.print(c.t("demo.file", name=name, path=str(path)))
+        console.print(c.t("demo.file", name=c.t(f"demo.file_label.{name}"), path=str(path)))
     charter = paths["charter"]  # the case study's charter: the template of `sobria policy init`
-    result = run_audit(store, catalog, AuditOptions(split=CHARTER_DAY, policy_file=charter), dt.datetime.now(dt.UTC))
+    audit_options = AuditOptions(split=CHARTER_DAY, policy_file=charter, min_group=c.settings.min_group,
+                                 company_file=paths["company"])
+    result = run_audit(store, catalog, audit_options, dt.datetime.now(dt.UTC))
     report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog, charter)
+    if result is not None:
+        h, annual = result.headline, result.kpis.annual_gwp_t
+        console.print(c.t("demo.headline", t=number(h.t_co2e_per_year, lang), low=number(annual.min, lang),
+                          high=number(annual.max, lang), waste=percent(h.non_essential_share, lang),
+                          reduction=percent(h.reduction_potential_share, lang)))
     console.print(c.t("demo.report", path=str(report)))
     password = save_account(c, store, DEMO_ADMIN, "admin")
     typer.echo(c.t("demo.dashboard", username=DEMO_ADMIN, password=password))  # one line, never wrapped

@@ -128,7 +128,7 @@ def _print(c: CliContext, catalog: Catalog, req: Request, options: EstimateOptio
     t, lang = c.t, c.settings.lang
     console = plain_console()
     console.print(t("estimate.title", provider=imp.provider, model=imp.model, zone=imp.zone,
-                    method=options.method, basis=t(f"estimate.basis.{options.carbon_basis}")))
+                    method=options.method, basis=t(f"estimate.basis.{options.carbon_basis}")), style="bold")
     table = Table(show_header=True, header_style="bold")
     table.add_column(t("estimate.col.indicator"))
     table.add_column(t("estimate.col.range"), justify="right")

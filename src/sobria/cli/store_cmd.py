@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,8 @@ from sobria.ingest.parsed import ParseOptions
 from sobria.ingest.pipeline import ImportOptions, ImportSummary, run_import
 from sobria.ingest.pseudonym import create_secret, key_fingerprint, read_secret
 from sobria.ingest.registry import KINDS
+from sobria.report.format import integer, long_date
+from sobria.report.view import label
 from sobria.store import Store, open_initialised_store, open_store
 
 
@@ -66,7 +69,15 @@ def import_(
                             parse=ParseOptions(survey_month=survey_month, max_line_bytes=c.settings.max_line_bytes),
                             limits=EventLimits.from_settings(c.settings), semantic=c.settings.semantic_fingerprint)
     summary = run_with_progress(c, store, secret, options, load_catalog())
-    print_summary(c, summary)
+    print_summary(c, summary, store.people().height)
+
+
+def _day(stamp: str, lang: str) -> str:
+    """'2025-01-02 07:06:27+00:00' as '2 janvier 2025' (the text itself when not a date)."""
+    try:
+        return long_date(dt.date.fromisoformat(stamp[:10]), lang)
+    except ValueError:
+        return stamp
 
 
 def run_with_progress(c: CliContext, store: Store, secret: bytes, options: ImportOptions,
@@ -85,15 +96,20 @@ def run_with_progress(c: CliContext, store: Store, secret: bytes, options: Impor
         return run_import(store, catalog, secret, options, report)
 
 
-def print_summary(c: CliContext, s: ImportSummary) -> None:
+def print_summary(c: CliContext, s: ImportSummary, roster: int) -> None:
+    """The import's outcome; ``roster``: the people the store knows (the directory and everyone with
+    requests), the count every group size uses (sobria.privacy.groups), beside those of this batch."""
     console = plain_console()
-    t = c.t
-    console.print(t("import.summary.rows", read=s.rows_read, inserted=s.inserted, already=s.already_stored,
-                    rejected=s.rejected))
+    t, lang = c.t, c.settings.lang
+    console.print(t("import.summary.rows", read=integer(s.rows_read, lang), inserted=integer(s.inserted, lang),
+                    already=integer(s.already_stored, lang), rejected=integer(s.rejected, lang)))
     if s.period:
-        console.print(t("import.summary.period", start=s.period[0], end=s.period[1]))
-    console.print(t("import.summary.people", people=s.people, teams=", ".join(s.teams) or "—"))
-    console.print(t("import.summary.tiers", tiers=", ".join(f"{k} {v}" for k, v in s.tiers.items()) or "—"))
+        console.print(t("import.summary.period", start=_day(s.period[0], lang), end=_day(s.period[1], lang)))
+    key = "import.summary.people_one" if s.people == 1 else "import.summary.people"
+    console.print(t(key, people=integer(s.people, lang), roster=integer(max(roster, s.people), lang),
+                    teams=", ".join(s.teams) or "—"))
+    console.print(t("import.summary.tiers", tiers=", ".join(f"{label(t, 'report.tier', k)} {integer(v, lang)}"
+                                                            for k, v in s.tiers.items()) or "—"))
     if s.unknown_models:
         console.print(t("import.summary.unknown", models=", ".join(f"{k} ({v})" for k, v in s.unknown_models.items())))
     if s.reject_file:

@@ -42,6 +42,19 @@ DALLE = "dall-e-3"
 MIDJOURNEY = "midjourney"
 
 
+# Purposes: the ids of the template charter (`sobria policy init`, the demo's charte.yaml), so that
+# replaying the charter on the demo routes, keeps and blocks what the charter says for each use.
+EMAIL_WRITING = "email"
+SUMMARY = "synthese"
+SUPPORT = "support_client"
+PROPOSAL_WRITING = "proposition_commerciale"
+ANALYSIS = "analyse_strategique"
+RECRUITMENT = "recrutement"
+EXTERNAL = "communication_externe"
+INTERNAL_DOC = "document_interne"
+PURPOSES = (EMAIL_WRITING, SUMMARY, SUPPORT, PROPOSAL_WRITING, ANALYSIS, RECRUITMENT, EXTERNAL, INTERNAL_DOC)
+
+
 @dataclass(frozen=True)
 class Task:
     key: str                  # template key in prompts.TEMPLATES
@@ -60,30 +73,30 @@ def _text(key: str, purpose: str, tin: float, tout: float, *, complex_: bool = F
     return Task(key, Kind.TEXT, purpose, complex_, (tin, 0.5), (tout, 0.45), rewritable, batch, long)
 
 
-TRIVIAL = Task("trivial", Kind.TRIVIAL, "internal", False, (22.0, 0.35), (28.0, 0.5))
-IMAGE_EXT = Task("image_external", Kind.IMAGE_EXTERNAL, "external", False, (45.0, 0.3), (1.0, 0.0))
-IMAGE_INT = Task("image_internal", Kind.IMAGE_INTERNAL, "internal", False, (40.0, 0.3), (1.0, 0.0))
-CHATBOT = Task("chatbot", Kind.TEXT, "client", False, (650.0, 0.35), (85.0, 0.5))
-CHATBOT_FOLLOWUP = Task("chatbot_followup", Kind.TEXT, "client", False, (800.0, 0.3), (70.0, 0.5))
-CV = Task("cv_screening", Kind.TEXT, "hr", True, (3600.0, 0.3), (320.0, 0.3))
+TRIVIAL = Task("trivial", Kind.TRIVIAL, INTERNAL_DOC, False, (22.0, 0.35), (28.0, 0.5))
+IMAGE_EXT = Task("image_external", Kind.IMAGE_EXTERNAL, EXTERNAL, False, (45.0, 0.3), (1.0, 0.0))
+IMAGE_INT = Task("image_internal", Kind.IMAGE_INTERNAL, INTERNAL_DOC, False, (40.0, 0.3), (1.0, 0.0))
+CHATBOT = Task("chatbot", Kind.TEXT, SUPPORT, False, (650.0, 0.35), (85.0, 0.5))
+CHATBOT_FOLLOWUP = Task("chatbot_followup", Kind.TEXT, SUPPORT, False, (800.0, 0.3), (70.0, 0.5))
+CV = Task("cv_screening", Kind.TEXT, RECRUITMENT, True, (3600.0, 0.3), (320.0, 0.3))
 
-EMAIL = _text("email_client", "client", 110, 240, rewritable=True, batch=True)
-LINKEDIN = _text("linkedin_post", "external", 90, 230, rewritable=True)
-NEWSLETTER = _text("newsletter", "external", 180, 850, rewritable=True, long=True)
-SLOGAN = _text("slogan", "external", 60, 180, rewritable=True)
-PROPOSAL = _text("proposal", "client", 600, 1300, complex_=True, rewritable=True, batch=True, long=True)
-PROSPECT = _text("prospect_analysis", "client", 350, 900, complex_=True, batch=True)
-PROSPECT_MAIL = _text("email_prospect", "client", 100, 220, rewritable=True, batch=True)
-MEETING = _text("meeting_summary", "client", 1500, 420)
-TICKET = _text("ticket_summary", "internal", 900, 180)
-REPLY = _text("reply_draft", "client", 280, 240, rewritable=True)
-FAQ = _text("faq_article", "external", 150, 650, long=True)
-JOB_OFFER = _text("job_offer", "external", 140, 600, rewritable=True, batch=True)
-INTERVIEW = _text("interview_questions", "hr", 80, 520)
-HR_NOTE = _text("hr_note", "internal", 90, 300, rewritable=True)
-STRATEGY = _text("strategic_analysis", "internal", 700, 1500, complex_=True, long=True)
-WATCH = _text("competitive_watch", "internal", 300, 1100, complex_=True)
-BOARD = _text("board_note", "internal", 400, 700, complex_=True, rewritable=True)
+EMAIL = _text("email_client", EMAIL_WRITING, 110, 240, rewritable=True, batch=True)
+LINKEDIN = _text("linkedin_post", EXTERNAL, 90, 230, rewritable=True)
+NEWSLETTER = _text("newsletter", EXTERNAL, 180, 850, rewritable=True, long=True)
+SLOGAN = _text("slogan", EXTERNAL, 60, 180, rewritable=True)
+PROPOSAL = _text("proposal", PROPOSAL_WRITING, 600, 1300, complex_=True, rewritable=True, batch=True, long=True)
+PROSPECT = _text("prospect_analysis", ANALYSIS, 350, 900, complex_=True, batch=True)
+PROSPECT_MAIL = _text("email_prospect", EMAIL_WRITING, 100, 220, rewritable=True, batch=True)
+MEETING = _text("meeting_summary", SUMMARY, 1500, 420)
+TICKET = _text("ticket_summary", SUMMARY, 900, 180)
+REPLY = _text("reply_draft", SUPPORT, 280, 240, rewritable=True)
+FAQ = _text("faq_article", EXTERNAL, 150, 650, long=True)
+JOB_OFFER = _text("job_offer", RECRUITMENT, 140, 600, rewritable=True, batch=True)
+INTERVIEW = _text("interview_questions", RECRUITMENT, 80, 520)
+HR_NOTE = _text("hr_note", INTERNAL_DOC, 90, 300, rewritable=True)
+STRATEGY = _text("strategic_analysis", ANALYSIS, 700, 1500, complex_=True, long=True)
+WATCH = _text("competitive_watch", ANALYSIS, 300, 1100, complex_=True)
+BOARD = _text("board_note", ANALYSIS, 400, 700, complex_=True, rewritable=True)
 
 # Relative frequency of each task among one team's own requests (the support chatbot and the
 # CV screening tool are scheduled separately, they are not a person's chat requests).

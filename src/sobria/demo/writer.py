@@ -1,4 +1,5 @@
-"""Write a generated demo into a directory: people, events (canonical CSV), ground truth, README, charter."""
+"""Write a generated demo into a directory: people, events (canonical CSV), ground truth, README, charter,
+company file (real costs, headcount, total footprint)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sobria.audit.company import company_template
 from sobria.demo.charter import demo_charter_text
 from sobria.demo.frames import PROMPT_COLUMN
 from sobria.demo.generate import DemoData
@@ -17,6 +19,7 @@ EVENTS_FILE = "events.csv"
 TRUTH_FILE = "waste_truth.csv"
 README_FILE = "README.txt"
 CHARTER_FILE = "charte.yaml"
+COMPANY_FILE = "entreprise.yaml"
 
 # Canonical columns the demo fills, in schema order (the importer adds the others as nulls).
 EVENT_FILE_COLUMNS = (
@@ -55,7 +58,7 @@ def readme_text(data: DemoData, t: Translator) -> str:
 
 
 def write_demo(data: DemoData, directory: Path, lang: str = DEFAULT_LANG) -> dict[str, Path]:
-    """Write the four files into ``directory`` (created if needed); same data, same bytes."""
+    """Write the files into ``directory`` (created if needed); same data, same bytes."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {
         "people": directory / PEOPLE_FILE,
@@ -63,10 +66,12 @@ def write_demo(data: DemoData, directory: Path, lang: str = DEFAULT_LANG) -> dic
         "truth": directory / TRUTH_FILE,
         "readme": directory / README_FILE,
         "charter": directory / CHARTER_FILE,
+        "company": directory / COMPANY_FILE,
     }
     _write_csv(data.people, paths["people"])
     _write_csv(events_for_file(data.events), paths["events"])
     _write_csv(data.truth, paths["truth"])
     paths["readme"].write_bytes(readme_text(data, Translator.for_lang(lang)).encode("utf-8"))
     paths["charter"].write_bytes(demo_charter_text().encode("utf-8"))
+    paths["company"].write_bytes(company_template().encode("utf-8"))
     return paths

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -43,7 +45,9 @@ def render_pack(pack: CommitteePack, t: Translator) -> str:
         return str(format_percent(share, format="#,##0 %", locale=locale))
 
     def day(value: object) -> str:
-        return str(format_date(value, format="long", locale=locale))  # type: ignore[arg-type]
+        text = str(format_date(value, format="long", locale=locale))  # type: ignore[arg-type]
+        first = str(locale).startswith("fr") and isinstance(value, dt.date) and value.day == 1
+        return "1er" + text[1:] if first and text.startswith("1 ") else text     # French: « le 1er mars »
 
     def group(name: str) -> str:
         return group_label(name, t)

@@ -81,7 +81,9 @@ def integer(value: float, lang: str) -> str:
 
 
 def long_date(day: dt.date, lang: str) -> str:
-    return str(format_date(day, "long", locale=LOCALES[lang]))
+    """'1er avril 2025', '17 mars 2025' / '1 April 2025' (French writes the first of the month 1er)."""
+    text = str(format_date(day, "long", locale=LOCALES[lang]))
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 and text.startswith("1 ") else text
 
 
 def month_label(month: str, lang: str) -> str:

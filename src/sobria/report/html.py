@@ -8,6 +8,7 @@ from sobria.audit.result import AuditResult
 from sobria.catalog import Catalog, load_catalog
 from sobria.documents import html_to_pdf, template_environment
 from sobria.i18n import Translator
+from sobria.report import money
 from sobria.report import sections as sec
 from sobria.report.view import CharterRef, ReportView, Section, breakdowns, cards, cover, footprint
 
@@ -18,9 +19,11 @@ def build_view(result: AuditResult, t: Translator, lang: str, catalog: Catalog,
     empty = result.kpis.totals.requests <= 0
     claim = sec.claim(result, t, lang, claimed_t_co2e_per_year)
     parts: list[Section | None] = [claim, sec.methodology(result, t)] if empty else [
-        footprint(result, t, lang, catalog), claim, breakdowns(result, t, lang), sec.quality(result, t, lang),
-        sec.waste(result, t, lang), sec.adoption(result, t, lang), sec.scenario(result, t, lang),
-        sec.comparison(result, t, lang), sec.reconciliation(result, t, lang), sec.methodology(result, t)]
+        footprint(result, t, lang, catalog), money.footprint_share(result, t, lang), claim,
+        breakdowns(result, t, lang), sec.quality(result, t, lang),
+        sec.waste(result, t, lang), sec.adoption(result, t, lang), sec.scenario(result, t, lang, charter),
+        sec.comparison(result, t, lang), money.spend(result, t, lang), sec.reconciliation(result, t, lang, catalog),
+        sec.methodology(result, t)]
     return ReportView(
         lang=lang, title=t("report.title"), organisation=result.organisation,
         subtitle=t("report.subtitle"), cover_lines=cover(result, t, lang),

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from sobria.audit.adoption import BANDS
 from sobria.audit.result import AuditResult, WasteFigures
 from sobria.audit.waste_accuracy import measured
+from sobria.catalog import Catalog
 from sobria.i18n import Translator
 from sobria.privacy.groups import group_label
 from sobria.ranges import Range
@@ -15,7 +16,7 @@ from sobria.report.charts import Bar, Part, hbar_chart, share_bar
 from sobria.report.claim import check_claim
 from sobria.report.format import WIDE_SCALES
 from sobria.report.recommendations import recommend
-from sobria.report.view import Block, Recommendation, Section, Table, kg, label, tonnes
+from sobria.report.view import Block, CharterRef, Recommendation, Section, Table, kg, label, tonnes
 
 METHOD_PARAGRAPHS = ("boundary", "formulas", "extensions", "uncertainty", "unknown", "privacy")
 SOURCES = ("ecologits", "ghg", "ademe", "epa", "iea")
@@ -95,7 +96,7 @@ def adoption(result: AuditResult, t: Translator, lang: str) -> Section:
     ))
 
 
-def scenario_rules_text(result: AuditResult, t: Translator) -> str:
+def scenario_rules_text(result: AuditResult, t: Translator, purposes: dict[str, str] | None = None) -> str:
     """The rules the scenario replayed, read from them (not a fixed sentence)."""
     rules = result.scenario.rules.rules      # the compiled policy policy.decision.decide replayed
     light = ", ".join(sorted({rules.default_model, *rules.per_purpose.values()} - rules.heavy))
@@ -105,13 +106,15 @@ def scenario_rules_text(result: AuditResult, t: Translator) -> str:
              t("report.scenario.rule_retries_one") if retries == 1 else
              t("report.scenario.rule_retries_many", n=retries)]
     if rules.heavy_purposes:
-        parts.append(t("report.scenario.rule_heavy", purposes=", ".join(sorted(rules.heavy_purposes))))
+        names = purposes or {}
+        parts.append(t("report.scenario.rule_heavy", purposes=", ".join(
+            sorted(t("report.scenario.purpose", name=names[p]) if p in names else p for p in rules.heavy_purposes))))
     if not rules.images_allowed or rules.image_forbidden_purposes:
         parts.append(t("report.scenario.rule_images"))
     return ", ".join(parts)
 
 
-def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
+def scenario(result: AuditResult, t: Translator, lang: str, charter: CharterRef | None = None) -> Section:
     s = result.scenario
     source = t("report.scenario.builtin") if s.rules.source == "built-in" else s.rules.source
     rows = (
@@ -121,12 +124,17 @@ def scenario(result: AuditResult, t: Translator, lang: str) -> Section:
          fmt.quantity(s.projected.energy_kwh, "kwh", lang, WIDE_SCALES)),
     )
     return Section("scenario", t("report.scenario.title"), (Block(
-        paragraphs=(t("report.scenario.intro", source=source, rules=scenario_rules_text(result, t)),
+        paragraphs=(t("report.scenario.intro", source=source,
+                      rules=scenario_rules_text(result, t, charter.purposes if charter else None)),
                     t("report.scenario.result", reduction=fmt.percent(s.gwp_reduction_share, lang),
                       kept=fmt.percent(s.usages_kept_share, lang)),
                     t("report.scenario.changes", rerouted=fmt.integer(s.rerouted, lang),
                       regenerations=fmt.integer(s.dropped_regenerations, lang),
-                      images=fmt.integer(s.dropped_images, lang))),
+                      images=fmt.integer(s.dropped_images, lang)),
+                    t("report.scenario.money", saved=fmt.number(max(s.actual.list_cost_eur - s.projected.list_cost_eur,
+                                                                    0.0), lang),
+                      carbon=kg(Range.point(max(s.actual.gwp_kgco2e.central - s.projected.gwp_kgco2e.central, 0.0)),
+                                lang))),
         table=Table((t("report.scenario.figure"), t("report.scenario.actual"), t("report.scenario.projected")), rows)),
     ))
 
@@ -154,14 +162,16 @@ def comparison(result: AuditResult, t: Translator, lang: str) -> Section | None:
                    (Block(paragraphs=(t("report.comparison.intro"),), table=Table(head, rows)),))
 
 
-def reconciliation(result: AuditResult, t: Translator, lang: str) -> Section:
+def reconciliation(result: AuditResult, t: Translator, lang: str, catalog: Catalog) -> Section:
     r = result.kpis.reconciliation
     if r is None:
         return Section("reconciliation", t("report.recon.title"), (Block(paragraphs=(t("report.recon.none"),)),))
-    source = t(f"report.recon.source.{result.kpis.spend_source}")
+    source = t(f"report.recon.source.{result.kpis.spend_source}")  # list price, reported, contract or mixed
     rows = ((t("report.recon.physical"), kg(r.physical_gwp_kgco2e, lang)),
             (t("report.recon.spend_based"), kg(r.gwp_kgco2e, lang)))
-    paragraphs = [t("report.recon.intro", spend=fmt.number(r.spend_eur, lang), source=source, factor=r.factor_key)]
+    factor = catalog.monetary_factor(r.factor_key)
+    paragraphs = [t("report.recon.intro", spend=fmt.number(r.spend_eur, lang), source=source,
+                    factor=factor.label_fr if lang == "fr" else factor.label_en)]
     if r.ratio_central is not None:
         paragraphs.append(t("report.recon.ratio", ratio=fmt.number(r.ratio_central, lang, 2)))
     paragraphs.append(t("report.recon.why"))

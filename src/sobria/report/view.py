@@ -57,6 +57,7 @@ class CharterRef:
     file: str
     version: str
     adopted: dt.date
+    purposes: dict[str, str] = field(default_factory=dict)   # purpose id -> its label in the report's language
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def footprint(result: AuditResult, t: Translator, lang: str, catalog: Catalog) -
                   rows)
     return Section("footprint", t("report.footprint.title"),
                    (Block(paragraphs=paragraphs, table=table, warning=None),
-                    Block(paragraphs=(t("report.footprint.range_note"),))))
+                    Block(paragraphs=(t("report.footprint.range_note"), t("report.footprint.units")))))
 
 
 def _top(items: list[tuple[str, Totals]], t: Translator) -> list[tuple[str, Range]]:
@@ -197,7 +198,8 @@ def breakdowns(result: AuditResult, t: Translator, lang: str) -> Section:
     blocks = [Block(t("report.charts.month"), chart=Markup(column_chart(
         "chart-month", t("report.charts.month_title"), months)))]
     for key, items in (("team", k.by_team), ("model", k.by_model), ("tool", k.by_tool)):
-        bars = [Bar(name, r, kg_central(r, lang), f"{kg_central(r, lang)} ({kg(r, lang)})")
+        bars = [Bar(label(t, "report.tool", name) if key == "tool" else name, r, kg_central(r, lang),
+                    f"{kg_central(r, lang)} ({kg(r, lang)})")
                 for name, r in _top(items, t)]
         blocks.append(Block(t(f"report.charts.{key}"), chart=Markup(hbar_chart(
             f"chart-{key}", t(f"report.charts.{key}_title"), bars))))
