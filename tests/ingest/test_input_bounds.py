@@ -135,7 +135,7 @@ def test_a_batch_that_adds_nothing_is_not_recorded_and_the_summary_says_so(sobri
     assert "Rien de nouveau : ce lot n'est pas enregistré dans l'historique des imports." in out
     assert sobria.run("import", "events", "e.csv")[0] == 0
     code, out, _ = sobria.run("import", "events", "e.csv")  # a re-import
-    assert code == 0 and "0 importées, 1 déjà présentes" in out and "Rien de nouveau" in out
+    assert code == 0 and "1 ligne lue — importées : 0, déjà présentes : 1" in out and "Rien de nouveau" in out
     with sqlite3.connect(sobria.folder / "sobria.db") as db:
         assert db.execute("SELECT files, rows_inserted FROM import_batches").fetchall() == [("e.csv", 1)]
 

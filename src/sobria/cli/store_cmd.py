@@ -101,7 +101,8 @@ def print_summary(c: CliContext, s: ImportSummary, roster: int) -> None:
     requests), the count every group size uses (sobria.privacy.groups), beside those of this batch."""
     console = plain_console()
     t, lang = c.t, c.settings.lang
-    console.print(t("import.summary.rows", read=integer(s.rows_read, lang), inserted=integer(s.inserted, lang),
+    rows = "import.summary.rows_one" if s.rows_read == 1 else "import.summary.rows"
+    console.print(t(rows, read=integer(s.rows_read, lang), inserted=integer(s.inserted, lang),
                     already=integer(s.already_stored, lang), rejected=integer(s.rejected, lang)))
     if s.period:
         console.print(t("import.summary.period", start=_day(s.period[0], lang), end=_day(s.period[1], lang)))
