@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sobria.csvfile import FORMULA_START, csv_text
 from sobria.errors import UserInputError
 from sobria.gateway.config import load_config
-from sobria.governance.maturity_input import read_questionnaire
+from sobria.governance.maturity.questionnaire import read_questionnaire
 from sobria.policy.loader import load_policy
 from tests.support.cli import Sobria, assert_refused, sobria_in
 

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from sobria.errors import UserInputError
 from sobria.gateway.config import load_config
-from sobria.governance.inventory import inventory_template, load_inventory
-from sobria.governance.maturity_input import read_questionnaire
-from sobria.governance.regulation import load_regulation
+from sobria.governance.aiact.inventory import inventory_template, load_inventory
+from sobria.governance.aiact.regulation import load_regulation
+from sobria.governance.maturity.questionnaire import read_questionnaire
 from sobria.i18n import Translator
 from sobria.policy.charter import markdown_text, render_charter
 from sobria.policy.loader import load_policy

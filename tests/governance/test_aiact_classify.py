@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from sobria.governance.classify import assess
-from sobria.governance.regulation import Regulation, load_regulation
-from sobria.governance.usecases import UseCase
+from sobria.governance.aiact.classify import assess
+from sobria.governance.aiact.regulation import Regulation, load_regulation
+from sobria.governance.aiact.usecases import UseCase
 
 LIT = {"art4_literacy"}
 HR_DEPLOYER = LIT | {"art26_instructions", "art26_oversight", "art26_input_data", "art26_monitoring", "art26_logs"}

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.governance.classify import assess
-from sobria.governance.inventory import inventory_template, load_inventory, read_inventory_text
-from sobria.governance.obligations import all_obligations
-from sobria.governance.regulation import Regulation, load_regulation
+from sobria.governance.aiact.classify import assess
+from sobria.governance.aiact.inventory import inventory_template, load_inventory, read_inventory_text
+from sobria.governance.aiact.obligations import all_obligations
+from sobria.governance.aiact.regulation import Regulation, load_regulation
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "governance"
 

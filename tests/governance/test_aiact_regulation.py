@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import get_args
 
-from sobria.governance.regulation import load_regulation
-from sobria.governance.usecases import Area, Technique
+from sobria.governance.aiact.regulation import load_regulation
+from sobria.governance.aiact.usecases import Area, Technique
 from sobria.i18n import load_messages
 
 

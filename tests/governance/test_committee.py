@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.governance.committee import LogEntry, add_entry, decide_entry, entries_since, read_entries
-from sobria.governance.committee_html import render_pack
-from sobria.governance.committee_pack import (
+from sobria.governance.committee.html_page import render_pack
+from sobria.governance.committee.log import LogEntry, add_entry, decide_entry, entries_since, read_entries
+from sobria.governance.committee.pack import (
     Budgets,
     DueItem,
     TeamFootprint,
@@ -21,7 +21,7 @@ from sobria.governance.committee_pack import (
     regulation_due,
     team_footprint,
 )
-from sobria.governance.training import Coverage, TeamCoverage
+from sobria.governance.training.coverage import Coverage, TeamCoverage
 from sobria.governance.violations import replay
 from sobria.i18n import Translator
 from sobria.policy.decision import Rules

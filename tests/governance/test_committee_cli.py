@@ -91,7 +91,7 @@ def test_bad_committee_input(tmp_path: Path) -> None:
 
 
 def test_pack_lists_the_inventory_obligations_due(tmp_path: Path) -> None:
-    from sobria.governance.inventory import inventory_template
+    from sobria.governance.aiact.inventory import inventory_template
 
     (tmp_path / "inventaire.yaml").write_text(inventory_template(), encoding="utf-8")
     done = sobria(["committee", "pack", "--month", "2026-06", "--policy", POLICY, "--inventory", "inventaire.yaml",

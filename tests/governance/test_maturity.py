@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.governance.maturity import Signals, assess, profile_for
-from sobria.governance.maturity_input import read_questionnaire
+from sobria.governance.maturity.matrix import Signals, assess, profile_for
+from sobria.governance.maturity.questionnaire import read_questionnaire
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,10 +6,10 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sobria.governance.maturity import assess
-from sobria.governance.maturity_chart import MARGIN, PLOT, matrix_svg
-from sobria.governance.maturity_input import questionnaire_template, read_questionnaire
-from sobria.governance.maturity_json import assessment_json
+from sobria.governance.maturity.chart import MARGIN, PLOT, matrix_svg
+from sobria.governance.maturity.json_output import assessment_json
+from sobria.governance.maturity.matrix import assess
+from sobria.governance.maturity.questionnaire import questionnaire_template, read_questionnaire
 from sobria.i18n import Translator
 
 DATA = Path(__file__).parent / "data"

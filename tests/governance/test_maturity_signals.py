@@ -7,10 +7,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from sobria.governance.committee_pack import Budgets
-from sobria.governance.maturity_signals import budget_adherence, intensity, measure_signals
-from sobria.governance.training import TrainingRecord, load_modules
-from sobria.governance.training_store import NewPerson, write_training
+from sobria.governance.committee.pack import Budgets
+from sobria.governance.maturity.signals import budget_adherence, intensity, measure_signals
+from sobria.governance.training.coverage import TrainingRecord, load_modules
+from sobria.governance.training.store import NewPerson, write_training
 from sobria.store import Store
 from sobria.store.store import BatchRecord, PersonRow
 from tests.governance.helpers import events

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from sobria.errors import UserInputError
-from sobria.governance.tools_registry import (
+from sobria.governance.tools.registry import (
     FACT_NAMES,
     forbidden_usage,
     load_tools_catalog,

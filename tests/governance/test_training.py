@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from sobria.errors import UserInputError
-from sobria.governance.training import TeamCoverage, TrainingRecord, add_months, coverage, load_modules
-from sobria.governance.training_evidence import evidence_csv, evidence_json, evidence_rows
-from sobria.governance.training_import import read_training_file
-from sobria.governance.training_store import read_people_teams, read_training, write_training
+from sobria.governance.training.coverage import TeamCoverage, TrainingRecord, add_months, coverage, load_modules
+from sobria.governance.training.csv_import import read_training_file
+from sobria.governance.training.evidence import evidence_csv, evidence_json, evidence_rows
+from sobria.governance.training.store import read_people_teams, read_training, write_training
 from sobria.ingest.pseudonym import pseudonym
 from sobria.privacy.groups import OTHERS
 from sobria.store import Store

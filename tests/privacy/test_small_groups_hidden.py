@@ -18,9 +18,9 @@ from tests.governance.helpers import events
 
 from sobria.audit.run import AuditOptions, run_audit
 from sobria.catalog import Catalog
-from sobria.governance.committee_html import render_pack
-from sobria.governance.committee_pack import parse_month
-from sobria.governance.committee_service import PackRequest, build_pack
+from sobria.governance.committee.html_page import render_pack
+from sobria.governance.committee.pack import parse_month
+from sobria.governance.committee.service import PackRequest, build_pack
 from sobria.i18n import Translator
 from sobria.privacy.groups import OTHERS
 from sobria.report import render_html

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from sobria.catalog import Catalog
-from sobria.governance.inventory import inventory_template
-from sobria.governance.maturity_input import questionnaire_template
-from sobria.governance.training import TrainingRecord
-from sobria.governance.training_store import write_training
+from sobria.governance.aiact.inventory import inventory_template
+from sobria.governance.maturity.questionnaire import questionnaire_template
+from sobria.governance.training.coverage import TrainingRecord
+from sobria.governance.training.store import write_training
 from sobria.store import Store
 from sobria.web.app import WebConfig, create_app
 from sobria.web.pages import Figures

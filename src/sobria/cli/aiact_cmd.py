@@ -14,10 +14,10 @@ from rich.text import Text
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
 from sobria.errors import Location, UserInputError
-from sobria.governance.classify import Assessment, assess
-from sobria.governance.inventory import inventory_template, load_inventory
-from sobria.governance.obligations import ObligationLine, all_obligations, obligation_lines
-from sobria.governance.regulation import Regulation, load_regulation
+from sobria.governance.aiact.classify import Assessment, assess
+from sobria.governance.aiact.inventory import inventory_template, load_inventory
+from sobria.governance.aiact.obligations import ObligationLine, all_obligations, obligation_lines
+from sobria.governance.aiact.regulation import Regulation, load_regulation
 from sobria.i18n import Translator
 
 app = typer.Typer(no_args_is_help=True, help="Règlement européen sur l'IA : inventaire, classes et obligations.")

@@ -12,10 +12,10 @@ from rich.table import Table
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
-from sobria.governance.committee import add_entry, decide_entry, read_entries
-from sobria.governance.committee_html import render_pack, rule_label
-from sobria.governance.committee_pack import Month, parse_day_option, parse_month
-from sobria.governance.committee_service import PackRequest, build_pack, month_violations
+from sobria.governance.committee.html_page import render_pack, rule_label
+from sobria.governance.committee.log import add_entry, decide_entry, read_entries
+from sobria.governance.committee.pack import Month, parse_day_option, parse_month
+from sobria.governance.committee.service import PackRequest, build_pack, month_violations
 from sobria.governance.violations import Violations
 from sobria.privacy.groups import group_label
 from sobria.store import Store, open_store

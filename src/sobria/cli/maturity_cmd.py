@@ -12,11 +12,11 @@ import typer
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
 from sobria.errors import Location, UserInputError
-from sobria.governance.committee_pack import Budgets
-from sobria.governance.maturity import Assessment, Signals, assess
-from sobria.governance.maturity_chart import matrix_svg
-from sobria.governance.maturity_input import questionnaire_template, read_questionnaire
-from sobria.governance.maturity_json import assessment_json, reason_text, score_text
+from sobria.governance.committee.pack import Budgets
+from sobria.governance.maturity.chart import matrix_svg
+from sobria.governance.maturity.json_output import assessment_json, reason_text, score_text
+from sobria.governance.maturity.matrix import Assessment, Signals, assess
+from sobria.governance.maturity.questionnaire import questionnaire_template, read_questionnaire
 
 
 def maturity(
@@ -56,7 +56,7 @@ def maturity(
 
 
 def _signals(c: CliContext, policy_file: Path | None, measure: bool, at: str | None) -> Signals:
-    from sobria.governance.committee_pack import parse_day_option
+    from sobria.governance.committee.pack import parse_day_option
 
     day = parse_day_option(at, "--at", dt.date.today())
     budgets = None
@@ -72,7 +72,7 @@ def _signals(c: CliContext, policy_file: Path | None, measure: bool, at: str | N
                           tuple(policy.budgets.alert_thresholds_percent))
     if not measure:
         return Signals(charter_formalised=formalised)
-    from sobria.governance.maturity_signals import measure_signals
+    from sobria.governance.maturity.signals import measure_signals
     from sobria.store import open_store
 
     store = open_store(c.settings.db, c.settings.lock_timeout_s)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
-from sobria.governance.tools_registry import FACT_NAMES, Fact, forbidden_usage, load_tools_catalog, privacy_groups
+from sobria.governance.tools.registry import FACT_NAMES, Fact, forbidden_usage, load_tools_catalog, privacy_groups
 from sobria.i18n import Translator
 from sobria.policy.loader import load_policy
 from sobria.privacy.groups import OTHERS

@@ -14,11 +14,11 @@ from sobria.cli.context import cli_context
 from sobria.cli.store_cmd import open_initialised
 from sobria.csvfile import write_text_atomically
 from sobria.errors import Location, UserInputError
-from sobria.governance.committee_pack import parse_day_option
-from sobria.governance.training import Coverage, Status, TrainingRecord, coverage, load_modules
-from sobria.governance.training_evidence import default_evidence_name, evidence_csv, evidence_json, evidence_rows
-from sobria.governance.training_import import check_record_fields, read_training_file
-from sobria.governance.training_store import NewPerson, read_people_teams, read_training, write_training
+from sobria.governance.committee.pack import parse_day_option
+from sobria.governance.training.coverage import Coverage, Status, TrainingRecord, coverage, load_modules
+from sobria.governance.training.csv_import import check_record_fields, read_training_file
+from sobria.governance.training.evidence import default_evidence_name, evidence_csv, evidence_json, evidence_rows
+from sobria.governance.training.store import NewPerson, read_people_teams, read_training, write_training
 from sobria.i18n import Translator
 from sobria.ingest.pseudonym import pseudonym
 from sobria.privacy.groups import group_label

@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from sobria.documents import html_to_pdf
-from sobria.governance.classify import Assessment, assess
-from sobria.governance.committee_html import render_pack
-from sobria.governance.committee_pack import DueItem, parse_month, regulation_due
-from sobria.governance.committee_service import PackRequest, build_pack
-from sobria.governance.inventory import load_inventory
-from sobria.governance.maturity import assess as assess_maturity
-from sobria.governance.maturity_chart import matrix_svg
-from sobria.governance.maturity_input import read_questionnaire
-from sobria.governance.maturity_signals import measure_signals
-from sobria.governance.obligations import ObligationLine, all_obligations
-from sobria.governance.regulation import load_regulation
-from sobria.governance.training import Coverage, coverage, load_modules
-from sobria.governance.training_store import read_people_teams, read_training
+from sobria.governance.aiact.classify import Assessment, assess
+from sobria.governance.aiact.inventory import load_inventory
+from sobria.governance.aiact.obligations import ObligationLine, all_obligations
+from sobria.governance.aiact.regulation import load_regulation
+from sobria.governance.committee.html_page import render_pack
+from sobria.governance.committee.pack import DueItem, parse_month, regulation_due
+from sobria.governance.committee.service import PackRequest, build_pack
+from sobria.governance.maturity.chart import matrix_svg
+from sobria.governance.maturity.matrix import assess as assess_maturity
+from sobria.governance.maturity.questionnaire import read_questionnaire
+from sobria.governance.maturity.signals import measure_signals
+from sobria.governance.training.coverage import Coverage, coverage, load_modules
+from sobria.governance.training.store import read_people_teams, read_training
 from sobria.i18n import Translator
 from sobria.policy.charter import render_charter
 from sobria.policy.charter import render_pdf as charter_pdf

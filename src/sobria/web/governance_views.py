@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from sobria.governance.maturity_json import reason_text
+from sobria.governance.maturity.json_output import reason_text
 from sobria.web.guard import FIGURES, require
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from sobria.audit.result import AuditResult
 from sobria.audit.run import AuditOptions, run_audit
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
-from sobria.governance.committee_pack import Budgets, TeamFootprint
+from sobria.governance.committee.pack import Budgets, TeamFootprint
 from sobria.governance.violations import Violations, replay
 from sobria.policy.decision import Rules
 from sobria.policy.schema import Policy

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from sobria.governance.committee import add_entry, decide_entry, read_entries
+from sobria.governance.committee.log import add_entry, decide_entry, read_entries
 from sobria.policy.charter import charter_view
 from sobria.web.export import XLSX_MEDIA, table_csv, table_xlsx
 from sobria.web.figures import DIMENSIONS, parse_filters

@@ -24,7 +24,7 @@ from typing import Any
 
 from sobria.errors import Location, UserInputError
 from sobria.governance.files import read_user_text
-from sobria.governance.maturity import LEVELS, QUESTION_IDS, QUESTIONS, Answer, Questionnaire
+from sobria.governance.maturity.matrix import LEVELS, QUESTION_IDS, QUESTIONS, Answer, Questionnaire
 from sobria.ingest.reading import csv_rows
 from sobria.yamlfile import parse_yaml
 
@@ -154,6 +154,6 @@ def questionnaire_template(day: dt.date) -> str:
     """The commented French questionnaire, dated ``day``."""
     from importlib import resources
 
-    text = (resources.files("sobria.governance") / "data" / "maturity_questionnaire_fr.yaml").read_text(
+    text = (resources.files("sobria.governance.maturity") / "data" / "maturity_questionnaire_fr.yaml").read_text(
         encoding="utf-8")
     return text.replace("@DATE@", day.isoformat())

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sobria.csvfile import csv_text
-from sobria.governance.training import TrainingModule, TrainingRecord, valid_until
+from sobria.governance.training.coverage import TrainingModule, TrainingRecord, valid_until
 
 EVIDENCE_SCHEMA = "sobria.training-evidence/1"
 COLUMNS = ("person", "module", "module_title", "date", "status", "valid_until", "session")

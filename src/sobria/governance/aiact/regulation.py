@@ -1,6 +1,6 @@
 """The AI Act as data: articles, Annex III points, prohibited practices and obligations.
 
-Read from the versioned package file ``aiact_data/regulation_2024_1689.yaml`` and validated as a
+Read from the versioned package file ``data/regulation_2024_1689.yaml`` and validated as a
 whole. Every entry says whether its article and date were verified and where; nothing here is
 legal advice. Loading is explicit (:func:`load_regulation`), never at import time.
 """
@@ -88,5 +88,5 @@ class Regulation(_Frozen):
 
 def load_regulation() -> Regulation:
     """The packaged regulation data, validated (a broken package file is a programming error)."""
-    text = (resources.files("sobria") / "governance" / "aiact_data" / DATA_FILE).read_text(encoding="utf-8")
+    text = (resources.files("sobria.governance.aiact") / "data" / DATA_FILE).read_text(encoding="utf-8")
     return Regulation.model_validate(yaml.safe_load(text))

@@ -17,8 +17,8 @@ import polars as pl
 import yaml
 
 from sobria.errors import Location, UserInputError
-from sobria.governance.committee import LogEntry, entries_since
-from sobria.governance.training import Coverage, add_months
+from sobria.governance.committee.log import LogEntry, entries_since
+from sobria.governance.training.coverage import Coverage, add_months
 from sobria.governance.violations import Violations
 from sobria.privacy.groups import MIN_GROUP, display_groups, group_order
 
@@ -161,7 +161,8 @@ def team_footprint(events: pl.DataFrame, budgets: Budgets, min_group: int = MIN_
 
 def regulation_due(month: Month, lang: str, horizon_months: int = HORIZON_MONTHS) -> tuple[DueItem, ...]:
     """AI Act deadlines from the month's first day up to ``horizon_months`` after its end."""
-    text = (resources.files("sobria.governance") / "data" / "regulation_calendar.yaml").read_text(encoding="utf-8")
+    folder = resources.files("sobria.governance.committee") / "data"
+    text = (folder / "regulation_calendar.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     limit = add_months(month.end, horizon_months)
     items = [DueItem(item["day"], item["reference"], item["title"].get(lang) or item["title"]["fr"])

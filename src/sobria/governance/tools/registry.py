@@ -1,6 +1,6 @@
 """The AI tools registry: what each tool does with a company's data, and where the charter is broken.
 
-The shipped catalogue (``tools_data/tools_catalog.yaml``) records, per tool, its tier (consumer or
+The shipped catalogue (``data/tools_catalog.yaml``) records, per tool, its tier (consumer or
 enterprise), whether it trains on user data by default, where data lives, whether a processing
 agreement can be signed and how long data is kept — each fact with its source, date and
 verification status. :func:`forbidden_usage` reads usage events against a policy and lists
@@ -87,7 +87,7 @@ class ToolsCatalog(_Frozen):
 
 def load_tools_catalog() -> ToolsCatalog:
     """The shipped catalogue, validated as a whole (a broken package file is a programming error)."""
-    text = (resources.files("sobria") / "governance" / "tools_data" / CATALOG_FILE).read_text(encoding="utf-8")
+    text = (resources.files("sobria.governance.tools") / "data" / CATALOG_FILE).read_text(encoding="utf-8")
     return ToolsCatalog.model_validate(yaml.safe_load(text))
 
 

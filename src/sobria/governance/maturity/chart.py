@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from sobria.governance.maturity import HIGH, Assessment
+from sobria.governance.maturity.matrix import HIGH, Assessment
 from sobria.i18n import Translator
 
 SIZE = 480

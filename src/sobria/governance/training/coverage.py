@@ -44,7 +44,8 @@ class _Catalogue(BaseModel):
 
 def load_modules() -> dict[str, TrainingModule]:
     """The module catalogue, keyed by id (read from package data on each call)."""
-    text = (resources.files("sobria.governance") / "data" / "training_modules_fr.yaml").read_text(encoding="utf-8")
+    data = resources.files("sobria.governance.training") / "data"
+    text = (data / "training_modules_fr.yaml").read_text(encoding="utf-8")
     catalogue = _Catalogue.model_validate(yaml.safe_load(text))
     modules = {m.id: m for m in catalogue.modules}
     if len(modules) != len(catalogue.modules):

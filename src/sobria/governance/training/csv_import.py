@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sobria.errors import Location, UserInputError
-from sobria.governance.training import STATUSES, Status, TrainingModule, TrainingRecord
-from sobria.governance.training_store import NewPerson
+from sobria.governance.training.coverage import STATUSES, Status, TrainingModule, TrainingRecord
+from sobria.governance.training.store import NewPerson
 from sobria.ingest.pseudonym import pseudonym
 from sobria.ingest.reading import csv_rows
 

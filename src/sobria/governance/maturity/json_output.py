@@ -6,7 +6,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from sobria.governance.maturity import Assessment, Reason
+from sobria.governance.maturity.matrix import Assessment, Reason
 from sobria.i18n import Translator
 
 JSON_SCHEMA = "sobria.maturity/1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sobria.governance.training import TrainingRecord
+from sobria.governance.training.coverage import TrainingRecord
 from sobria.store import Store
 from sobria.store.records import PersonRow, TrainingRow
 

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sobria.errors import Location, UserInputError
-from sobria.governance.classify import assess
-from sobria.governance.regulation import Regulation
-from sobria.governance.usecases import Inventory
+from sobria.governance.aiact.classify import assess
+from sobria.governance.aiact.regulation import Regulation
+from sobria.governance.aiact.usecases import Inventory
 from sobria.policy.checks import PolicyIssue, dotted
 from sobria.policy.loader import _issue_from_error, _order, _parse, _unique, read_text, schema_field_names
 from sobria.yamlfile import PathKey, Positions
@@ -102,5 +102,5 @@ def _schema_issue(err: ErrorDetails, positions: Positions) -> PolicyIssue:
 
 def inventory_template() -> str:
     """The commented French inventory template, filled with the case study's uses."""
-    folder = resources.files("sobria") / "governance" / "templates"
+    folder = resources.files("sobria.governance.aiact") / "templates"
     return (folder / "inventory.fr.yaml").read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """Obligations per use case, with the company's tracking: status, owner, due date, evidence.
 
-The obligations that apply come from :func:`sobria.governance.classify.assess`; what the company
+The obligations that apply come from :func:`sobria.governance.aiact.classify.assess`; what the company
 wrote under ``obligations:`` in its inventory (status, owner, due, evidence kept) is laid over them.
 An obligation not tracked yet is ``todo``, owned by the use case's owner, due on its application
 date. The evidence *to keep* is a message (``aiact.obligation.<id>.evidence``); the evidence
@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sobria.governance.classify import Assessment
-from sobria.governance.usecases import ObligationStatus, Status
+from sobria.governance.aiact.classify import Assessment
+from sobria.governance.aiact.usecases import ObligationStatus, Status
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from sobria.governance.committee_pack import Budgets, Month, team_footprint
-from sobria.governance.maturity import Signals
-from sobria.governance.training import coverage, load_modules
-from sobria.governance.training_store import read_people_teams, read_training
+from sobria.governance.committee.pack import Budgets, Month, team_footprint
+from sobria.governance.maturity.matrix import Signals
+from sobria.governance.training.coverage import coverage, load_modules
+from sobria.governance.training.store import read_people_teams, read_training
 from sobria.store import Store
 
 MEASUREMENT_WINDOW_DAYS = 90

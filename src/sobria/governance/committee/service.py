@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sobria.catalog import Catalog
-from sobria.governance.committee import read_entries
-from sobria.governance.committee_pack import (
+from sobria.governance.committee.log import read_entries
+from sobria.governance.committee.pack import (
     HORIZON_MONTHS,
     Budgets,
     CommitteePack,
@@ -20,8 +20,8 @@ from sobria.governance.committee_pack import (
     assemble_pack,
     regulation_due,
 )
-from sobria.governance.training import add_months, coverage, load_modules
-from sobria.governance.training_store import read_people_teams, read_training
+from sobria.governance.training.coverage import add_months, coverage, load_modules
+from sobria.governance.training.store import read_people_teams, read_training
 from sobria.governance.violations import Violations, replay
 from sobria.i18n import Translator
 from sobria.policy.decision import Rules
@@ -70,10 +70,10 @@ def waste_trend(store: Store, catalog: Catalog, month: Month, min_group: int = M
 
 def inventory_due(path: Path, month: Month, t: Translator) -> tuple[DueItem, ...]:
     """Open obligations of the AI inventory due before the horizon (overdue ones included)."""
-    from sobria.governance.classify import assess
-    from sobria.governance.inventory import load_inventory
-    from sobria.governance.obligations import all_obligations
-    from sobria.governance.regulation import load_regulation
+    from sobria.governance.aiact.classify import assess
+    from sobria.governance.aiact.inventory import load_inventory
+    from sobria.governance.aiact.obligations import all_obligations
+    from sobria.governance.aiact.regulation import load_regulation
 
     regulation = load_regulation()
     cases = load_inventory(path, regulation).use_cases

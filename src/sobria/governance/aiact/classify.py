@@ -1,7 +1,7 @@
 """The AI Act question flow: a described use case in, a class, a role, reasons and obligations out.
 
-Pure functions over :class:`~sobria.governance.usecases.UseCase` and the regulation data
-(:mod:`sobria.governance.regulation`). The order of the questions is that of the regulation:
+Pure functions over :class:`~sobria.governance.aiact.usecases.UseCase` and the regulation data
+(:mod:`sobria.governance.aiact.regulation`). The order of the questions is that of the regulation:
 Art. 5 prohibited practices, then Annex III high-risk areas (with the Art. 6(3) derogation), then
 the role (Art. 3(3) provider, Art. 25 deployer turned provider), then Art. 50 transparency;
 minimal otherwise. Art. 4 AI literacy applies to every use. Not legal advice.
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sobria.governance.regulation import AnnexPoint, ObligationRule, Prohibition, Regulation
-from sobria.governance.usecases import UseCase
+from sobria.governance.aiact.regulation import AnnexPoint, ObligationRule, Prohibition, Regulation
+from sobria.governance.aiact.usecases import UseCase
 
 RiskClass = Literal["prohibited", "high_risk", "transparency", "minimal"]
 Role = Literal["provider", "deployer"]

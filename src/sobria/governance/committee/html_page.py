@@ -8,7 +8,7 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from sobria.governance.committee_pack import CommitteePack
+from sobria.governance.committee.pack import CommitteePack
 from sobria.i18n import Translator
 from sobria.privacy.groups import group_label
 
@@ -34,7 +34,7 @@ def rule_label(rule: str, t: Translator) -> str:
 def render_pack(pack: CommitteePack, t: Translator) -> str:
     """The pack as HTML in the translator's language."""
     locale = _LOCALES[t.lang]
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sobria.governance", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sobria.governance.committee", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
     def num(value: float, decimals: int = 1) -> str:

@@ -1,0 +1,1 @@
+"""The AI x CSR maturity matrix: questionnaire, measured signals, assessment, chart and JSON output."""
