@@ -73,7 +73,7 @@ def child(n: int) -> None:
     from sobria.audit.kpis import compute_kpis
     from sobria.audit.period import Period
     from sobria.audit.run import waste_figures
-    from sobria.audit.scenarios import ScenarioRules, apply_charter
+    from sobria.audit.scenarios import ScenarioRules, replay_scenario
     from sobria.audit.waste import detect_waste
     from sobria.catalog import load_catalog
 
@@ -94,7 +94,7 @@ def child(n: int) -> None:
     compute_adoption(events, people, period)
     timings["adoption"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    apply_charter(events, flagged, catalog, ScenarioRules())
+    replay_scenario(events, flagged, catalog, ScenarioRules())
     timings["scenario"] = time.perf_counter() - t0
     total = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

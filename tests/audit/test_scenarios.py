@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from sobria.audit.period import Period
-from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, compare_periods
+from sobria.audit.scenarios import ScenarioRules, builtin_rules, compare_periods, replay_scenario
 from sobria.catalog import Catalog
 from sobria.impact import Estimator, Request, estimate_request
 from tests.audit.helpers import events
@@ -26,7 +26,7 @@ def test_heavy_model_rerouted_to_the_light_one_and_reestimated(catalog: Catalog)
     data = events([{"id": "a", "model": "gpt-4o", "input": 1000, "output": 400, "gwp": 0.01},
                    {"id": "b", "model": "gpt-4o", "input": 10, "output": 10, "purpose": "analyse", "gwp": 0.01}])
     rules = _rules(catalog, heavy_purposes=frozenset({"analyse"}), justification_required=False)
-    result = apply_charter(data, catalog, rules)
+    result = replay_scenario(data, catalog, rules)
     light = estimate_request(Estimator(catalog), Request("openai", "gpt-4o-mini", output_tokens=400,
                                                          input_tokens=1000))
     assert result.rerouted == 1
@@ -36,7 +36,7 @@ def test_heavy_model_rerouted_to_the_light_one_and_reestimated(catalog: Catalog)
 
 def test_a_heavy_model_of_another_provider_is_reestimated_as_the_charter_default(catalog: Catalog) -> None:
     data = events([{"id": "a", "provider": "anthropic", "model": "claude-sonnet-4-5", "input": 1000, "output": 400}])
-    result = apply_charter(data, catalog, builtin_rules(catalog))
+    result = replay_scenario(data, catalog, builtin_rules(catalog))
     light = estimate_request(Estimator(catalog), Request("openai", "gpt-4o-mini", output_tokens=400,
                                                          input_tokens=1000))
     assert result.rerouted == 1
@@ -50,7 +50,7 @@ def test_retries_beyond_the_allowed_number_and_internal_images_are_dropped(catal
                      {"id": "ext", "operation": "image", "model": "dall-e-3", "purpose": "external", "gwp": 0.05}])
     data = data.with_columns(pl.when(pl.col("event_id").str.starts_with("r")).then(pl.lit("f1"))
                              .alias("prompt_fingerprint"))
-    result = apply_charter(data, catalog, _rules(catalog, max_regenerations=1, image_models=("dall-e-3",)))
+    result = replay_scenario(data, catalog, _rules(catalog, max_regenerations=1, image_models=("dall-e-3",)))
     assert (result.dropped_regenerations, result.dropped_images, result.rerouted, result.blocked_other) == (2, 1, 0, 0)
     assert result.projected.requests == 3
     assert result.usages_kept_share == pytest.approx(3 / 6)
@@ -70,7 +70,7 @@ def test_the_builtin_rules_come_from_the_template_and_the_catalogue(catalog: Cat
 def test_removing_blocked_events_never_increases_the_footprint(catalog: Catalog) -> None:
     data = events([{"id": f"e{i}", "model": "gpt-4o-mini", "gwp": 0.001 * (i + 1), "tool": "absent"}
                    for i in range(5)])
-    result = apply_charter(data, catalog, ScenarioRules(builtin_rules(catalog).rules, "test"))
+    result = replay_scenario(data, catalog, ScenarioRules(builtin_rules(catalog).rules, "test"))
     assert (result.blocked_other, result.projected.requests) == (5, 0)
     assert result.projected.gwp_kgco2e.max <= result.actual.gwp_kgco2e.max
 

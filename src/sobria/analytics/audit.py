@@ -30,7 +30,7 @@ from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.run import AuditOptions, run_audit, scenario_rules
-from sobria.audit.scenarios import Comparison, ScenarioResult, apply_charter
+from sobria.audit.scenarios import Comparison, ScenarioResult, replay_scenario
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
 from sobria.audit.waste_accuracy import data_counts, shares_of
@@ -275,7 +275,7 @@ def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog, options:
                             .fill_nan(0.0).sum().alias("g")).row(0)
         requests, gwp = requests + int(base[0] or 0), gwp + float(base[1] or 0.0)
         summary = part if summary is None else _add_summaries(summary, part)
-        charter = apply_charter(frame, catalog, rules)
+        charter = replay_scenario(frame, catalog, rules)
         scenario = charter if scenario is None else _add_scenarios(scenario, charter)
         part_market = market_gwp_kgco2e(frame, catalog)
         market = Range(market.min + part_market.min, market.max + part_market.max)

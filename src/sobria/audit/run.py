@@ -14,7 +14,7 @@ from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
 from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
-from sobria.audit.scenarios import ScenarioRules, apply_charter, builtin_rules, compare_periods, rules_from_policy
+from sobria.audit.scenarios import ScenarioRules, builtin_rules, compare_periods, replay_scenario, rules_from_policy
 from sobria.audit.waste import detect_waste, waste_summary
 from sobria.audit.waste_accuracy import data_shares
 from sobria.catalog import Catalog
@@ -93,7 +93,7 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
     groups = display_groups(roster_sizes(people, events), options.min_group)
     kpis, money = with_money(compute_kpis(events, catalog, period, groups), company, catalog)
     waste = waste_figures(events, flagged)
-    scenario = apply_charter(events, catalog, scenario_rules(options, catalog))
+    scenario = replay_scenario(events, catalog, scenario_rules(options, catalog))
     comparison = compare_periods(events, period, options.split) if options.split else None
     org = store.organisation()
     return AuditResult(

@@ -85,7 +85,7 @@ def charter_decisions(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFram
     return decided.with_columns(dropped=(pl.col("action") == "block") | retry, _retry=retry)
 
 
-def apply_charter(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> ScenarioResult:
+def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> ScenarioResult:
     """Replay the history under the charter (:func:`sobria.policy.decision.decide` on every event):
     drop what it blocks, re-route what it routes, re-estimate the re-routed requests."""
     decided = charter_decisions(events, rules)

@@ -4,7 +4,7 @@
 The client authenticates with its gateway key (``x-api-key``, or ``Authorization: Bearer``); the
 body goes, unchanged but for redactions and routing, to an upstream of ``api: anthropic`` with the
 organisation's key as ``x-api-key`` and its ``anthropic-version`` (the client's ``anthropic-beta``
-passed on). The charter step is the chat path's own (``charter.apply_charter``): ``system``, text
+passed on). The charter step is the chat path's own (``enforce.enforce_policy``): ``system``, text
 blocks, ``tool_use`` inputs and ``tool_result`` contents are scanned, redacted or blocked. Usage
 comes from ``message_start`` and ``message_delta`` (or the answer's ``usage``): ``input_tokens`` of
 the event = uncached + ``cache_creation_input_tokens`` + ``cache_read_input_tokens``, its
@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 
 from sobria.gateway.call import Call, Usage, finish
-from sobria.gateway.charter import apply_charter
+from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Receive, Scope, Send, header, read_body, send_bytes
 from sobria.gateway.inbound import Inbound, max_tokens_of, read_json_body, text_chars
@@ -177,7 +177,7 @@ class AnthropicApi:
         gw = self.gw
         key = await self.authenticate(scope)
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
-        call = await apply_charter(gw, scope, key, parse_messages(body, gw), started, metered=metered)
+        call = await enforce_policy(gw, scope, key, parse_messages(body, gw), started, metered=metered)
         chain = api_chain(gw, call, "anthropic")
         if not chain:
             if call.model != call.inbound.model:  # the charter routed it to a model no Anthropic upstream serves

@@ -12,8 +12,8 @@ import os
 from sobria.gateway.admin import authorise_admin, handle_admin
 from sobria.gateway.apis import ClientApis, error_body
 from sobria.gateway.call import finish
-from sobria.gateway.charter import apply_charter
 from sobria.gateway.drain_process import RESTART_BYTES
+from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import forward
 from sobria.gateway.http import (
     JSON_HEADERS,
@@ -125,7 +125,7 @@ class GatewayApp:
         body = await read_body(receive, gw.config.max_body_bytes, gw.config.body_timeout_s)
         images = gw.rules.image_models[0] if gw.rules.image_models else None
         inbound = parse_inbound(path, body, gw.t, images)
-        call = await apply_charter(gw, scope, key, inbound, started)
+        call = await enforce_policy(gw, scope, key, inbound, started)
         try:
             await forward(gw, call, body, send, path.removeprefix("/v1"))
         finally:

@@ -2,7 +2,7 @@
 ``/v1/moderations``, passed through with a usage event whose footprint status is honest.
 
 Their texts (a transcription's ``prompt``, the text to speak and its ``instructions``, the text to
-moderate) go through the chat path's charter step (``charter.apply_charter``: scanned, redacted or
+moderate) go through the chat path's charter step (``enforce.enforce_policy``: scanned, redacted or
 blocked, the model routed, the budget reserved); the audio itself is not read. The footprint: whisper-1
 per second of the duration its answer bills (``call.usage_from``); speech
 models without a per-request energy model (tts-1, gpt-4o-transcribe...) get the
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sobria.gateway.call import Call, finish, usage_from
-from sobria.gateway.charter import apply_charter
+from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.http import GatewayError, Receive, Scope, Send, header, read_body
 from sobria.gateway.inbound import Inbound, read_json_body, text_chars
 from sobria.gateway.keys import KeyRecord
@@ -86,7 +86,7 @@ class AudioApi:
         payload: dict[str, Any] = dict(fields)
         model = _model(payload, gw)
         inbound = Inbound("audio", payload, model, False, text_chars(payload), api="audio")
-        call = await apply_charter(gw, scope, key, inbound, started)
+        call = await enforce_policy(gw, scope, key, inbound, started)
         data = form.with_fields({k: v for k, v in call.inbound.payload.items() if isinstance(v, str)}) \
             if call.rewritten else body
         await self._relay(call, data, send, _dialect(scope["path"].removeprefix("/v1"), content_type))
@@ -99,7 +99,7 @@ class AudioApi:
         if not isinstance(payload.get("input"), str) or not payload["input"]:
             raise GatewayError(400, "missing_field", gw.t("gateway.error.missing_field", field="input"), param="input")
         inbound = Inbound("audio", payload, model, False, text_chars(payload), api="audio")
-        call = await apply_charter(gw, scope, key, inbound, started)
+        call = await enforce_policy(gw, scope, key, inbound, started)
         data = json.dumps(payload).encode() if call.rewritten else body
         await self._relay(call, data, send, _dialect("/audio/speech"))
 
@@ -112,7 +112,7 @@ class AudioApi:
         if not isinstance(payload.get("input"), str | list) or not payload["input"]:
             raise GatewayError(400, "missing_field", gw.t("gateway.error.missing_field", field="input"), param="input")
         inbound = Inbound("embedding", payload, model, False, text_chars(payload), api="audio", modelled=False)
-        call = await apply_charter(gw, scope, key, inbound, started)
+        call = await enforce_policy(gw, scope, key, inbound, started)
         data = json.dumps(payload).encode() if call.rewritten or not given else body
         await self._relay(call, data, send, _dialect("/moderations"))
 

@@ -1,7 +1,7 @@
 """The OpenAI Responses API (``POST /v1/responses``, streamed or not; ``GET``/``DELETE
 /v1/responses/{id}`` passed through), as the Agents SDK and Codex call it.
 
-The charter step is the chat path's own (``charter.apply_charter``: every text of ``input`` and
+The charter step is the chat path's own (``enforce.enforce_policy``: every text of ``input`` and
 ``instructions`` scanned, redacted or blocked, the model routed, the budget reserved); the usage
 comes from the answer (``usage.input_tokens``, ``input_tokens_details.cached_tokens``,
 ``output_tokens``, ``output_tokens_details.reasoning_tokens``; in a stream, from
@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 
 from sobria.gateway.call import Usage, finish, usage_from
-from sobria.gateway.charter import apply_charter
+from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import GatewayError, Receive, Scope, Send, read_body, send_bytes
 from sobria.gateway.inbound import Inbound, max_tokens_of, read_json_body, text_chars
@@ -146,7 +146,7 @@ class ResponsesApi:
         named_id = named.get("id") if isinstance(named, dict) else named
         placed = self.links.place(key.id, inbound, inbound.payload.get("previous_response_id"),
                                   named_id if isinstance(named_id, str) else None)
-        call = await apply_charter(gw, scope, key, inbound, started)
+        call = await enforce_policy(gw, scope, key, inbound, started)
         try:
             chain = api_chain(gw, call, "openai")
             if not chain:

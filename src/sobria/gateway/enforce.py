@@ -1,4 +1,5 @@
-"""The charter applied to one request: scan, decide, reserve the budget, redact, route.
+"""The policy enforced on one request (the charter document compiled by sobria.policy): scan, decide,
+reserve the budget, redact, route.
 
 Everything here runs before anything leaves the company. A block ends the request with a 403
 (the person-facing French message of the decision) and a usage event that says so.
@@ -23,7 +24,7 @@ PURPOSE_CHARS = 64
 JUSTIFICATION_CHARS = 500
 
 
-async def apply_charter(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float,
+async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inbound, started: float,
                         metered: bool = True) -> Call:
     """The call to forward (model routed, texts redacted, budget reserved), or a GatewayError.
     ``metered=False`` (Anthropic's ``count_tokens``: no model runs): the same scan, decision and
