@@ -56,7 +56,7 @@ def sample_result() -> AuditResult:
     waste = WasteFigures(requests=730, share_of_requests=0.73, gwp_kgco2e_central=2.0, share_of_gwp=0.5,
                          by_reason={"reformulation": 400, "regeneration": 100, "internal-image": 30,
                                     "heavy-model-trivial": 200},
-                         heavy_trivial_saving_gwp_kgco2e=0.3)
+                         heavy_trivial_saving_gwp_kgco2e=0.3, list_cost_eur=12.5, heavy_trivial_saving_eur=1.75)
     adoption = Adoption(
         people=45, bands={"never": 12, "occasional": 13, "regular": 15, "power": 5},
         by_team=[TeamAdoption("Conseil", 30, {"never": 8, "occasional": 9, "regular": 10, "power": 3}),

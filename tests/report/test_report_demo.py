@@ -27,6 +27,7 @@ class _Reader(HTMLParser):
         self._capture: str | None = None
         self._in_card = False
         self._in_reco_title = False
+        self.waste_cli = ""  # what `sobria waste` prints on the same store
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -69,6 +70,10 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> _Reader:
     assert run.returncode == 0, run.stderr
     reader = _Reader()
     reader.feed((folder / "sobria-demo" / "rapport-ia.html").read_text(encoding="utf-8"))
+    waste = subprocess.run([sys.executable, "-m", "sobria", "waste", "--limit", "1"], cwd=folder, env=env,
+                           capture_output=True, text=True, check=False, timeout=300)
+    assert waste.returncode == 0, waste.stderr
+    reader.waste_cli = waste.stdout
     return reader
 
 
@@ -114,3 +119,18 @@ def test_demo_card_figures_are_the_sections_figures(demo_report: _Reader) -> Non
     assert span is not None, range_note
     assert f"Extrapolé à l'année : {_flat(tonnes).removesuffix(' t')} t CO2e (fourchette {span.group(1)} t)" in \
         sections["footprint"]
+
+
+def test_demo_waste_savings_carry_their_catalogue_price(demo_report: _Reader) -> None:
+    """Every CO2e saving has its € beside it, at the catalogue API price, in the report and in `sobria waste`."""
+    waste = _flat(demo_report.sections["waste"])
+    assert ("7 881 requêtes non essentielles, soit 25 % des requêtes et 12,9 kgCO2e (50 % des émissions), "
+            "87,3 € au prix catalogue de l'API.") in waste
+    assert ("Passer les tâches triviales du modèle lourd à un modèle léger économiserait 108 gCO2e et 0,873 € "
+            "au prix catalogue de l'API.") in waste
+    assert ("Économie attendue sur les tâches triviales : 108 gCO2e et 0,873 € au prix catalogue de l'API."
+            in _flat(demo_report.sections["recommendations"]))
+    cli = _flat(demo_report.waste_cli)
+    assert "12,9 kgCO2e (50 % des émissions), 87,3 € au prix catalogue de l'API." in cli
+    assert ("Passer les tâches triviales du modèle lourd à un modèle léger économiserait 108 gCO2e et 0,873 € "
+            "au prix catalogue de l'API.") in cli

@@ -308,7 +308,9 @@ def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
         by_reason={r: a.by_reason[r] + b.by_reason[r] for r in REASONS},
         gwp_kgco2e_by_reason={r: a.gwp_kgco2e_by_reason[r] + b.gwp_kgco2e_by_reason[r] for r in REASONS},
         heavy_trivial_saving_gwp_kgco2e=a.heavy_trivial_saving_gwp_kgco2e + b.heavy_trivial_saving_gwp_kgco2e,
-        heavy_trivial_saving_energy_kwh=a.heavy_trivial_saving_energy_kwh + b.heavy_trivial_saving_energy_kwh)
+        heavy_trivial_saving_energy_kwh=a.heavy_trivial_saving_energy_kwh + b.heavy_trivial_saving_energy_kwh,
+        list_cost_eur=a.list_cost_eur + b.list_cost_eur,
+        heavy_trivial_saving_eur=a.heavy_trivial_saving_eur + b.heavy_trivial_saving_eur)
 
 
 def _waste_figures(summary: WasteSummary, shares: tuple[float, float] | None) -> WasteFigures:
@@ -317,5 +319,6 @@ def _waste_figures(summary: WasteSummary, shares: tuple[float, float] | None) ->
         gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
         by_reason={k: v for k, v in summary.by_reason.items() if v},
         heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
+        list_cost_eur=summary.list_cost_eur, heavy_trivial_saving_eur=summary.heavy_trivial_saving_eur,
         conversation_id_share=None if shares is None else shares[0],
         thread_signal_share=None if shares is None else shares[1])

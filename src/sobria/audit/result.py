@@ -30,6 +30,8 @@ class WasteFigures:
     # chat requests with a conversation id, with a thread signal (None: not computed, out-of-core audit)
     conversation_id_share: float | None = None
     thread_signal_share: float | None = None
+    list_cost_eur: float = 0.0              # catalogue API price of the non-essential requests
+    heavy_trivial_saving_eur: float = 0.0   # catalogue API price saved by moving trivial tasks to a light model
 
     def expected_accuracy(self) -> Accuracy | None:
         """The chains' precision and recall measured on real conversations, for this data's mode."""

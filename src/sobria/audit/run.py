@@ -69,6 +69,7 @@ def waste_figures(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteFigures:
         gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
         by_reason={k: v for k, v in summary.by_reason.items() if v},
         heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
+        list_cost_eur=summary.list_cost_eur, heavy_trivial_saving_eur=summary.heavy_trivial_saving_eur,
         conversation_id_share=None if shares is None else shares[0],
         thread_signal_share=None if shares is None else shares[1],
     )

@@ -31,7 +31,7 @@ HEAVY_MODEL_TRIVIAL = "heavy-model-trivial"
 REASONS = (REFORMULATION, REGENERATION, UNUSED_IMAGE, INTERNAL_IMAGE, HEAVY_MODEL_TRIVIAL)
 RESULT_SCHEMA: Mapping[str, pl.DataType] = MappingProxyType({
     "event_id": pl.Utf8(), "reason": pl.Utf8(), "chain_id": pl.Utf8(), "confidence": pl.Float64(),
-    "saving_gwp_kgco2e": pl.Float64(), "saving_energy_kwh": pl.Float64(),
+    "saving_gwp_kgco2e": pl.Float64(), "saving_energy_kwh": pl.Float64(), "saving_eur": pl.Float64(),
 })
 
 
@@ -69,6 +69,8 @@ class WasteSummary:
     gwp_kgco2e_by_reason: dict[str, float]
     heavy_trivial_saving_gwp_kgco2e: float
     heavy_trivial_saving_energy_kwh: float
+    list_cost_eur: float = 0.0                 # catalogue API price of the flagged requests
+    heavy_trivial_saving_eur: float = 0.0      # catalogue API price saved by the light model
 
 
 def empty_result() -> pl.DataFrame:
@@ -116,7 +118,7 @@ def _chains(events: pl.DataFrame, opts: WasteOptions) -> pl.DataFrame:
     return pl.DataFrame({
         "event_id": ids.gather(child), "reason": np.where(regen, REGENERATION, REFORMULATION),
         "chain_id": ids.gather(roots[child]), "confidence": conf,
-        "saving_gwp_kgco2e": None, "saving_energy_kwh": None,
+        "saving_gwp_kgco2e": None, "saving_energy_kwh": None, "saving_eur": None,
     })
 
 
@@ -141,7 +143,7 @@ def _images(events: pl.DataFrame, catalog: Catalog, opts: WasteOptions) -> pl.Da
         return empty_result()
     return pl.concat(frames).with_columns(
         pl.lit(None, pl.Utf8).alias("chain_id"), pl.lit(None, pl.Float64).alias("saving_gwp_kgco2e"),
-        pl.lit(None, pl.Float64).alias("saving_energy_kwh"))
+        pl.lit(None, pl.Float64).alias("saving_energy_kwh"), pl.lit(None, pl.Float64).alias("saving_eur"))
 
 
 def light_model_for(catalog: Catalog, provider: str | None, model: str, opts: WasteOptions) -> str | None:
@@ -202,12 +204,13 @@ def _with_saving(catalog: Catalog, heavy: pl.DataFrame) -> pl.DataFrame:
         "confidence": 0.8,
         "saving_gwp_kgco2e": (central(as_is, "gwp_kgco2e") - central(as_light, "gwp_kgco2e")).clip(0.0),
         "saving_energy_kwh": (central(as_is, "energy_kwh") - central(as_light, "energy_kwh")).clip(0.0),
+        "saving_eur": (as_is["cost_eur"].fill_null(0.0) - as_light["cost_eur"].fill_null(0.0)).clip(0.0),
     })
 
 
 def waste_summary(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteSummary:
     """Non-essential requests among ``events``: count, share of requests and of carbon (central)."""
-    counts = events.select("event_id", _requests(events), _gwp(events))
+    counts = events.select("event_id", _requests(events), _gwp(events), _list_cost(events))
     total_requests = int(counts["requests"].sum() or 0)
     total_gwp = float(counts["gwp"].sum() or 0.0)
     flagged_events = counts.join(flagged.select("event_id").unique(), on="event_id", how="semi")
@@ -230,7 +233,15 @@ def waste_summary(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteSummary:
         gwp_kgco2e_by_reason=gwp_by_reason,
         heavy_trivial_saving_gwp_kgco2e=float(heavy["saving_gwp_kgco2e"].fill_null(0.0).sum()),
         heavy_trivial_saving_energy_kwh=float(heavy["saving_energy_kwh"].fill_null(0.0).sum()),
+        list_cost_eur=float(flagged_events["cost"].sum() or 0.0),
+        heavy_trivial_saving_eur=float(heavy["saving_eur"].fill_null(0.0).sum()),
     )
+
+
+def _list_cost(events: pl.DataFrame) -> pl.Expr:
+    if "est_cost_eur" in events.columns:
+        return pl.col("est_cost_eur").cast(pl.Float64).fill_null(0.0).fill_nan(0.0).alias("cost")
+    return pl.lit(0.0, pl.Float64).alias("cost")
 
 
 def _requests(events: pl.DataFrame) -> pl.Expr:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.governance.aiact.classify import Assessment, assess
 from sobria.governance.aiact.inventory import inventory_template, load_inventory
@@ -20,7 +21,7 @@ from sobria.governance.aiact.obligations import ObligationLine, all_obligations,
 from sobria.governance.aiact.regulation import Regulation, load_regulation
 from sobria.i18n import Translator
 
-app = typer.Typer(no_args_is_help=True, help="Règlement européen sur l'IA : inventaire, classes et obligations.")
+app = SobriaTyper(no_args_is_help=True, help="Règlement européen sur l'IA : inventaire, classes et obligations.")
 DEFAULT_FILE = Path("inventaire-ia.yaml")
 
 

@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from typer import _click as click
 
 from sobria.cli import (
     aiact_cmd,
@@ -28,12 +29,13 @@ from sobria.cli import (
     waste_cmd,
 )
 from sobria.cli.context import CliContext
+from sobria.cli.help import SobriaTyper, show_usage_error
 from sobria.errors import UserInputError
 from sobria.i18n import Translator
 from sobria.settings import Settings, build_settings
 
 MAX_DETAILS = 50
-app = typer.Typer(
+app = SobriaTyper(
     name="sobria",
     help="Sobria : mesurer, gouverner et réduire l'empreinte de l'IA générative.",
     no_args_is_help=True,
@@ -95,11 +97,9 @@ def run(args: list[str]) -> int:
         return done.exit_code
     except typer.Abort:
         return 130
-    except typer.TyperException as err:  # usage errors (missing option...), Click's vendored in Typer
-        show = getattr(err, "show", None)
-        if show is not None:
-            show()
-        return int(getattr(err, "exit_code", 2))
+    except click.ClickException as err:  # usage errors (missing option...), worded in the user's language
+        show_usage_error(err, args)
+        return err.exit_code
     return code if isinstance(code, int) else 0
 
 

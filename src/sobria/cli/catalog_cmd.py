@@ -11,10 +11,11 @@ from rich.table import Table
 from sobria.catalog import Catalog, load_catalog, resolve
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.ranges import Range
 
-app = typer.Typer(no_args_is_help=True, help="Le catalogue des modèles, zones et facteurs, avec leurs sources.")
+app = SobriaTyper(no_args_is_help=True, help="Le catalogue des modèles, zones et facteurs, avec leurs sources.")
 KINDS = ("llm", "image", "embedding")
 
 

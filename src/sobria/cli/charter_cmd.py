@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 import typer
 
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.i18n import Translator
 
-app = typer.Typer(no_args_is_help=True, help="Le document de charte lisible par tous.")
+app = SobriaTyper(no_args_is_help=True, help="Le document de charte lisible par tous.")
 
 
 @app.command("render")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee.html_page import render_pack, rule_label
 from sobria.governance.committee.log import add_entry, decide_entry, read_entries
@@ -20,7 +21,7 @@ from sobria.governance.violations import Violations
 from sobria.privacy.groups import group_label
 from sobria.store import Store, open_store
 
-app = typer.Typer(no_args_is_help=True, help="Le comité éthique : registre et dossier mensuel.")
+app = SobriaTyper(no_args_is_help=True, help="Le comité éthique : registre et dossier mensuel.")
 
 
 def _store(c: CliContext) -> Store:

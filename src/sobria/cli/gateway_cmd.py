@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.gateway.config import load_config
 
-app = typer.Typer(help="Passerelle compatible OpenAI qui applique la charte en direct.")
+app = SobriaTyper(help="Passerelle compatible OpenAI qui applique la charte en direct.")
 
 
 @app.callback(invoke_without_command=True)

@@ -10,12 +10,13 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import CliContext, cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.gateway.config import gateway_settings, load_config
 from sobria.gateway.keys import create_key, list_keys, revoke_key
 from sobria.ingest.pseudonym import pseudonym, read_secret
 from sobria.store import Store, open_store
 
-app = typer.Typer(no_args_is_help=True, help="Clés virtuelles de la passerelle (une par personne ou service).")
+app = SobriaTyper(no_args_is_help=True, help="Clés virtuelles de la passerelle (une par personne ou service).")
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="configuration de la passerelle (son magasin)")]
 
 

@@ -12,10 +12,11 @@ from sobria.analytics.partitions import PartitionSet
 from sobria.analytics.retention import apply_retention
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.store import open_store
 
-app = typer.Typer(no_args_is_help=True)
+app = SobriaTyper(no_args_is_help=True)
 
 
 @app.command("enable")

@@ -10,13 +10,14 @@ from typing import Annotated, Any
 import typer
 
 from sobria.cli.context import CliContext, cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.policy.pii import Finding, PiiKind, Scanner, load_client_names, redact
 from sobria.policy.pii.textfile import decode_utf8, read_utf8
 
 JSON_SCHEMA = "sobria.pii.scan/1"
 STDIN = "-"
 
-app = typer.Typer(no_args_is_help=True)
+app = SobriaTyper(no_args_is_help=True)
 
 ClientsOpt = Annotated[Path | None, typer.Option(
     "--clients", help="export CRM (CSV) des clients dont les noms sont à détecter")]

@@ -10,12 +10,13 @@ import typer
 
 from sobria.audit.period import parse_day
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.errors import Location, UserInputError
 from sobria.i18n import Translator
 from sobria.policy.checks import PolicyIssue
 from sobria.policy.loader import policy_template, read_policy_text, read_text
 
-app = typer.Typer(no_args_is_help=True, help="La charte comme code : fichier de politique.")
+app = SobriaTyper(no_args_is_help=True, help="La charte comme code : fichier de politique.")
 
 EXAMPLE_ADOPTION = dt.date(2025, 3, 17)  # the case study's charter day, until the file gives its own date
 

@@ -10,12 +10,13 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.governance.tools.registry import FACT_NAMES, Fact, forbidden_usage, load_tools_catalog, privacy_groups
 from sobria.i18n import Translator
 from sobria.policy.loader import load_policy
 from sobria.privacy.groups import OTHERS
 
-app = typer.Typer(no_args_is_help=True, help="Registre des outils d'IA : contrats, données, entraînement.")
+app = SobriaTyper(no_args_is_help=True, help="Registre des outils d'IA : contrats, données, entraînement.")
 
 
 def _value(fact: Fact, t: Translator) -> str:

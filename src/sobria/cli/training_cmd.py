@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sobria.cli.console import plain_console
 from sobria.cli.context import cli_context
+from sobria.cli.help import SobriaTyper
 from sobria.cli.store_cmd import open_initialised
 from sobria.csvfile import write_text_atomically
 from sobria.errors import Location, UserInputError
@@ -24,7 +25,7 @@ from sobria.ingest.pseudonym import pseudonym
 from sobria.privacy.groups import group_label
 from sobria.store import open_store
 
-app = typer.Typer(no_args_is_help=True, help="Formation et maîtrise de l'IA (article 4 du règlement européen).")
+app = SobriaTyper(no_args_is_help=True, help="Formation et maîtrise de l'IA (article 4 du règlement européen).")
 
 
 @app.command("import")

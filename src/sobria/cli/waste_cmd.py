@@ -56,6 +56,10 @@ def _print(c: CliContext, w: WasteListing, start: str, end: str) -> None:
     console.print(t("waste.cli.summary", requests=integer(s.requests, lang), share=percent(s.share_of_requests, lang),
                     gwp=quantity(Range.point(s.gwp_kgco2e), "kgco2e", lang), gwp_share=percent(s.share_of_gwp, lang),
                     cost=number(w.list_cost_eur, lang), start=start, end=end))
+    if s.heavy_trivial_saving_gwp_kgco2e > 0:
+        console.print(t("waste.cli.heavy_trivial", carbon=quantity(Range.point(s.heavy_trivial_saving_gwp_kgco2e),
+                                                                   "kgco2e", lang),
+                        saved=number(s.heavy_trivial_saving_eur, lang)))
     reasons = Table(title=t("waste.cli.by_reason"), title_justify="left")
     for col, justify in (("reason", "left"), ("requests", "right"), ("gwp", "right")):
         reasons.add_column(t(f"waste.cli.col.{col}"), justify=justify)  # type: ignore[arg-type]

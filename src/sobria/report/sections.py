@@ -64,11 +64,13 @@ def waste(result: AuditResult, t: Translator, lang: str) -> Section:
             for r, n in reasons]
     paragraphs = [t("report.waste.summary", requests=fmt.integer(w.requests, lang),
                     share=fmt.percent(w.share_of_requests, lang),
-                    carbon=kg(Range.point(w.gwp_kgco2e_central), lang), carbon_share=fmt.percent(w.share_of_gwp, lang)),
+                    carbon=kg(Range.point(w.gwp_kgco2e_central), lang), carbon_share=fmt.percent(w.share_of_gwp, lang),
+                    cost=fmt.number(w.list_cost_eur, lang)),
                   t("report.waste.definition"), chain_accuracy(w, t, lang)]
     if w.heavy_trivial_saving_gwp_kgco2e > 0:
         paragraphs.append(t("report.waste.heavy_trivial", carbon=kg(Range.point(w.heavy_trivial_saving_gwp_kgco2e),
-                                                                    lang)))
+                                                                    lang),
+                            saved=fmt.number(w.heavy_trivial_saving_eur, lang)))
     blocks = [Block(paragraphs=tuple(paragraphs))]
     if bars:
         blocks.append(Block(t("report.waste.by_reason"),
@@ -221,6 +223,15 @@ def recommendations(result: AuditResult, t: Translator, lang: str) -> tuple[Reco
     for r in recommend(result):
         value = (fmt.percent(r.figure, lang) if r.kind == "share" else fmt.integer(r.figure, lang)
                  if r.kind == "count" else "")
-        out.append(Recommendation(t(f"report.reco.{r.key}.title"), t(f"report.reco.{r.key}.text"),
-                                  t(f"report.reco.{r.key}.trigger", value=value)))
+        trigger = t(f"report.reco.{r.key}.trigger", value=value)
+        if r.key == "light-model" and result.waste.heavy_trivial_saving_gwp_kgco2e > 0:
+            trigger += " " + light_model_saving(result, t, lang)
+        out.append(Recommendation(t(f"report.reco.{r.key}.title"), t(f"report.reco.{r.key}.text"), trigger))
     return tuple(out)
+
+
+def light_model_saving(result: AuditResult, t: Translator, lang: str) -> str:
+    """What moving trivial tasks to a light model saves: carbon, and € at the catalogue API price."""
+    w = result.waste
+    return t("report.reco.light-model.saving", carbon=kg(Range.point(w.heavy_trivial_saving_gwp_kgco2e), lang),
+             saved=fmt.number(w.heavy_trivial_saving_eur, lang))
