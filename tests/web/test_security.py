@@ -158,3 +158,33 @@ def test_bad_parameters_are_named(client: TestClient) -> None:
     by = client.get("/explorer?by=person&lang=en")
     assert (by.status_code, by.text) == (
         400, "parameter by: unknown grouping “person” (expected: team, tool, model, month, tier)")
+
+
+def _every_get_path() -> list[str]:
+    """Every GET route the dashboard serves (the app's own route tables: a new page is covered
+    the day it is added), with its parameters filled in."""
+    from sobria.web import governance_views, oidc_views, views
+
+    table = [*views.ROUTES, *oidc_views.ROUTES, *governance_views.ROUTES]
+    return [path.replace("{team}", "tech").replace("{fmt}", "html") for path, _, methods in table if "GET" in methods]
+
+
+OPEN = {"/login", "/login/oidc", "/login/oidc/callback"}   # sign-in pages (OIDC: 404 when not configured)
+ALLOWED = {  # what each role may open besides the sign-in pages; every other GET route must refuse
+    "emp": {"/", "/me", "/api/me.json"},
+    "lead": {"/", "/me", "/api/me.json"},   # its own team is conseil; the paths below ask for tech
+    "cfo": set(_every_get_path()) - {"/admin/accounts"} - OPEN,
+    "comite": set(_every_get_path()) - {"/admin/accounts"} - OPEN,
+}
+
+
+@pytest.mark.parametrize("user", sorted(ALLOWED))
+def test_every_route_outside_a_role_refuses_and_leaks_nothing(client: TestClient, user: str) -> None:
+    sign_in(client, user)
+    refused = [path for path in _every_get_path() if path not in ALLOWED[user] | OPEN]
+    assert refused, user
+    for path in refused:
+        answer = client.get(path)
+        assert answer.status_code in (403, 404), path
+        assert "kgCO2e" not in answer.text and "conseil" not in answer.text, path
+        assert "attachment" not in answer.headers.get("content-disposition", ""), path
