@@ -28,8 +28,8 @@ from sobria.audit.company import load_company
 from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
-from sobria.audit.result import AuditResult, Headline, WasteFigures
-from sobria.audit.run import AuditOptions, run_audit, scenario_rules
+from sobria.audit.result import AuditResult, Headline
+from sobria.audit.run import AuditOptions, figures_of, run_audit, scenario_rules
 from sobria.audit.scenarios import Comparison, ScenarioResult, replay_scenario
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
 from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
@@ -138,7 +138,7 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEve
     kpis, money = with_money(kpis_from_cube(cube, display_groups(roster_sizes(people, pairs), options.min_group),
                                             catalog, period), company, catalog)
     summary, scenario, counts, market = _second_pass(scan, persons, catalog, options)
-    waste = _waste_figures(summary, shares_of(counts))
+    waste = figures_of(summary, shares_of(counts))
     org = store.organisation()
     return AuditResult(
         organisation=str(org["name"]) if org else "", generated_at=now.isoformat(timespec="seconds"),
@@ -312,13 +312,3 @@ def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
         list_cost_eur=a.list_cost_eur + b.list_cost_eur,
         heavy_trivial_saving_eur=a.heavy_trivial_saving_eur + b.heavy_trivial_saving_eur)
 
-
-def _waste_figures(summary: WasteSummary, shares: tuple[float, float] | None) -> WasteFigures:
-    return WasteFigures(
-        requests=summary.requests, share_of_requests=summary.share_of_requests,
-        gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
-        by_reason={k: v for k, v in summary.by_reason.items() if v},
-        heavy_trivial_saving_gwp_kgco2e=summary.heavy_trivial_saving_gwp_kgco2e,
-        list_cost_eur=summary.list_cost_eur, heavy_trivial_saving_eur=summary.heavy_trivial_saving_eur,
-        conversation_id_share=None if shares is None else shares[0],
-        thread_signal_share=None if shares is None else shares[1])

@@ -15,7 +15,7 @@ from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import ScenarioRules, builtin_rules, compare_periods, replay_scenario, rules_from_policy
-from sobria.audit.waste import detect_waste, waste_summary
+from sobria.audit.waste import WasteSummary, detect_waste, waste_summary
 from sobria.audit.waste_accuracy import data_shares
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
@@ -62,8 +62,11 @@ def _day_of(us: int) -> dt.date:
 
 
 def waste_figures(events: pl.DataFrame, flagged: pl.DataFrame) -> WasteFigures:
-    summary = waste_summary(events, flagged)
-    shares = data_shares(events)
+    return figures_of(waste_summary(events, flagged), data_shares(events))
+
+
+def figures_of(summary: WasteSummary, shares: tuple[float, float] | None) -> WasteFigures:
+    """The audit's waste figures from a summary and the data's (conversation id, thread signal) shares."""
     return WasteFigures(
         requests=summary.requests, share_of_requests=summary.share_of_requests,
         gwp_kgco2e_central=summary.gwp_kgco2e, share_of_gwp=summary.share_of_gwp,
