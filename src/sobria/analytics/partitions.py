@@ -93,6 +93,11 @@ class PartitionSet:
     def scan(self, month: str) -> pl.LazyFrame:
         return pl.scan_parquet(self.path(month))
 
+    def month_count(self, month: str) -> int:
+        """Events in one month's partition (0 when it has none), from the file's metadata."""
+        path = self.path(month)
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item()) if path.exists() else 0
+
     def count(self) -> int:
         """Events in every partition (from the files' metadata)."""
         months = self.months()

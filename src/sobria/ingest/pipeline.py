@@ -20,7 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -40,9 +40,13 @@ from sobria.ingest.pseudonym import key_fingerprint, pseudonym
 from sobria.ingest.registry import chunk_parser_for
 from sobria.ingest.tally import BatchTally
 from sobria.ingest.validate import validate
+from sobria.store import event_column_names
 from sobria.store.records import PersonRow
 from sobria.store.store import BatchEnd, BatchRecord, Store
 from sobria.store.web_rollup import refresh_rollup
+
+if TYPE_CHECKING:
+    from sobria.analytics.partitions import PartitionSet
 
 Progress = Callable[[str, int, int], None]
 IMPACT_RENAMES = {"cost_eur": "est_cost_eur", "status": "impact_status"}
@@ -123,23 +127,52 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
         return BatchEnd(record, tally.teams | {p.team for p in people.values()},
                         _person_rows(people, secret, options.keep_names))
 
-    with closing(prefetched(_prepared(files, rows, steps, tally, report))) as chunks:
+    partitions = _partitions(store)
+    kept: list[pl.DataFrame] = []   # the batch's chunks, for the partitions once the store has committed
+    prepared = _prepared(files, rows, steps, tally, report)
+    with closing(prefetched(prepared if partitions is None else _kept(prepared, kept))) as chunks:
         inserted = store.write_chunks(rows, chunks, end, done)
     report("write", rows, rows)
     if tally.has_errors:  # only once the batch is committed, so that a failed import leaves no file
         tally.reject_file = _write_rejects(options, tally.errors())
-    _refresh_partitions(store, tally)
+    if partitions is not None:
+        _update_partitions(store, partitions, kept if inserted == tally.valid_rows else [], tally)
     refresh_rollup(store)  # the dashboard's rollup: only the months this batch changed are summed again
     return _summary(steps.batch_id, inserted, tally)
 
 
-def _refresh_partitions(store: Store, tally: BatchTally) -> None:
-    """The months this batch touched, rewritten in the analysis partitions when the store has them."""
-    from sobria.analytics.partitions import PartitionSet, months_between
+def _partitions(store: Store) -> PartitionSet | None:
+    from sobria.analytics.partitions import PartitionSet
 
-    partitions = PartitionSet.beside(store)
-    if partitions is not None and tally.first is not None and tally.last is not None:
-        partitions.refresh(store, months_between(tally.first, tally.last))
+    return PartitionSet.beside(store)
+
+
+def _kept(chunks: Iterator[pl.DataFrame], kept: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    for chunk in chunks:
+        if chunk.height:
+            kept.append(chunk)
+        yield chunk
+
+
+def _update_partitions(store: Store, partitions: PartitionSet, kept: list[pl.DataFrame], tally: BatchTally) -> None:
+    """The batch's events merged into the months it touched (after the commit: the partitions never
+    hold an event the store does not). ``kept``: the batch's chunks when the store inserted every
+    one of their events (so they are the stored copies; otherwise empty, and the months are read
+    back from the store). A month whose event count then differs from the store's (events the
+    partitions missed: a drain's failed write, a re-import, say) is rewritten from the store,
+    which stays the reference."""
+    from sobria.analytics.partitions import event_dtypes, month_bounds_us, months_between
+
+    if tally.first is None or tally.last is None:
+        return
+    if kept:
+        schema = pl.Schema(event_dtypes())
+        partitions.write(pl.concat([c.select(event_column_names()).cast(schema) for c in kept], how="vertical"))
+    kept.clear()
+    for month in months_between(tally.first, tally.last):
+        start, end = month_bounds_us(month)
+        if partitions.month_count(month) != store.count_events(start, end):
+            partitions.refresh(store, [month])
 
 
 @dataclass(frozen=True)

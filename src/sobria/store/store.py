@@ -170,9 +170,15 @@ class Store(RecordsStore, GatewayStore):
             rows = conn.execute(sa.select(people)).mappings().all()
         return pl.DataFrame([dict(r) for r in rows], schema={c.name: pl.Utf8 for c in people.c})
 
-    def count_events(self) -> int:
+    def count_events(self, start: int | None = None, end: int | None = None) -> int:
+        """Events stored, or those whose ``ts_us`` is in [start, end) (the time index counts them)."""
+        query = sa.select(sa.func.count()).select_from(events)
+        if start is not None:
+            query = query.where(events.c.ts_us >= start)
+        if end is not None:
+            query = query.where(events.c.ts_us < end)
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def delete_events_before(self, ts_us: int) -> int:
         """Retention: delete the raw events before ``ts_us`` (the rollups are kept elsewhere)."""
