@@ -302,11 +302,15 @@ def main() -> int:
     args = parser.parse_args()
     catalog = load_catalog()
     real_rows(catalog, None if args.no_semantic else semantic_model(), tuple(args.sample or DEV_SAMPLES))
-    labellers, detector = agreement()
-    kappa, same, turns = turn_kappa()
-    print("  " + labellers.line("second labeller against the first (agreement, held-out sample)"))
-    print(f"  turn level: Cohen's kappa {kappa:.3f}, same verdict on {same:.3f} of {turns} turns")
-    print("  " + detector.line("detector against the second labeller"))
+    for key in ("test", *(k for k in args.sample or () if k != "test")):
+        name, prefix = SAMPLES[key]
+        if not (REAL_DIR / f"{prefix}_labels_b.csv").exists():
+            continue
+        labellers, detector = agreement(prefix=prefix)
+        kappa, same, turns = turn_kappa(prefix=prefix)
+        print("  " + labellers.line(f"second labeller against the first (agreement, {name})"))
+        print(f"  turn level: Cohen's kappa {kappa:.3f}, same verdict on {same:.3f} of {turns} turns")
+        print("  " + detector.line("detector against the second labeller"))
     demo = demo_rows(catalog)
     if args.timing:
         big = scaled(demo, args.timing)
