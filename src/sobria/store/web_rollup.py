@@ -12,8 +12,13 @@ at the cost of what changed, the events' time index doing the work:
 * any other change (an import of older events, a deletion) re-sums the whole month, in the
   database (``INSERT ... SELECT ... GROUP BY`` over the month's time range).
 
-The import pipeline calls it after each batch; the dashboard calls it whenever the store's data
-version moves (the gateway drain writes without it), so a page reads at most one month's changes.
+Sums of float columns are exact (each event's value on a ``2**-40`` grid, :mod:`sobria.store.rollup_sums`),
+so rows add up to the same bits in any order: appended rows equal a month summed again.
+
+An import adds its batch's own sums (:func:`add_batch`, summed in Polars as its chunks go by) to
+each month whose rollup was current, then calls :func:`refresh_rollup` for the rest; the dashboard
+calls it whenever the store's data version moves (the gateway drain writes without it), so a page
+reads at most one month's changes.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sobria.store.rollup_sums import BatchRollup, sql_sum
 from sobria.store.store import Store
 from sobria.store.tables import events
 from sobria.store.web_tables import ROLLUP_KEYS, ROLLUP_SUMS, web_rollup, web_rollup_months
@@ -58,8 +64,9 @@ def _months(first_us: int, last_us: int) -> Iterator[str]:
 
 def _sum_into_rollup(conn: Connection, month: str, start_us: int, end_us: int) -> None:
     keys = [events.c[k] for k in ROLLUP_KEYS]
-    query = (sa.select(sa.literal(month).label("month"), *keys,
-                       *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
+    sums = [(sa.func.sum(events.c[c]) if c == "request_count" else sql_sum(conn.dialect.name, events.c[c])).label(c)
+            for c in ROLLUP_SUMS]
+    query = (sa.select(sa.literal(month).label("month"), *keys, *sums)
              .where(events.c.ts_us >= start_us, events.c.ts_us < end_us).group_by(*keys))
     conn.execute(sa.insert(web_rollup).from_select(["month", *ROLLUP_KEYS, *ROLLUP_SUMS], query))
 
@@ -113,6 +120,40 @@ def refresh_rollup(store: Store) -> RefreshCounts:
             if count:
                 conn.execute(sa.insert(web_rollup_months).values(month=month, events=count, max_ts_us=newest))
     return RefreshCounts(unchanged, appended, rebuilt, dropped, tuple(sorted(changed)))
+
+
+def add_batch(store: Store, batch: BatchRollup) -> tuple[str, ...]:
+    """Add a just-committed batch's contribution to the rollup, without reading its events again.
+
+    ``batch`` must hold exactly the events the batch inserted. A month whose rollup was current
+    before the batch (its covered count plus the batch's events is the month's count now) gets the
+    batch's rows appended (the sums are exact: :mod:`sobria.store.rollup_sums`) and its coverage
+    moved; any other month is left to :func:`refresh_rollup`. Returns the months added to.
+    """
+    added: list[str] = []
+    rows = batch.rows()
+    with store.engine.begin() as conn:
+        _write_lock(conn, store.dialect)
+        covered = {m: int(n) for m, n, _ts in conn.execute(sa.select(web_rollup_months))}
+        for month, new in sorted(batch.months.items()):
+            start_us, end_us = month_bounds_us(month)
+            count, newest = _span(conn, start_us, end_us)
+            if covered.get(month, 0) + new != count or newest is None:
+                continue
+            _insert_rows(conn, rows.filter(pl.col("month") == month))
+            conn.execute(sa.delete(web_rollup_months).where(web_rollup_months.c.month == month))
+            conn.execute(sa.insert(web_rollup_months).values(month=month, events=count, max_ts_us=newest))
+            added.append(month)
+    return tuple(added)
+
+
+def _insert_rows(conn: Connection, rows: pl.DataFrame) -> None:
+    """Rows of ``web_rollup`` (its columns, in order) through the driver's ``executemany``."""
+    if rows.height == 0:
+        return
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sql = f"INSERT INTO web_rollup ({', '.join(rows.columns)}) VALUES ({', '.join(mark for _ in rows.columns)})"
+    conn.exec_driver_sql(sql, list(zip(*(column.to_list() for column in rows.iter_columns()), strict=True)))
 
 
 def read_coverage(store: Store) -> dict[str, tuple[int, int]]:
