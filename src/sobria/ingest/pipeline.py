@@ -44,7 +44,7 @@ from sobria.store import event_column_names
 from sobria.store.records import PersonRow
 from sobria.store.rollup_sums import BatchRollup
 from sobria.store.store import BatchEnd, BatchRecord, Store
-from sobria.store.web_rollup import add_batch, refresh_rollup
+from sobria.store.web_rollup import refresh_rollup
 
 if TYPE_CHECKING:
     from sobria.analytics.partitions import PartitionSet
@@ -122,15 +122,16 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
         written[0] += count
         report("write", written[0], rows)
 
+    partitions = _partitions(store)
+    kept: list[pl.DataFrame] | None = None if partitions is None else []  # the chunks, for the partitions
+    totals = BatchRollup()   # the batch's sums for the dashboard's rollup, summed as the chunks go by
+
     def end() -> BatchEnd:
         record = BatchRecord(steps.batch_id, options.kind, "\n".join(str(f) for f in options.files), started,
                              tally.rows_read, len(tally.errors()))
         return BatchEnd(record, tally.teams | {p.team for p in people.values()},
-                        _person_rows(people, secret, options.keep_names))
+                        _person_rows(people, secret, options.keep_names), totals)
 
-    partitions = _partitions(store)
-    kept: list[pl.DataFrame] | None = None if partitions is None else []  # the chunks, for the partitions
-    totals = BatchRollup()   # the batch's sums for the dashboard's rollup, summed as the chunks go by
     prepared = _watched(_prepared(files, rows, steps, tally, report), kept, totals)
     with closing(prefetched(prepared)) as chunks:
         inserted = store.write_chunks(rows, chunks, end, done)
@@ -140,9 +141,7 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
     complete = inserted == tally.valid_rows  # the chunks are the events stored (none was there already)
     if partitions is not None and kept is not None:
         _update_partitions(store, partitions, kept if complete else [], tally)
-    if complete and inserted:
-        add_batch(store, totals)  # the dashboard's rollup: the batch's sums added to the months it touched
-    refresh_rollup(store)  # the months add_batch left (a re-import, another writer meanwhile) summed again
+    refresh_rollup(store)  # the months the store's write did not add the batch's sums to (a re-import…)
     return _summary(steps.batch_id, inserted, tally)
 
 
@@ -162,6 +161,7 @@ def _watched(chunks: Iterator[pl.DataFrame], kept: list[pl.DataFrame] | None,
                 kept.append(chunk)
             totals.add(chunk)
         yield chunk
+    totals.rows()  # summed here, while the store writes the last chunk
 
 
 def _update_partitions(store: Store, partitions: PartitionSet, kept: list[pl.DataFrame], tally: BatchTally) -> None:

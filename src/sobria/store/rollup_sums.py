@@ -12,6 +12,8 @@ SQL's ``SUM`` gives.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,13 @@ def sql_sum(dialect: str, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any
     return sa.cast(sa.func.sum(units), sa.Float) / SCALE
 
 
+def month_bounds_us(month: str) -> tuple[int, int]:
+    """[start, end) of a month (``YYYY-MM``, UTC) in microseconds since the epoch."""
+    start = dt.datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=dt.UTC)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return int(start.timestamp()) * 1_000_000, int(end.timestamp()) * 1_000_000
+
+
 def _units(name: str) -> pl.Expr:
     return (pl.col(name) * SCALE + 0.5).cast(pl.Int64)
 
@@ -47,11 +56,13 @@ class BatchRollup:
 
     parts: list[pl.DataFrame] = field(default_factory=list)
     months: dict[str, int] = field(default_factory=dict)   # events of the batch per month
+    _rows: pl.DataFrame | None = None                       # :meth:`rows`, once computed
 
     def add(self, chunk: pl.DataFrame) -> None:
         """Add a chunk of events (store columns, with ``ts_us``)."""
         if chunk.height == 0:
             return
+        self._rows = None
         ts = pl.from_epoch("ts_us", time_unit="us")
         frame = chunk.select(
             (ts.dt.year().cast(pl.Int32) * 100 + ts.dt.month().cast(pl.Int32)).alias(_MONTH), *ROLLUP_KEYS,
@@ -62,8 +73,33 @@ class BatchRollup:
             month = f"{number // 100:04d}-{number % 100:02d}"
             self.months[month] = self.months.get(month, 0) + int(count)
 
+    @property
+    def events(self) -> int:
+        return sum(self.months.values())
+
+    def appendable(self, covered: Mapping[str, int],
+                   span: Callable[[int, int], tuple[int, int | None]]) -> list[tuple[str, int, int]]:
+        """The months whose rows can simply be appended, once the batch's events are stored: those
+        whose rollup was current before (``covered`` events, plus the batch's, are the month's
+        events now, ``span(start_us, end_us)`` giving the count and newest ``ts_us``); each as
+        (month, events, newest ``ts_us``), the month's new coverage. The others are left to a refresh.
+        """
+        out = []
+        for month, new in sorted(self.months.items()):
+            count, newest = span(*month_bounds_us(month))
+            if covered.get(month, 0) + new == count and newest is not None:
+                out.append((month, count, newest))
+        return out
+
     def rows(self) -> pl.DataFrame:
-        """The rollup rows of the batch: ``month``, the keys, then the sums (``web_rollup``'s columns)."""
+        """The rollup rows of the batch: ``month``, the keys, then the sums (``web_rollup``'s columns).
+
+        Computed once (the import computes them in its prefetch thread, after the last chunk)."""
+        if self._rows is None:
+            self._rows = self._summed()
+        return self._rows
+
+    def _summed(self) -> pl.DataFrame:
         schema = {"month": pl.Utf8(), **{k: pl.Utf8() for k in ROLLUP_KEYS}, "request_count": pl.Int64(),
                   **{c: pl.Float64() for c in FLOAT_SUMS}}
         if not self.parts:
