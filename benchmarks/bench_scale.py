@@ -8,7 +8,8 @@ ratio to the 1 M time). For 1 M also: the import throughput from a CSV file with
 same events (time, RSS) and whether both JSON documents agree; the KPI cube on DuckDB vs Polars.
 
 Run from the repository root: ``python benchmarks/bench_scale.py [--sizes 1000000 10000000]``.
-The machine is shared (2 cores): each step runs once.
+The machine is shared (2 cores): each step runs once. The import alone, three times (medians):
+``python benchmarks/bench_scale.py --sizes 1000000 --import-only --repeat 3``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import itertools
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,7 +113,10 @@ def import_csv(folder: Path) -> dict[str, float]:
     from sobria.store import open_store
 
     csv = folder / "events.csv"
-    read_all(folder).select(c.name for c in EVENT_COLUMNS).write_csv(csv)
+    if not csv.exists():   # written once per folder (--repeat runs the import again on the same file)
+        read_all(folder).select(c.name for c in EVENT_COLUMNS).write_csv(csv)
+    for old in folder.glob("import.db*"):   # a fresh store (and partitions folder) each run
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
     started, cpu = time.perf_counter(), cpu_s()
     height = pl.read_csv(csv).height
     read_s, read_cpu = time.perf_counter() - started, cpu_s() - cpu
@@ -123,7 +129,28 @@ def import_csv(folder: Path) -> dict[str, float]:
     import_s, import_cpu = time.perf_counter() - started, cpu_s() - cpu
     assert inserted == height, (inserted, height)
     return {"events": height, "read_csv_s": read_s, "import_s": import_s, "read_cpu_s": read_cpu,
-            "import_cpu_s": import_cpu, "events_per_s": height / import_s, "ratio_to_read_csv": import_s / read_s}
+            "import_cpu_s": import_cpu, "events_per_s": height / import_s, "ratio_to_read_csv": import_s / read_s,
+            "load_average": os.getloadavg()[0]}
+
+
+def import_only(n: int, repeat: int) -> None:
+    """The import step alone, ``repeat`` times on the same CSV (a fresh store each time): each run, then the medians."""
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        folder = Path(tmp)
+        run_child("generate", n, folder)
+        runs = []
+        for index in range(repeat):
+            imp = run_child("import", n, folder)
+            runs.append(imp)
+            print(f"run {index + 1}: import {imp['import_s']:.2f} s (CPU {imp['import_cpu_s']:.1f} s) = "
+                  f"{imp['events_per_s']:,.0f} events/s; polars.read_csv {imp['read_csv_s']:.2f} s "
+                  f"(CPU {imp['read_cpu_s']:.1f} s), ratio {imp['ratio_to_read_csv']:.2f}; "
+                  f"load average {imp['load_average']:.1f}", flush=True)
+        median = {k: statistics.median(float(r[k]) for r in runs) for k in runs[0]}
+        print(f"median of {repeat}: import {median['import_s']:.2f} s (CPU {median['import_cpu_s']:.1f} s) = "
+              f"{n / median['import_s']:,.0f} events/s ({n / median['import_cpu_s']:,.0f} per CPU-second); "
+              f"polars.read_csv {median['read_csv_s']:.2f} s, ratio {median['import_s'] / median['read_csv_s']:.2f} "
+              f"(median of the ratios {median['ratio_to_read_csv']:.2f})")
 
 
 def audit(folder: Path, mode: str) -> dict[str, object]:
@@ -213,10 +240,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--audit-only", action="store_true", help="skip the CSV import, engines and in-memory runs")
+    parser.add_argument("--import-only", action="store_true",
+                        help="only the CSV import step (sobria import events), for the first size")
+    parser.add_argument("--repeat", type=int, default=1, help="with --import-only: runs of the import (medians)")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], int(args.child[1]), Path(args.child[2]))
+        return
+    if args.import_only:
+        import_only(args.sizes[0], args.repeat)
         return
     base: float | None = None
     base_cpu: float | None = None

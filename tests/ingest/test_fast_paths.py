@@ -89,7 +89,7 @@ def test_regular_files_are_read_by_polars(text: str) -> None:
     delimiter = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
     header = plain_csv.csv_header("f.csv", text.split("\n", 1)[0].removesuffix("\r").split(delimiter))
     body = text.split("\n", 1)[1]
-    regular = plain_csv._regular_body(body, header, delimiter, 2)
+    regular = plain_csv._regular_body(body, body.encode(), body.count("\n"), header, delimiter, 2)
     assert regular is not None
     split, errs = plain_csv._split_body("f.csv", body, header, delimiter, 2)
     assert_frame_equal(regular, split)
@@ -98,7 +98,14 @@ def test_regular_files_are_read_by_polars(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["a,b\n", "a,b\n1,2\n\n3,4\n", "a,b\n1,2,3\n4\n", "a,b\n1\n2,3,4\n", "a,b\n1,2\n \n"])
 def test_irregular_files_are_split_line_by_line(text: str) -> None:
-    assert plain_csv._regular_body(text.split("\n", 1)[1], ["a", "b"], ",", 2) is None
+    body = text.split("\n", 1)[1]
+    assert plain_csv._regular_body(body, body.encode(), body.count("\n"), ["a", "b"], ",", 2) is None
+
+
+@pytest.mark.parametrize("text", ["", "a", "\n", "é,\n€;\t\n", "ab\ncd,\u3000,\n"])
+def test_ascii_characters_are_counted_in_the_utf8_bytes(text: str) -> None:
+    for char in ("\n", ",", ";", "\t"):
+        assert plain_csv._count(text.encode(), char) == text.count(char)
 
 
 def test_plain_csv_golden() -> None:

@@ -42,6 +42,7 @@ from sobria.ingest.tally import BatchTally
 from sobria.ingest.validate import validate
 from sobria.store import event_column_names
 from sobria.store.records import PersonRow
+from sobria.store.rollup_sums import BatchRollup
 from sobria.store.store import BatchEnd, BatchRecord, Store
 from sobria.store.web_rollup import refresh_rollup
 
@@ -121,23 +122,26 @@ def run_import(store: Store, catalog: Catalog, secret: bytes, options: ImportOpt
         written[0] += count
         report("write", written[0], rows)
 
+    partitions = _partitions(store)
+    kept: list[pl.DataFrame] | None = None if partitions is None else []  # the chunks, for the partitions
+    totals = BatchRollup()   # the batch's sums for the dashboard's rollup, summed as the chunks go by
+
     def end() -> BatchEnd:
         record = BatchRecord(steps.batch_id, options.kind, "\n".join(str(f) for f in options.files), started,
                              tally.rows_read, len(tally.errors()))
         return BatchEnd(record, tally.teams | {p.team for p in people.values()},
-                        _person_rows(people, secret, options.keep_names))
+                        _person_rows(people, secret, options.keep_names), totals)
 
-    partitions = _partitions(store)
-    kept: list[pl.DataFrame] = []   # the batch's chunks, for the partitions once the store has committed
-    prepared = _prepared(files, rows, steps, tally, report)
-    with closing(prefetched(prepared if partitions is None else _kept(prepared, kept))) as chunks:
+    prepared = _watched(_prepared(files, rows, steps, tally, report), kept, totals)
+    with closing(prefetched(prepared)) as chunks:
         inserted = store.write_chunks(rows, chunks, end, done)
     report("write", rows, rows)
     if tally.has_errors:  # only once the batch is committed, so that a failed import leaves no file
         tally.reject_file = _write_rejects(options, tally.errors())
-    if partitions is not None:
-        _update_partitions(store, partitions, kept if inserted == tally.valid_rows else [], tally)
-    refresh_rollup(store)  # the dashboard's rollup: only the months this batch changed are summed again
+    complete = inserted == tally.valid_rows  # the chunks are the events stored (none was there already)
+    if partitions is not None and kept is not None:
+        _update_partitions(store, partitions, kept if complete else [], tally)
+    refresh_rollup(store)  # the months the store's write did not add the batch's sums to (a re-import…)
     return _summary(steps.batch_id, inserted, tally)
 
 
@@ -147,11 +151,17 @@ def _partitions(store: Store) -> PartitionSet | None:
     return PartitionSet.beside(store)
 
 
-def _kept(chunks: Iterator[pl.DataFrame], kept: list[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+def _watched(chunks: Iterator[pl.DataFrame], kept: list[pl.DataFrame] | None,
+             totals: BatchRollup) -> Iterator[pl.DataFrame]:
+    """The chunks, each kept (for the partitions, when ``kept`` is a list) and added to ``totals``
+    on the way (in the prefetch thread, while the store writes the previous chunk)."""
     for chunk in chunks:
         if chunk.height:
-            kept.append(chunk)
+            if kept is not None:
+                kept.append(chunk)
+            totals.add(chunk)
         yield chunk
+    totals.rows()  # summed here, while the store writes the last chunk
 
 
 def _update_partitions(store: Store, partitions: PartitionSet, kept: list[pl.DataFrame], tally: BatchTally) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+import numpy as np
 import polars as pl
 
 from sobria.errors import Location, UserInputError
@@ -77,13 +78,21 @@ def plain_csv_chunks(name: str, text: str, delimiter: str,
     first_line = 2
     for start, stop in _pieces(text, body_start, rows_per_chunk):
         body = text[start:stop]
-        regular = _regular_body(body, header, delimiter, first_line)
+        data = body.encode()
+        newlines = _count(data, "\n")
+        regular = _regular_body(body, data, newlines, header, delimiter, first_line)
         table, errors = (regular, []) if regular is not None else _split_body(name, body, header, delimiter,
                                                                                first_line)
         if _longest_field(table, header) > csv.field_size_limit():
             raise FieldTooLongError(name)
         yield table, errors
-        first_line += body.count("\n")
+        first_line += newlines
+
+
+def _count(data: bytes, char: str) -> int:
+    """How many times the ASCII character ``char`` is in the UTF-8 ``data`` (a byte below 128 is
+    never part of a longer character): vectorised, several times faster than ``str.count``."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord(char)))
 
 
 def _pieces(text: str, start: int, rows_per_chunk: int | None) -> Iterator[tuple[int, int]]:
@@ -111,18 +120,20 @@ def _longest_field(table: pl.DataFrame, header: list[str]) -> int:
     return longest
 
 
-def _regular_body(body: str, header: list[str], delimiter: str, first_line: int) -> pl.DataFrame | None:
+def _regular_body(body: str, data: bytes, newlines: int, header: list[str], delimiter: str,
+                  first_line: int) -> pl.DataFrame | None:
     """The table by ``polars.read_csv`` when every line of ``body`` holds one row (no blank line).
 
-    Polars refuses a line with more fields than the header; if none has more and the body has
-    exactly ``len(header) - 1`` separators per line, every line has exactly that many. Then row
-    ``i`` is line ``first_line + i``. Otherwise None.
+    ``data`` is ``body`` in UTF-8, ``newlines`` its line breaks. Polars refuses a line with more
+    fields than the header; if none has more and the body has exactly ``len(header) - 1``
+    separators per line, every line has exactly that many. Then row ``i`` is line
+    ``first_line + i``. Otherwise None.
     """
-    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
-    if not body or body.count(delimiter) != (len(header) - 1) * lines:
+    lines = newlines + (0 if body.endswith("\n") else 1)
+    if not body or _count(data, delimiter) != (len(header) - 1) * lines:
         return None
     try:
-        table = pl.read_csv(body.encode(), has_header=False, new_columns=header, separator=delimiter,
+        table = pl.read_csv(data, has_header=False, new_columns=header, separator=delimiter,
                             quote_char=None, infer_schema=False, empty_string_is_null=False,
                             truncate_ragged_lines=False, raise_if_empty=True)
     except pl.exceptions.PolarsError:

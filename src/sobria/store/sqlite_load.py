@@ -25,6 +25,7 @@ from sqlalchemy.dialects import sqlite
 
 from sobria.store import bulk
 from sobria.store.driver_errors import user_error
+from sobria.store.rollup_sums import BatchRollup
 from sobria.store.tables import import_batches, people, teams
 
 LOAD_MIN_ROWS = 50_000     # from this many events, a SQLite file store is loaded through ADBC
@@ -42,6 +43,7 @@ class SmallRows:
     teams: Sequence[dict[str, Any]]
     people: Sequence[dict[str, Any]]
     batch: dict[str, Any] | None   # None: the batch added and rejected nothing, it is not recorded
+    rollup: BatchRollup | None = None  # the sums of the events inserted, for the dashboard's rollup
 
 
 def load_events(path: Path, rows: int, chunks: Iterable[pl.DataFrame], small: Callable[[int], SmallRows],
@@ -77,6 +79,8 @@ def _load_events(adbc: Any, path: Path, rows: int, chunks: Iterable[pl.DataFrame
             _executemany(cur, bulk.upsert_statement("sqlite", people, ["person"]), last.people)
             if last.batch is not None:
                 _executemany(cur, sqlite.insert(import_batches), [last.batch])
+            if last.rollup is not None:
+                _add_rollup(cur, last.rollup)
             _run(cur, "COMMIT")
         except BaseException:
             # SQLite may have rolled back already (a full disk): the original error is the one to see
@@ -108,6 +112,26 @@ def _load(cur: Any, rows: int, chunks: Iterable[pl.DataFrame], done: ChunkDone |
     for sql in rebuild:
         _run(cur, sql)
     return inserted
+
+
+def _add_rollup(cur: Any, batch: BatchRollup) -> None:
+    """:func:`sobria.store.web_rollup.add_batch` on this connection (the rows through ADBC)."""
+    covered = {str(m): int(n) for m, n in _run(cur, "SELECT month, events FROM web_rollup_months")}
+
+    def span(start_us: int, end_us: int) -> tuple[int, int | None]:
+        count, newest = _run(cur, "SELECT count(*), max(ts_us) FROM events WHERE ts_us >= ? AND ts_us < ?",
+                             (start_us, end_us))[0]
+        return int(count), (None if newest is None else int(newest))
+
+    months = batch.appendable(covered, span)
+    if not months:
+        return
+    rows = batch.rows().filter(pl.col("month").is_in([m for m, _, _ in months]))
+    if rows.height:
+        cur.adbc_ingest("web_rollup", rows, mode="append")
+    for month, count, newest in months:
+        _run(cur, "DELETE FROM web_rollup_months WHERE month = ?", (month,))
+        _run(cur, "INSERT INTO web_rollup_months (month, events, max_ts_us) VALUES (?, ?, ?)", (month, count, newest))
 
 
 def _run(cur: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

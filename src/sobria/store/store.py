@@ -21,7 +21,9 @@ from sobria.store.budget_ledger import BudgetLedger
 from sobria.store.driver_errors import user_error
 from sobria.store.gateway_store import GatewayStore
 from sobria.store.records import PersonRow, RecordsStore
+from sobria.store.rollup_sums import BatchRollup
 from sobria.store.tables import event_column_names, events, import_batches, organisation, people, teams
+from sobria.store.web_rollup import add_batch
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class BatchEnd:
     batch: BatchRecord
     team_names: Iterable[str]
     persons: Sequence[PersonRow]
+    totals: BatchRollup | None = None   # the batch's sums for the dashboard's rollup (web_rollup.add_batch)
 
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0  # seconds a write waits for another writer (SOBRIA_LOCK_TIMEOUT_S)
@@ -210,7 +213,9 @@ class Store(RecordsStore, GatewayStore):
         writers wait up to the lock timeout, ``SOBRIA_LOCK_TIMEOUT_S``, 30 s by default). A large
         batch into a SQLite file goes through
         ADBC (:mod:`sobria.store.sqlite_load`) only when none of this store's connections is in
-        use; the caller must hold no other connection to the file in this process.
+        use; the caller must hold no other connection to the file in this process. The batch's
+        sums (``BatchEnd.totals``) are added to the dashboard's rollup in the same transaction when
+        every one of its events was inserted (:func:`sobria.store.web_rollup.add_batch`).
         """
         pending = (chunk.select(event_column_names()) for chunk in chunks if chunk.height)
         first = next(pending, None)  # the transaction starts with the first events: a batch rejected
@@ -228,6 +233,8 @@ class Store(RecordsStore, GatewayStore):
             bulk.upsert(conn, people, small.people, ["person"])  # the roster replaces (store.records)
             if small.batch is not None:
                 conn.execute(sa.insert(import_batches).values(**small.batch))
+            if small.rollup is not None:
+                add_batch(conn, small.rollup)
         return inserted
 
     def budget_ledger(self, wait: bool = True) -> BudgetLedger:
@@ -271,13 +278,16 @@ def _small_rows(end: Callable[[], BatchEnd], inserted: int) -> sqlite_load.Small
     """The teams, people and batch rows that close a batch of ``inserted`` new events.
 
     A batch that adds no event and rejects no row (a header-only file, a re-import) is not
-    recorded in ``import_batches``: it changed nothing to account for (the summary says so).
+    recorded in ``import_batches``: it changed nothing to account for (the summary says so). Its
+    sums go to the rollup only when they are those of the events inserted (all of the batch's).
     """
     last = end()
     batch = last.batch
     recorded = inserted > 0 or batch.rows_rejected > 0
+    complete = last.totals is not None and inserted > 0 and last.totals.events == inserted
     return sqlite_load.SmallRows(
         teams=[{"name": n} for n in sorted(set(last.team_names))], people=[p.__dict__ for p in last.persons],
+        rollup=last.totals if complete else None,
         batch=None if not recorded else {
             "id": batch.id, "kind": batch.kind, "files": batch.files, "started_us": batch.started_us,
             "finished_us": time.time_ns() // 1000, "rows_read": batch.rows_read, "rows_inserted": inserted,

@@ -12,8 +12,14 @@ at the cost of what changed, the events' time index doing the work:
 * any other change (an import of older events, a deletion) re-sums the whole month, in the
   database (``INSERT ... SELECT ... GROUP BY`` over the month's time range).
 
-The import pipeline calls it after each batch; the dashboard calls it whenever the store's data
-version moves (the gateway drain writes without it), so a page reads at most one month's changes.
+Sums of float columns are exact (each event's value on a ``2**-40`` grid, :mod:`sobria.store.rollup_sums`),
+so rows add up to the same bits in any order: appended rows equal a month summed again.
+
+An import adds its batch's own sums (summed in Polars as its chunks go by) to each month whose
+rollup was current, in the transaction that stores the events (:func:`add_batch`), then calls
+:func:`refresh_rollup` for the rest (a re-import, a month not current before); the dashboard
+calls it whenever the store's data version moves (the gateway drain writes without it), so a page
+reads at most one month's changes.
 """
 
 from __future__ import annotations
@@ -21,14 +27,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sobria.store.store import Store
+from sobria.store.rollup_sums import BatchRollup, month_bounds_us, sql_sum
 from sobria.store.tables import events
 from sobria.store.web_tables import ROLLUP_KEYS, ROLLUP_SUMS, web_rollup, web_rollup_months
+
+if TYPE_CHECKING:
+    from sobria.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -42,12 +53,6 @@ class RefreshCounts:
     changed: tuple[str, ...] = ()   # the months whose rows changed (appended, rebuilt or dropped)
 
 
-def month_bounds_us(month: str) -> tuple[int, int]:
-    start = dt.datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=dt.UTC)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return int(start.timestamp()) * 1_000_000, int(end.timestamp()) * 1_000_000
-
-
 def _months(first_us: int, last_us: int) -> Iterator[str]:
     day = dt.datetime.fromtimestamp(first_us / 1e6, dt.UTC).date().replace(day=1)
     last = dt.datetime.fromtimestamp(last_us / 1e6, dt.UTC).date()
@@ -58,8 +63,9 @@ def _months(first_us: int, last_us: int) -> Iterator[str]:
 
 def _sum_into_rollup(conn: Connection, month: str, start_us: int, end_us: int) -> None:
     keys = [events.c[k] for k in ROLLUP_KEYS]
-    query = (sa.select(sa.literal(month).label("month"), *keys,
-                       *(sa.func.sum(events.c[c]).label(c) for c in ROLLUP_SUMS))
+    sums = [(sa.func.sum(events.c[c]) if c == "request_count" else sql_sum(conn.dialect.name, events.c[c])).label(c)
+            for c in ROLLUP_SUMS]
+    query = (sa.select(sa.literal(month).label("month"), *keys, *sums)
              .where(events.c.ts_us >= start_us, events.c.ts_us < end_us).group_by(*keys))
     conn.execute(sa.insert(web_rollup).from_select(["month", *ROLLUP_KEYS, *ROLLUP_SUMS], query))
 
@@ -113,6 +119,44 @@ def refresh_rollup(store: Store) -> RefreshCounts:
             if count:
                 conn.execute(sa.insert(web_rollup_months).values(month=month, events=count, max_ts_us=newest))
     return RefreshCounts(unchanged, appended, rebuilt, dropped, tuple(sorted(changed)))
+
+
+def add_batch(conn: Connection, batch: BatchRollup) -> tuple[str, ...]:
+    """Add a batch's contribution to the rollup, in the transaction that stored its events
+    (:meth:`Store.write_chunks`; SQLite's ADBC path does the same in :mod:`sobria.store.sqlite_load`).
+
+    ``batch`` must hold exactly the events the batch inserted. A month whose rollup was current
+    before the batch gets the batch's rows appended (the sums are exact:
+    :mod:`sobria.store.rollup_sums`) and its coverage moved; any other month is left to
+    :func:`refresh_rollup`. Returns the months added to.
+    """
+    _write_lock(conn, conn.dialect.name)
+    covered = {m: int(n) for m, n, _ts in conn.execute(sa.select(web_rollup_months))}
+    months = batch.appendable(covered, partial(_span, conn))
+    if not months:
+        return ()
+    rows = batch.rows()
+    _insert_rows(conn, rows.filter(pl.col("month").is_in([m for m, _, _ in months])))
+    conn.execute(sa.delete(web_rollup_months).where(web_rollup_months.c.month.in_([m for m, _, _ in months])))
+    conn.execute(sa.insert(web_rollup_months), [{"month": m, "events": n, "max_ts_us": ts} for m, n, ts in months])
+    return tuple(m for m, _, _ in months)
+
+
+def _insert_rows(conn: Connection, rows: pl.DataFrame) -> None:
+    """Rows of ``web_rollup`` (its columns, in order): ``executemany`` on SQLite, COPY on PostgreSQL."""
+    if rows.height == 0:
+        return
+    columns = ", ".join(rows.columns)
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in rows.columns)
+        conn.exec_driver_sql(f"INSERT INTO web_rollup ({columns}) VALUES ({marks})",
+                             list(zip(*(column.to_list() for column in rows.iter_columns()), strict=True)))
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None, "an open DBAPI connection"
+    with raw.cursor() as cur, cur.copy(f"COPY web_rollup ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        # a null is an empty unquoted field, an empty text is ""; floats written to round-trip exactly
+        copy.write(rows.write_csv(include_header=False, null_value="", float_precision=None))
 
 
 def read_coverage(store: Store) -> dict[str, tuple[int, int]]:
