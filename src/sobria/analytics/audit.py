@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
 SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
                              # ten reads: below this, reading every month per range is cheaper)
-POOL_EVENTS = 1_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
+POOL_EVENTS = 2_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
