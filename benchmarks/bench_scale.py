@@ -171,7 +171,9 @@ def audit(folder: Path, mode: str) -> dict[str, object]:
     assert result is not None
     doc = result.to_json()
     (folder / f"audit-{mode}.json").write_text(json.dumps(doc), encoding="utf-8")
-    return {"wall_s": wall, "cpu_s": cpu_s() - cpu, "peak_rss_mib": rss_mib(), "events": doc["totals"]["events"]}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall_s": wall, "cpu_s": cpu_s() - cpu + children.ru_utime + children.ru_stime,
+            "peak_rss_mib": rss_mib(), "worker_rss_mib": children.ru_maxrss / 1024, "events": doc["totals"]["events"]}
 
 
 def engines(folder: Path) -> dict[str, float]:
@@ -271,7 +273,8 @@ def main() -> None:
             wall, cpu = float(ooc["wall_s"]), float(ooc["cpu_s"])  # type: ignore[arg-type]
             base, base_cpu = base or wall, base_cpu or cpu
             print(f"{'':>11}  out-of-core audit: {wall:.1f} s (CPU {cpu:.1f} s), "
-                  f"peak RSS {ooc['peak_rss_mib']:,.0f} MiB, {n / wall:,.0f} events/s, "
+                  f"peak RSS {ooc['peak_rss_mib']:,.0f} MiB (largest worker {ooc['worker_rss_mib']:,.0f} MiB), "
+                  f"{n / wall:,.0f} events/s, "
                   f"x{wall / base:.2f} the first size (CPU x{cpu / base_cpu:.2f}); "
                   f"load average {os.getloadavg()[0]:.1f}")
             if n == args.sizes[0] and not args.audit_only:

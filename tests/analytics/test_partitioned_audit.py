@@ -145,3 +145,22 @@ def test_each_person_falls_in_its_range() -> None:
     assert ranges == [(None, "c"), ("c", "e"), ("e", None)]
     assert range_of_person(persons, ranges).rows() == [("a", 0), ("b", 0), ("c", 1), ("d", 1), ("e", 2)]
     assert range_of_person(persons, [(None, None)]).rows() == [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)]
+
+
+@pytest.mark.parametrize("slices", [(9_000, 12), (2_000, 1)])
+def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet], slices: tuple[int, int],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from sobria.analytics import audit as module
+
+    monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
+    monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
+    monkeypatch.setattr(module, "POOL_EVENTS", 0)       # two spawned workers, months read per range or spilled
+    path, parts = generated
+    store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
+    options = AuditOptions(split=dt.date(2025, 3, 17))
+    expected = run_audit(store, catalog, options, NOW)
+    got = run_partitioned_audit(store, parts, catalog, options, NOW)
+    assert expected is not None and got is not None
+    assert differences(expected.to_json(), got.to_json()) == []
+    assert got.waste.by_reason == GOLDEN_REASONS
+    assert not list(parts.root.glob(".spill-*"))

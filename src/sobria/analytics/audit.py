@@ -15,25 +15,28 @@ added up here. See docs/scale.md.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
 from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
-from sobria.analytics.spill import spilled_slices
+from sobria.analytics.person_pass import Pool, SlicePart, SliceTask, audit_slice, combined, worker_pool
+from sobria.analytics.spill import range_frame, range_of_person, spill_month, spilled_slices
 from sobria.audit.adoption import compute_adoption
 from sobria.audit.company import load_company
-from sobria.audit.disclosure import disclosure, market_gwp_kgco2e, with_money
+from sobria.audit.disclosure import disclosure, with_money
 from sobria.audit.kpis import Kpis
 from sobria.audit.period import DAYS_PER_YEAR, Period, resolve_period
 from sobria.audit.result import AuditResult, Headline
 from sobria.audit.run import AuditOptions, figures_of, run_audit, scenario_rules
-from sobria.audit.scenarios import Comparison, ScenarioResult, replay_scenario
+from sobria.audit.scenarios import Comparison, ScenarioResult
 from sobria.audit.totals import Totals, sum_exprs, totals_from_row
-from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
-from sobria.audit.waste_accuracy import data_counts, shares_of
+from sobria.audit.waste import WasteSummary
+from sobria.audit.waste_accuracy import shares_of
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
 from sobria.impact.spend import spend_check
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
 SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
 SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
                              # ten reads: below this, reading every month per range is cheaper)
+POOL_EVENTS = 2_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
@@ -88,6 +92,19 @@ class Scan:
         yield from spilled_slices(lambda month: self.frame([month]), self.months, persons, ranges,
                                   self.partitions.root)
 
+    def pooled(self, pool: Pool, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]
+               ) -> list[SlicePart]:
+        """Each range's part, audited by the pool's workers (each reading its range), in range order;
+        past ``SPILL_AFTER`` ranges the months are split first, one month per task."""
+        if len(ranges) <= SPILL_AFTER:
+            parts = pool.map([SliceTask(RangeSource(self, low, high)) for low, high in ranges])
+        else:
+            buckets = range_of_person(persons, ranges)
+            with tempfile.TemporaryDirectory(prefix=".spill-", dir=self.partitions.root) as tmp:
+                pool.map([SpillTask(self, month, i, buckets, Path(tmp)) for i, month in enumerate(self.months)])
+                parts = pool.map([SliceTask(SpilledSource(self, Path(tmp), i)) for i in range(len(ranges))])
+        return [part for part in parts if isinstance(part, SlicePart)]
+
     def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
         """The events of the people in [low, high) (and, for the first range, those without a person)."""
         person = pl.col("person")
@@ -95,6 +112,44 @@ class Scan:
         chosen = within | person.is_null() if low is None else within
         frame = self.frame(self.months).filter(chosen).collect()
         return frame if is_ordered(frame) else frame.sort(ORDER)    # months in order, each sorted: no sort
+
+
+@dataclass(frozen=True)
+class RangeSource:
+    """The events of the people in [low, high), read from the month partitions."""
+
+    scan: Scan
+    low: str | None
+    high: str | None
+
+    def frame(self) -> pl.DataFrame:
+        return self.scan.slice(self.low, self.high)
+
+
+@dataclass(frozen=True)
+class SpilledSource:
+    """The events of range ``index``, read from the months split by range (:mod:`sobria.analytics.spill`)."""
+
+    scan: Scan
+    folder: Path
+    index: int
+
+    def frame(self) -> pl.DataFrame:
+        return range_frame(self.folder, self.index, self.scan.frame(self.scan.months[:1]).head(0).collect())
+
+
+@dataclass(frozen=True)
+class SpillTask:
+    """One month split by person range into files under ``folder``."""
+
+    scan: Scan
+    month: str
+    number: int
+    buckets: pl.DataFrame
+    folder: Path
+
+    def run(self) -> None:
+        spill_month(self.scan.frame([self.month]), self.buckets, self.folder, self.number)
 
 
 def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime,
@@ -256,59 +311,13 @@ def person_ranges(persons: pl.DataFrame, target_events: int) -> list[tuple[str |
 
 def _second_pass(scan: Reader, persons: pl.DataFrame, catalog: Catalog, options: AuditOptions
                  ) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int], Range]:
-    """Waste, the charter scenario, the data's id counts and the market-based carbon per person range, summed."""
+    """Waste, the charter scenario, the data's id counts and the market-based carbon per person
+    range, summed in range order; on worker processes from ``POOL_EVENTS`` events in two ranges or more."""
     rules = scenario_rules(options, catalog)
     everyone: list[tuple[str | None, str | None]] = [(None, None)]
     ranges = person_ranges(persons, SLICE_EVENTS) if persons.height else everyone
-    summary: WasteSummary | None = None
-    scenario: ScenarioResult | None = None
-    requests, gwp = 0, 0.0      # every request and its carbon, the shares' denominators
-    counts = (0, 0, 0)          # chat requests compared, with a conversation id, with a thread signal
-    market = Range(0.0, 0.0)
-    for frame in scan.slices(persons, ranges):
-        flagged = detect_waste(frame, catalog)
-        part = waste_summary(frame, flagged)
-        chats, ids, signals = data_counts(frame)
-        counts = (counts[0] + chats, counts[1] + ids, counts[2] + signals)
-        base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),
-                            ((pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")) / 2).fill_null(0.0)
-                            .fill_nan(0.0).sum().alias("g")).row(0)
-        requests, gwp = requests + int(base[0] or 0), gwp + float(base[1] or 0.0)
-        summary = part if summary is None else _add_summaries(summary, part)
-        charter = replay_scenario(frame, catalog, rules)
-        scenario = charter if scenario is None else _add_scenarios(scenario, charter)
-        part_market = market_gwp_kgco2e(frame, catalog)
-        market = Range(market.min + part_market.min, market.max + part_market.max)
-    assert summary is not None and scenario is not None
-    return replace(summary, share_of_requests=summary.requests / requests if requests else 0.0,
-                   share_of_gwp=summary.gwp_kgco2e / gwp if gwp > 0 else 0.0), scenario, counts, market
-
-
-def _add_totals(a: Totals, b: Totals) -> Totals:
-    def add(x: Range, y: Range) -> Range:
-        return Range(x.min + y.min, x.max + y.max)
-
-    return Totals(requests=a.requests + b.requests, events=a.events + b.events,
-                  energy_kwh=add(a.energy_kwh, b.energy_kwh), gwp_kgco2e=add(a.gwp_kgco2e, b.gwp_kgco2e),
-                  water_l=add(a.water_l, b.water_l), adpe_kgsbeq=add(a.adpe_kgsbeq, b.adpe_kgsbeq),
-                  pe_mj=add(a.pe_mj, b.pe_mj), reported_cost_eur=a.reported_cost_eur + b.reported_cost_eur,
-                  list_cost_eur=a.list_cost_eur + b.list_cost_eur)
-
-
-def _add_scenarios(a: ScenarioResult, b: ScenarioResult) -> ScenarioResult:
-    return ScenarioResult(a.rules, _add_totals(a.actual, b.actual), _add_totals(a.projected, b.projected),
-                          a.rerouted + b.rerouted, a.dropped_regenerations + b.dropped_regenerations,
-                          a.dropped_images + b.dropped_images, a.blocked_other + b.blocked_other)
-
-
-def _add_summaries(a: WasteSummary, b: WasteSummary) -> WasteSummary:
-    return WasteSummary(
-        requests=a.requests + b.requests, share_of_requests=0.0,
-        gwp_kgco2e=a.gwp_kgco2e + b.gwp_kgco2e, share_of_gwp=0.0,
-        by_reason={r: a.by_reason[r] + b.by_reason[r] for r in REASONS},
-        gwp_kgco2e_by_reason={r: a.gwp_kgco2e_by_reason[r] + b.gwp_kgco2e_by_reason[r] for r in REASONS},
-        heavy_trivial_saving_gwp_kgco2e=a.heavy_trivial_saving_gwp_kgco2e + b.heavy_trivial_saving_gwp_kgco2e,
-        heavy_trivial_saving_energy_kwh=a.heavy_trivial_saving_energy_kwh + b.heavy_trivial_saving_energy_kwh,
-        list_cost_eur=a.list_cost_eur + b.list_cost_eur,
-        heavy_trivial_saving_eur=a.heavy_trivial_saving_eur + b.heavy_trivial_saving_eur)
-
+    events = int(persons["events"].sum() or 0) if persons.height else 0
+    if isinstance(scan, Scan) and len(ranges) > 1 and events >= POOL_EVENTS:
+        with worker_pool(catalog, rules) as pool:
+            return combined(scan.pooled(pool, persons, ranges))
+    return combined(audit_slice(frame, catalog, rules) for frame in scan.slices(persons, ranges))

@@ -29,18 +29,28 @@ def spilled_slices(month_frame: Callable[[str], pl.LazyFrame], months: Sequence[
                    ranges: Sequence[Range], folder: Path) -> Iterator[pl.DataFrame]:
     """One frame per range (events sorted by time), in the order of ``ranges``; the first range
     also holds the events without a person."""
-    buckets = range_of_person(persons, ranges).lazy()
+    buckets = range_of_person(persons, ranges)
     with tempfile.TemporaryDirectory(prefix=".spill-", dir=folder) as tmp:
         for i, month in enumerate(months):
-            split = (month_frame(month).join(buckets, on="person", how="left", maintain_order="left")
-                     .with_columns(pl.col(BUCKET).fill_null(0)))
-            split.sink_parquet(pl.PartitionBy(Path(tmp) / f"m{i:05d}", key=BUCKET, include_key=False),
-                               compression="lz4", mkdir=True)
+            spill_month(month_frame(month), buckets, Path(tmp), i)
         empty = month_frame(months[0]).head(0).collect() if months else pl.DataFrame()
         for index in range(len(ranges)):
-            files = sorted(Path(tmp).glob(f"m*/{BUCKET}={index}/*.parquet"))
-            if not files:
-                yield empty
-                continue
-            frame = pl.scan_parquet(files).collect()
-            yield frame if is_ordered(frame) else frame.sort(ORDER)
+            yield range_frame(Path(tmp), index, empty)
+
+
+def spill_month(month: pl.LazyFrame, buckets: pl.DataFrame, folder: Path, number: int) -> None:
+    """The month's events split by range (``buckets``: :func:`range_of_person`) into files under
+    ``folder`` (``number``: the month's place in the period, so that files sort in time order)."""
+    split = (month.join(buckets.lazy(), on="person", how="left", maintain_order="left")
+             .with_columns(pl.col(BUCKET).fill_null(0)))
+    split.sink_parquet(pl.PartitionBy(folder / f"m{number:05d}", key=BUCKET, include_key=False),
+                       compression="lz4", mkdir=True)
+
+
+def range_frame(folder: Path, index: int, empty: pl.DataFrame) -> pl.DataFrame:
+    """The events of range ``index`` from every spilled month (``empty`` when none), sorted by time."""
+    files = sorted(folder.glob(f"m*/{BUCKET}={index}/*.parquet"))
+    if not files:
+        return empty
+    frame = pl.scan_parquet(files).collect()
+    return frame if is_ordered(frame) else frame.sort(ORDER)

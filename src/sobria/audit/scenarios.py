@@ -18,7 +18,7 @@ from sobria.audit.totals import Totals, totals
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
 from sobria.policy.decision import Rules
-from sobria.policy.replay import decision_frame
+from sobria.policy.replay import decision_frame, event_time, in_time_order
 from sobria.policy.schema import Policy
 
 REGENERATION_RULE = "regenerations.max_per_request"
@@ -80,7 +80,10 @@ def charter_decisions(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFram
     """The events with the charter's decision (``action``, ``rule``, ``target``, ``rules``) and
     ``dropped``: blocked, or a retry past the allowed regenerations (a warning people heed)."""
     replayed = events if rules.check_tools else events.with_columns(pl.lit(None, pl.Utf8).alias("tool"))
-    decided = events.join(decision_frame(replayed, rules.rules), on="event_id", how="left")
+    decisions = decision_frame(replayed, rules.rules)
+    # events in time order come back in their order (one row each): side by side, no join on the ids
+    decided = (events.hstack(decisions.drop("event_id").get_columns()) if in_time_order(events, event_time(events))
+               else events.join(decisions, on="event_id", how="left"))
     retry = pl.col("rules").str.contains(REGENERATION_RULE, literal=True).fill_null(False)
     return decided.with_columns(dropped=(pl.col("action") == "block") | retry, _retry=retry)
 
