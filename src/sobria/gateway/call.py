@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,8 +214,14 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
         headers.append((b"x-sobria-rule", ", ".join(r for r in rules if r).encode()))
     if decision.fired:
         text = " | ".join(decision.messages(gw.t))
-        headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))
+        headers.append((b"x-sobria-message", message_header(text)))
     if call.limit_kgco2e is not None and call.reservation is not None:
         used = gw.budget_used.get((call.reservation[0], month_of(call.ts_us)), 0.0)
         headers.append((b"x-sobria-budget-left-kgco2e", f"{max(call.limit_kgco2e - used, 0.0):.6g}".encode()))
     return headers
+
+
+@functools.lru_cache(maxsize=1024)
+def message_header(text: str) -> bytes:
+    """The ``X-Sobria-Message`` value of ``text``, percent-encoded (kept per text: a rule set has few)."""
+    return quote(text, safe=" ,.;:!?()'/-_").encode("ascii")
