@@ -213,8 +213,19 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
         headers.append((b"x-sobria-rule", ", ".join(r for r in rules if r).encode()))
     if decision.fired:
         text = " | ".join(decision.messages(gw.t))
-        headers.append((b"x-sobria-message", quote(text, safe=" ,.;:!?()'/-_").encode("ascii")))
+        headers.append((b"x-sobria-message", message_header(text)))
     if call.limit_kgco2e is not None and call.reservation is not None:
         used = gw.budget_used.get((call.reservation[0], month_of(call.ts_us)), 0.0)
         headers.append((b"x-sobria-budget-left-kgco2e", f"{max(call.limit_kgco2e - used, 0.0):.6g}".encode()))
     return headers
+
+
+_SAFE = " ,.;:!?()'/-_"
+# every byte to itself (the characters quote() leaves alone) or to %XX: quote() in one str.translate
+_QUOTED = {b: chr(b) if chr(b) == quote(chr(b), safe=_SAFE) else f"%{b:02X}" for b in range(256)}
+
+
+def message_header(text: str) -> bytes:
+    """The ``X-Sobria-Message`` value of ``text``: ``urllib.parse.quote(text, safe=_SAFE)`` of its
+    UTF-8 bytes, in one ``str.translate`` (the message carries counts: it changes per request)."""
+    return text.encode("utf-8").decode("latin-1").translate(_QUOTED).encode("ascii")
