@@ -27,6 +27,7 @@ FEATURES = (
     "cue_retry", "cue_continue", "log_words", "log_length_ratio", "contained", "jaccard", "refers_back",
     "edit_lead", "correction", "question", "request", "previous_request", "new_salient", "pasted", "refilled",
     "previous_revision", "edit_request", "error", "marker_swap", "earlier_jaccard",
+    "pushback", "pasted_both",
 )
 MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
 EARLIER_TURNS = 2      # user turns before the previous request compared for ``earlier_jaccard``
@@ -53,6 +54,10 @@ _EDIT_REQUEST = re.compile(
 _ERROR = re.compile(
     r"(error|exception|traceback|failed|fails|not work|n'?t work|i'?m getting|i get |i got |getting this|still|"
     r"wrong|incorrect|not correct|not right|doesn'?t|didn'?t|isn'?t|that'?s not|you forgot|missing)")
+_PUSHBACK = re.compile(
+    r"^(no\b|nope|but\b|actually|are you sure|you'?re right|that'?s not|not quite|hmm|wait\b|i think|"
+    r"i don'?t think|i meant|sorry|are you|is that|really)")
+LONG_TURN = 300        # characters: both turns this long, a text or code pasted again (``pasted_both``)
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|last|premier|"
                       r"premiere|deuxieme|troisieme|quatrieme|cinquieme|\d+)\b")
 _CAPITAL = re.compile(r"\b([IVX]{1,5}|[A-Z])\b|(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})")
@@ -130,6 +135,9 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         float(bool(_markers(text) - _markers(previous)) and bool(_markers(previous) - _markers(text))
               and _jaccard(mine, theirs) >= 0.3),
         max((_jaccard(mine, _content(_normalised(_fold(e))[:600])) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+        # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
+        float(_PUSHBACK.search(head) is not None),
+        float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
     )
 
 
