@@ -1,25 +1,36 @@
-"""Train the revision score (``sobria.events.revision``) on the development samples only.
+"""Train the revision score (``sobria.events.revision``) on the four development samples, the
+threshold chosen by cross-validation by conversation.
 
-Run from the repository root: ``python benchmarks/train_revision.py [--write]``.
+Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/train_revision.py [--write]``.
 
-Examples: every pair of consecutive user turns of the two development samples
-(``tests/data/waste/sharegpt_*`` and ``sharegpt_dev2_*``; never the held-out test sample); a pair is
-positive when the labels put both turns in one chain (the later turn asks again for what the
-earlier chain asked). Model: L2-regularised logistic regression (Newton steps, numpy), features
-standardised for the fit and the coefficients given back on the raw features. The threshold is the
-lowest of 0.20 … 0.70 at which the detector's pair-level F1 on the two development samples with
-conversation ids (``eval_waste``'s measure) stays within ``TOLERANCE`` of the rules alone: the
-retry lexicon was written on these samples, so in-sample they favour it; on a sample the lexicon
-had not seen, lower thresholds did better (docs/waste.md, "Revision score"). ``--write`` stores the model in
-``src/sobria/events/data/revision_model.json``. Also prints, per feature, its mean over positive
-and negative pairs (what separates a revision from a new request).
+Examples: every pair of consecutive user turns (the turn a turn follows, skipping "continue" turns,
+and the turn) of the development samples ``sharegpt``, ``sharegpt_dev2``, ``sharegpt_test`` and
+``sharegpt_dev3`` (tests/data/waste; never the held-out ``sharegpt_test2``); a pair is positive when
+the labels put both turns in one chain. Model: L2-regularised logistic regression (Newton steps,
+numpy), features standardised for the fit and the coefficients given back on the raw features;
+``previous_revision`` is the labels' answer for training, the model's own at prediction (as
+``thread_revision`` does).
+
+Threshold: ``REPEATS`` repetitions of a ``FOLDS``-fold cross-validation **by conversation** (the
+conversations of the four samples shuffled by ``random.Random(seed)``, seed 0 … REPEATS-1, and dealt
+into folds: no conversation is in both a training and a test fold). For each fold the model is
+trained on the other folds and gives the thread signals of the test fold's turns; the detector
+(``detect_waste``) then runs on each whole sample with those out-of-fold signals and
+``eval_waste``'s pair-level counts are summed over the four samples. The threshold shipped is the
+one of ``THRESHOLDS`` with the best mean cross-validated F1 with conversation ids; the model shipped
+is then fitted on all the pairs. ``--write`` stores it in
+``src/sobria/events/data/revision_model.json``. Also prints, per feature, its mean over positive and
+negative pairs and its coefficient.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import random
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,42 +38,68 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
-DEV_PREFIXES = ("sharegpt", "sharegpt_dev2")
+DEV_PREFIXES = ("sharegpt", "sharegpt_dev2", "sharegpt_test", "sharegpt_dev3")
 MODEL_FILE = ROOT / "src" / "sobria" / "events" / "data" / "revision_model.json"
 L2 = 1.0
-TOLERANCE = 0.005
+FOLDS = 5
+REPEATS = 5
 THRESHOLDS = tuple(round(0.20 + 0.05 * i, 2) for i in range(11))
+FloatArray = npt.NDArray[np.float64]
 
 
-def examples(prefix: str) -> tuple[list[tuple[str, str, bool]], list[int]]:
-    """Consecutive user-turn pairs of a sample (the turn a turn follows, skipping "continue" turns,
-    and the turn), whether that earlier turn was itself in one chain with the one it followed (the
-    labels' answer: at prediction time, the model's own), and whether both are in one chain."""
+@dataclass(frozen=True)
+class Conversation:
+    """One conversation's pairs: per turn, the turn it follows, its features (``previous_revision``
+    left at 0) and whether both are in one labelled chain."""
+
+    sample: str
+    key: str
+    previous: dict[int, int]
+    features: dict[int, FloatArray]
+    positive: dict[int, bool]
+
+
+def conversations(prefix: str) -> list[Conversation]:
     import polars as pl
 
     from eval_waste import labelled_chains
-    from sobria.events.revision import previous_request
+    from sobria.events.revision import EARLIER_TURNS, pair_features, previous_request
 
     chains = labelled_chains(pl.read_csv(REAL_DIR / f"{prefix}_labels.csv"))
     chain_of = dict(chains.select("event_id", "chain_id").iter_rows())
-    pairs, labels = [], []
+    out = []
     for line in (REAL_DIR / f"{prefix}_user_turns.jsonl").read_text(encoding="utf-8").splitlines():
         conv = json.loads(line)
-        turns = conv["turns"]
-        positive: dict[int, bool] = {}
+        turns, key = conv["turns"], conv["conversation"]
+        previous, features, positive = {}, {}, {}
         for turn in range(1, len(turns)):
-            b = chain_of.get(f"{conv['conversation']}#{turn}")
-            previous = previous_request(turns[:turn + 1])
-            if previous is None:
+            before = previous_request(turns[:turn + 1])
+            if before is None:
                 continue
-            a = chain_of.get(f"{conv['conversation']}#{previous}")
+            previous[turn] = before
+            features[turn] = np.array(pair_features(turns[before], turns[turn], False,
+                                                    turns[max(0, before - EARLIER_TURNS):before]))
+            a, b = chain_of.get(f"{key}#{before}"), chain_of.get(f"{key}#{turn}")
             positive[turn] = a is not None and a == b
-            pairs.append((turns[previous], turns[turn], positive.get(previous, False)))
-            labels.append(int(positive[turn]))
-    return pairs, labels
+        out.append(Conversation(prefix, key, previous, features, positive))
+    return out
 
 
-def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
+def training_rows(convs: list[Conversation]) -> tuple[FloatArray, FloatArray]:
+    from sobria.events.revision import FEATURES
+
+    chained = FEATURES.index("previous_revision")
+    rows, labels = [], []
+    for conv in convs:
+        for turn, features in conv.features.items():
+            row = features.copy()
+            row[chained] = float(conv.positive.get(conv.previous[turn], False))
+            rows.append(row)
+            labels.append(float(conv.positive[turn]))
+    return np.array(rows), np.array(labels)
+
+
+def fit(x: FloatArray, y: FloatArray) -> tuple[float, FloatArray]:
     """Intercept and coefficients (raw features) of an L2 logistic regression."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -82,40 +119,120 @@ def fit(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[float, 
     return float(w[0] - (coef * mean).sum()), coef
 
 
+def signals(conv: Conversation, model: tuple[float, FloatArray], threshold: float, depth: int) -> dict[str, bool]:
+    """Per turn of ``conv``: the thread signal ``revision``, decided as ``thread_revision`` does
+    (``previous_revision`` from the model's own decision, ``depth`` turns back at most), from the
+    features computed once."""
+    from sobria.events.revision import FEATURES
+
+    chained_at = FEATURES.index("previous_revision")
+    intercept, coef = model
+    memo: dict[tuple[int, int], bool] = {}
+
+    def decide(turn: int, left: int) -> bool:
+        if turn not in conv.previous:
+            return False
+        if (turn, left) not in memo:
+            chained = left > 0 and decide(conv.previous[turn], left - 1)
+            row = conv.features[turn].copy()
+            row[chained_at] = float(chained)
+            z = intercept + float(coef @ row)
+            memo[(turn, left)] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) >= threshold
+        return memo[(turn, left)]
+    return {f"{conv.key}#{turn}": decide(turn, depth) for turn in conv.previous}
+
+
+class Detector:
+    """``eval_waste``'s pair-level counts of the detector on the samples, given per-turn signals;
+    the events (fingerprints) are built once per sample and mode."""
+
+    def __init__(self) -> None:
+        from sobria.catalog import load_catalog
+
+        self.catalog = load_catalog()
+        self.cache: dict[tuple[str, bool], tuple[object, object]] = {}
+
+    def scores(self, prefix: str, ids: bool, revision: dict[str, bool]) -> tuple[int, int, int]:
+        import polars as pl
+
+        from eval_waste import real_sample, score
+        from sobria.audit.waste import detect_waste
+
+        if (prefix, ids) not in self.cache:
+            self.cache[(prefix, ids)] = real_sample(prefix=prefix, conversations=ids)
+        events, chains = self.cache[(prefix, ids)]
+        assert isinstance(events, pl.DataFrame) and isinstance(chains, pl.DataFrame)
+        events = events.with_columns(
+            (pl.col("event_id").str.extract(r"#(\d+)$").cast(pl.Int64) + 1).alias("thread_turn"),
+            pl.Series("thread_signal", ["revision" if revision.get(e, False) else "new" for e in events["event_id"]]))
+        s = score(chains, detect_waste(events, self.catalog))
+        return s.truth_pairs, s.predicted_pairs, s.true_pairs
+
+
+def f1(counts: tuple[int, int, int]) -> float:
+    truth, predicted, true = counts
+    return 2 * true / (truth + predicted) if truth + predicted else 1.0
+
+
+def cross_validated(samples: dict[str, list[Conversation]], seed: int, detector: Detector,
+                    depth: int) -> dict[tuple[float, bool], dict[str, tuple[int, int, int]]]:
+    """Per (threshold, with ids): per sample, the pair-level counts with out-of-fold signals."""
+    keys = sorted((c.sample, c.key) for convs in samples.values() for c in convs)
+    random.Random(seed).shuffle(keys)
+    fold_of = {key: i % FOLDS for i, key in enumerate(keys)}
+    everything = [c for convs in samples.values() for c in convs]
+    models = [fit(*training_rows([c for c in everything if fold_of[(c.sample, c.key)] != k])) for k in range(FOLDS)]
+    out: dict[tuple[float, bool], dict[str, tuple[int, int, int]]] = {}
+    for threshold in THRESHOLDS:
+        for prefix, convs in samples.items():
+            revision: dict[str, bool] = {}
+            for conv in convs:
+                revision.update(signals(conv, models[fold_of[(conv.sample, conv.key)]], threshold, depth))
+            for ids in (True, False):
+                out.setdefault((threshold, ids), {})[prefix] = detector.scores(prefix, ids, revision)
+    return out
+
+
+def pooled(per_sample: dict[str, tuple[int, int, int]]) -> tuple[int, int, int]:
+    truth, predicted, true = (sum(c[i] for c in per_sample.values()) for i in range(3))
+    return truth, predicted, true
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from sobria.events.revision import FEATURES, RevisionModel, pair_features
+    from sobria.events.revision import FEATURES, MOMENTUM_DEPTH
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="store the model in " + str(MODEL_FILE))
     args = parser.parse_args()
-    pairs, labels = [], []
-    for prefix in DEV_PREFIXES:
-        p, lab = examples(prefix)
-        pairs += p
-        labels += lab
-    x = np.array([pair_features(a, b, chained) for a, b, chained in pairs])
-    y = np.array(labels, dtype=float)
-    print(f"{len(y)} consecutive pairs, {int(y.sum())} in one chain")
+    samples = {prefix: conversations(prefix) for prefix in DEV_PREFIXES}
+    x, y = training_rows([c for convs in samples.values() for c in convs])
+    n_conv = sum(len(convs) for convs in samples.values())
+    print(f"{len(y)} consecutive pairs of {n_conv} conversations, {int(y.sum())} in one chain")
+    detector = Detector()
+    runs = [cross_validated(samples, seed, detector, MOMENTUM_DEPTH) for seed in range(REPEATS)]
+    mean: dict[tuple[float, bool], float] = {}
+    for threshold in THRESHOLDS:
+        for ids in (True, False):
+            mean[(threshold, ids)] = float(np.mean([f1(pooled(run[(threshold, ids)])) for run in runs]))
+        per = " ".join(f"{p}: {np.mean([f1(run[(threshold, True)][p]) for run in runs]):.3f}" for p in DEV_PREFIXES)
+        print(f"threshold {threshold:.2f}: cross-validated pair-level F1 {mean[(threshold, True)]:.3f} with ids, "
+              f"{mean[(threshold, False)]:.3f} without ({per}, with ids)")
+    chosen = max(THRESHOLDS, key=lambda t: (mean[(t, True)], -t))
+    with_ids, without = pooled(runs[0][(chosen, True)]), pooled(runs[0][(chosen, False)])
+    print(f"chosen threshold {chosen:.2f}: best mean cross-validated F1 with ids over {REPEATS} x {FOLDS} folds; "
+          f"seed 0 counts (truth, predicted, true) with ids: {with_ids}, without: {without}")
     intercept, coef = fit(x, y)
     print(f"{'feature':18} {'mean same chain':>16} {'mean other':>11} {'coefficient':>12}")
     for i, name in enumerate(FEATURES):
         print(f"{name:18} {x[y == 1, i].mean():16.3f} {x[y == 0, i].mean():11.3f} {coef[i]:12.3f}")
-    baseline = dev_f1(None)
-    print(f"rules alone (no revision score): development pair-level F1 {baseline:.3f}")
-    chosen = THRESHOLDS[-1]
-    for threshold in reversed(THRESHOLDS):
-        model = RevisionModel(intercept, tuple(float(c) for c in coef), threshold)
-        f1 = dev_f1(model)
-        print(f"threshold {threshold:.2f}: development pair-level F1 {f1:.3f} (with ids, both samples)")
-        if f1 >= baseline - TOLERANCE:
-            chosen = threshold
-    print(f"chosen threshold {chosen:.2f}: the lowest within {TOLERANCE} of the rules alone")
     if args.write:
         MODEL_FILE.write_text(json.dumps({
-            "source": "benchmarks/train_revision.py on the development samples sharegpt + sharegpt_dev2 "
-                      f"({len(y)} consecutive user-turn pairs, {int(y.sum())} positive); L2 {L2}",
+            "source": f"benchmarks/train_revision.py on the development samples {' + '.join(DEV_PREFIXES)} "
+                      f"({len(y)} consecutive user-turn pairs, {int(y.sum())} positive); L2 {L2}; threshold: best "
+                      f"mean pair-level F1 with ids of {REPEATS} x {FOLDS}-fold cross-validation by conversation "
+                      f"({mean[(chosen, True)]:.3f} with ids, {mean[(chosen, False)]:.3f} without)",
             "intercept": round(intercept, 6),
             "coefficients": {name: round(float(c), 6) for name, c in zip(FEATURES, coef, strict=True)},
             "threshold": chosen,
@@ -124,20 +241,6 @@ def main() -> int:
     return 0
 
 
-def dev_f1(model: object) -> float:
-    """Pair-level F1 of the detector on both development samples together (with ids)."""
-    from eval_waste import Scores, real_sample, score
-    from sobria.audit.waste import detect_waste
-    from sobria.catalog import load_catalog
-
-    catalog = load_catalog()
-    total = Scores(0, 0, 0)
-    for prefix in DEV_PREFIXES:
-        events, chains = real_sample(prefix=prefix, revision=model)
-        s = score(chains, detect_waste(events, catalog))
-        total = Scores(total.truth_pairs + s.truth_pairs, total.predicted_pairs + s.predicted_pairs,
-                       total.true_pairs + s.true_pairs)
-    return total.f1
 
 
 if __name__ == "__main__":

@@ -26,9 +26,11 @@ from sobria.events.intent import REQUEST, cue_and_flags
 FEATURES = (
     "cue_retry", "cue_continue", "log_words", "log_length_ratio", "contained", "jaccard", "refers_back",
     "edit_lead", "correction", "question", "request", "previous_request", "new_salient", "pasted", "refilled",
-    "previous_revision",
+    "previous_revision", "edit_request", "error", "marker_swap", "earlier_jaccard",
+    "pushback", "pasted_both",
 )
 MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
+EARLIER_TURNS = 2      # user turns before the previous request compared for ``earlier_jaccard``
 _WORD = re.compile(r"\w+")
 _REFERS = re.compile(
     r"\b(it|this|that|them|these|those|above|previous|your|you|last|same|ca|cela|ceci|le texte|ta reponse|"
@@ -42,6 +44,23 @@ _CORRECTION = re.compile(
     r"\b(wrong|error|mistake|incorrect|doesn'?t|does not|didn'?t|did not|isn'?t|aren'?t|wasn'?t|not working|"
     r"still|forgot|missing|gone|broken|faux|erreur|marche pas|oublie|manque)\b")
 _QUESTION = re.compile(r"^(what|why|how|who|when|where|which|is|are|do|does|can i|quel\w*|pourquoi|comment|qui)\b")
+_LEADS = (r"^(?:(?:ok(?:ay)?|yes|oui|now|so|but|mais|and|et|please|great|thanks|also|then|can you|could you|"
+          r"can we|could we|let'?s|let us|we need to|i want (?:you )?to|i need (?:you )?to|i would like (?:you )?to|"
+          r"peux-tu|pourrais-tu|on peut)[,.!]? )*")
+_EDIT_REQUEST = re.compile(
+    _LEADS + r"(add|change|update|modify|remove|replace|include|use|make|fix|adjust|don'?t|do not|without|take out|"
+    r"delete|put|shorten|expand|rephrase|rewrite|reword|try|also|instead|what about|how about|only|keep|ajoute|"
+    r"change|modifie|enleve|supprime|utilise|garde|mets|sans)\b")
+_ERROR = re.compile(
+    r"(error|exception|traceback|failed|fails|not work|n'?t work|i'?m getting|i get |i got |getting this|still|"
+    r"wrong|incorrect|not correct|not right|doesn'?t|didn'?t|isn'?t|that'?s not|you forgot|missing)")
+_PUSHBACK = re.compile(
+    r"^(no\b|nope|but\b|actually|are you sure|you'?re right|that'?s not|not quite|hmm|wait\b|i think|"
+    r"i don'?t think|i meant|sorry|are you|is that|really)")
+LONG_TURN = 300        # characters: both turns this long, a text or code pasted again (``pasted_both``)
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|last|premier|"
+                      r"premiere|deuxieme|troisieme|quatrieme|cinquieme|\d+)\b")
+_CAPITAL = re.compile(r"\b([IVX]{1,5}|[A-Z])\b|(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})")
 _SYMBOL = re.compile(r"[^\w\s]|_")
 _SALIENT = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})|\d+")
 
@@ -71,9 +90,24 @@ def _content(norm: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(norm) if w not in STOPWORDS and (len(w) >= 3 or not w.isalpha())}
 
 
-def pair_features(previous: str, text: str, previous_revision: bool = False) -> tuple[float, ...]:
+def _markers(text: str) -> set[str]:
+    """What names the subject of a templated request: numbers, ordinals ("the second scenario"),
+    roman numerals and single capitals ("section IV"), capitalised words inside a sentence."""
+    folded = _fold(text[:600])
+    return ({m.group(0) for m in _ORDINAL.finditer(_normalised(folded))}
+            | {m.group(0) for m in _CAPITAL.finditer(folded)})
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def pair_features(previous: str, text: str, previous_revision: bool = False,
+                  earlier: Sequence[str] = ()) -> tuple[float, ...]:
     """The ``FEATURES`` of ``text`` following ``previous`` (two user turns of one thread);
-    ``previous_revision``: ``previous`` itself revised the request before it (a chain under way)."""
+    ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
+    ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
+    word Jaccard with ``text`` says whether the request goes back further than the previous turn."""
     folded, folded_prev = _fold(text), _fold(previous)
     norm, norm_prev = _normalised(folded), _normalised(folded_prev)
     head = norm[:160]
@@ -96,6 +130,14 @@ def pair_features(previous: str, text: str, previous_revision: bool = False) -> 
         float(text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40),   # code or an error pasted
         float(new_salient and shared >= 2 and shared * 2 >= len(mine)),   # a template filled for another subject
         float(previous_revision),
+        float(_EDIT_REQUEST.search(head) is not None), float(_ERROR.search(head) is not None),
+        # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
+        float(bool(_markers(text) - _markers(previous)) and bool(_markers(previous) - _markers(text))
+              and _jaccard(mine, theirs) >= 0.3),
+        max((_jaccard(mine, _content(_normalised(_fold(e))[:600])) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+        # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
+        float(_PUSHBACK.search(head) is not None),
+        float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
     )
 
 
@@ -115,14 +157,17 @@ def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int 
     if previous is None:
         return False
     chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1)
-    return is_revision_of(user_turns[previous], user_turns[-1], model, chained)
+    earlier = user_turns[max(0, previous - EARLIER_TURNS):previous]
+    return is_revision_of(user_turns[previous], user_turns[-1], model, chained, earlier)
 
 
-def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> float:
-    return model.probability(pair_features(previous, text, previous_revision))
+def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,
+                         earlier: Sequence[str] = ()) -> float:
+    return model.probability(pair_features(previous, text, previous_revision, earlier))
 
 
-def is_revision_of(previous: str, text: str, model: RevisionModel, previous_revision: bool = False) -> bool:
+def is_revision_of(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,
+                   earlier: Sequence[str] = ()) -> bool:
     """Does ``text`` ask again for what ``previous`` asked (a retry, an edit, a correction, a
-    changed constraint), by the model's threshold?"""
-    return model.probability(pair_features(previous, text, previous_revision)) >= model.threshold
+    changed constraint), by the model's threshold? ``earlier``: the turns before ``previous``."""
+    return model.probability(pair_features(previous, text, previous_revision, earlier)) >= model.threshold
