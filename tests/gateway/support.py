@@ -61,15 +61,18 @@ def write_policy(folder: Path, on_exceeded: str = "route", teams: str = "", defa
 def write_config(folder: Path, upstream: str, policy: Path, admin_hash: str | None = None,
                  extra: str = "", timeout_s: float = 1) -> Path:
     """A gateway configuration; ``timeout_s`` is the upstream timeout (short for the fault tests,
-    long for the storms, where hundreds of requests queue behind one in-process fake upstream)."""
+    long for the storms, where hundreds of requests queue behind one in-process fake upstream: there
+    the connect timeout is as long too, since 200 connections opened at once on a loaded 2-core
+    machine can wait past the default 5 s and come back as 504s)."""
     admin = f"admin_key_sha256: {admin_hash}\n" if admin_hash else ""
+    connect = f"    connect_timeout_s: {timeout_s}\n" if timeout_s > 5 else ""
     text = (f"policy: {policy}\ntool: passerelle-sobria\nstore: sqlite:///{folder / 'sobria.db'}\n"
             f"journal: {folder / 'journal'}\ndrain_interval_s: 0.05\n{admin}{extra}"
             "upstreams:\n"
             "  - name: fake\n"
             f"    base_url: {upstream}/v1\n"
             "    provider: openai\n"
-            f"    timeout_s: {timeout_s}\n"
+            f"    timeout_s: {timeout_s}\n{connect}"
             "    models: [gpt-4o-mini, gpt-4o, text-embedding-3-small, dall-e-3, gpt-image-1]\n"
             "  - name: dead\n"
             f"    base_url: http://127.0.0.1:{free_port()}/v1\n"
