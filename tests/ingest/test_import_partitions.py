@@ -14,25 +14,16 @@ import pytest
 from sobria.analytics import rollups
 from sobria.analytics.partitions import PartitionSet, month_bounds_us
 from sobria.catalog import Catalog
-from sobria.ingest import pipeline
-from sobria.ingest.pipeline import ImportOptions, run_import
-from sobria.ingest.pseudonym import key_fingerprint
-from sobria.store import Store, open_store, sqlite_load
+from sobria.store import Store
+from tests.ingest.support import chunked_store, import_rows
 from tests.ingest.test_import_rollup import FIRST, SECOND
-from tests.ingest.test_pipeline import HEADER, PEOPLE, SECRET
 
 
 @pytest.fixture(params=["sqlite", "sqlite-adbc"])
 def ready(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
-    if request.param == "sqlite-adbc":
-        monkeypatch.setattr(sqlite_load, "LOAD_MIN_ROWS", 1)
-    store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
-    store.migrate()
-    store.init_organisation("TechVert", key_fingerprint(SECRET))
-    PartitionSet.enable(tmp_path / "sobria.db")
-    yield store
-    store.engine.dispose()
+    with chunked_store(request, tmp_path, monkeypatch, request.param) as store:
+        PartitionSet.enable(tmp_path / "sobria.db")
+        yield store
 
 
 @pytest.fixture
@@ -49,14 +40,6 @@ def read_back(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return months
 
 
-def _import(store: Store, catalog: Catalog, folder: Path, body: str) -> int:
-    folder.mkdir(exist_ok=True)
-    (folder / "events.csv").write_text(HEADER + body, encoding="utf-8")
-    (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")
-    options = ImportOptions(kind="events", files=(folder / "events.csv",), people_file=folder / "people.csv")
-    return run_import(store, catalog, SECRET, options).inserted
-
-
 def _same_as_the_store(store: Store, parts: PartitionSet) -> None:
     for month in parts.months():
         start, end = month_bounds_us(month)
@@ -70,14 +53,14 @@ def test_a_new_batch_goes_to_the_partitions_from_its_chunks(ready: Store, catalo
                                                             read_back: list[str]) -> None:
     parts = PartitionSet.beside(ready)
     assert parts is not None
-    assert _import(ready, catalog, tmp_path / "a", FIRST) == 5
+    assert import_rows(ready, catalog, tmp_path / "a", FIRST) == 5
     assert parts.months() == ["2025-02", "2025-03"] and read_back == []
-    assert _import(ready, catalog, tmp_path / "b", SECOND) == 5     # merged into March, April new
+    assert import_rows(ready, catalog, tmp_path / "b", SECOND) == 5     # merged into March, April new
     assert parts.months() == ["2025-02", "2025-03", "2025-04"] and read_back == []
     assert parts.count() == ready.count_events() == 10
     _same_as_the_store(ready, parts)
     before = {m: parts.path(m).read_bytes() for m in parts.months()}
-    assert _import(ready, catalog, tmp_path / "a", FIRST) == 0      # a re-import: nothing to add, nothing read
+    assert import_rows(ready, catalog, tmp_path / "a", FIRST) == 0      # a re-import: nothing to add, nothing read
     assert read_back == [] and {m: parts.path(m).read_bytes() for m in parts.months()} == before
 
 
@@ -85,9 +68,9 @@ def test_a_batch_partly_stored_already_reads_its_months_back(ready: Store, catal
                                                              read_back: list[str]) -> None:
     parts = PartitionSet.beside(ready)
     assert parts is not None
-    assert _import(ready, catalog, tmp_path / "a", FIRST) == 5
+    assert import_rows(ready, catalog, tmp_path / "a", FIRST) == 5
     parts.path("2025-02").unlink()                                   # the partitions miss February's events
-    assert _import(ready, catalog, tmp_path / "b", FIRST + SECOND) == 5   # the first five are stored already
+    assert import_rows(ready, catalog, tmp_path / "b", FIRST + SECOND) == 5   # the first five are stored already
     assert read_back == ["2025-02", "2025-03", "2025-04"]            # the months of the batch, from the store
     assert parts.count() == ready.count_events() == 10
     _same_as_the_store(ready, parts)

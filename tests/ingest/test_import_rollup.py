@@ -5,7 +5,6 @@ of them older than the events already stored, and a re-import that adds nothing.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,16 +13,11 @@ import pytest
 import sqlalchemy as sa
 
 from sobria.catalog import Catalog
-from sobria.ingest import pipeline
-from sobria.ingest.pipeline import ImportOptions, run_import
-from sobria.ingest.pseudonym import key_fingerprint
-from sobria.store import Store, open_store, sqlite_load
+from sobria.store import Store
 from sobria.store.web_rollup import RefreshCounts, read_rollup, refresh_rollup
 from sobria.store.web_tables import ROLLUP_KEYS, ROLLUP_SUMS, web_rollup, web_rollup_months
-from tests.ingest.test_pipeline import HEADER, PEOPLE, SECRET
-from tests.support.postgres import create_database
+from tests.ingest.support import STORE_KINDS, chunked_store, import_rows
 
-_DATABASES = itertools.count()
 FIRST = (  # February and March
     "e1,2025-02-03T09:00:00Z,alice@techvert.fr,,chat,openai,gpt-4o,chat,100,200,,Rédige un mail,measured\n"
     "e2,2025-02-03T09:02:00Z,alice@techvert.fr,,chat,openai,gpt-4o,chat,120,210,,Plus court,measured\n"
@@ -40,29 +34,11 @@ SECOND = (  # March again (older and newer than the first batch's newest event),
 )
 
 
-@pytest.fixture(params=["sqlite", "sqlite-adbc", "postgresql"])
+@pytest.fixture(params=STORE_KINDS)
 def ready(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """An initialised store written in chunks of 2 rows: SQLite row by row, SQLite through ADBC, PostgreSQL."""
-    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
-    if request.param == "sqlite-adbc":
-        monkeypatch.setattr(sqlite_load, "LOAD_MIN_ROWS", 1)
-    if request.param == "postgresql":
-        url = create_database(request.getfixturevalue("postgres_base_url"), f"sobria_rollup_{next(_DATABASES)}")
-    else:
-        url = f"sqlite:///{tmp_path / 'sobria.db'}"
-    store = open_store(url)
-    store.migrate()
-    store.init_organisation("TechVert", key_fingerprint(SECRET))
-    yield store
-    store.engine.dispose()
-
-
-def _import(store: Store, catalog: Catalog, folder: Path, body: str) -> int:
-    folder.mkdir(exist_ok=True)
-    (folder / "events.csv").write_text(HEADER + body, encoding="utf-8")
-    (folder / "people.csv").write_text(PEOPLE, encoding="utf-8")
-    options = ImportOptions(kind="events", files=(folder / "events.csv",), people_file=folder / "people.csv")
-    return run_import(store, catalog, SECRET, options).inserted
+    with chunked_store(request, tmp_path, monkeypatch, request.param) as store:
+        yield store
 
 
 def _cells(store: Store) -> dict[tuple[object, ...], tuple[object, ...]]:
@@ -83,11 +59,11 @@ def _summed_again(store: Store) -> dict[tuple[object, ...], tuple[object, ...]]:
 
 def test_batches_add_exactly_what_summing_the_months_again_gives(ready: Store, catalog: Catalog,
                                                                  tmp_path: Path) -> None:
-    assert _import(ready, catalog, tmp_path / "a", FIRST) == 5
-    assert _import(ready, catalog, tmp_path / "b", SECOND) == 5
+    assert import_rows(ready, catalog, tmp_path / "a", FIRST) == 5
+    assert import_rows(ready, catalog, tmp_path / "b", SECOND) == 5
     assert refresh_rollup(ready) == RefreshCounts(unchanged=3)   # the import left nothing to do
     rows = read_rollup(ready)
-    assert _import(ready, catalog, tmp_path / "a", FIRST) == 0   # the same file again: nothing added
+    assert import_rows(ready, catalog, tmp_path / "a", FIRST) == 0   # the same file again: nothing added
     assert read_rollup(ready).equals(rows)
     added = _cells(ready)
     assert rows.height > len(added)     # March's cells got a row per batch: added, not summed again

@@ -5,7 +5,6 @@ later chunk is bad — on SQLite (row by row and through ADBC) and on a real Pos
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +16,9 @@ from sobria.catalog import Catalog
 from sobria.ingest import pipeline
 from sobria.ingest.pipeline import ImportOptions, ImportRejectedError, ImportSummary, run_import
 from sobria.ingest.pseudonym import key_fingerprint
-from sobria.store import Store, open_store, sqlite_load
+from sobria.store import Store, open_store
+from tests.ingest.support import STORE_KINDS, chunked_store
 from tests.ingest.test_pipeline import GOOD, HEADER, PEOPLE, SECRET
-from tests.support.postgres import create_database
-
-_DATABASES = itertools.count()
 
 MORE = (
     "e5,2025-03-06T10:00:00Z,alice@techvert.fr,,chat,openai,gpt-4o-mini,chat,50,60,,Résume ce compte rendu,measured\n"
@@ -31,21 +28,11 @@ MORE = (
 BODY = HEADER + GOOD + MORE  # 7 rows: lines 2 to 8
 
 
-@pytest.fixture(params=["sqlite", "sqlite-adbc", "postgresql"])
+@pytest.fixture(params=STORE_KINDS)
 def chunked(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     """An initialised store written in chunks of 2 rows: SQLite row by row, SQLite through ADBC, PostgreSQL."""
-    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
-    if request.param == "sqlite-adbc":
-        monkeypatch.setattr(sqlite_load, "LOAD_MIN_ROWS", 1)
-    if request.param == "postgresql":
-        url = create_database(request.getfixturevalue("postgres_base_url"), f"sobria_stream_{next(_DATABASES)}")
-    else:
-        url = f"sqlite:///{tmp_path / 'sobria.db'}"
-    store = open_store(url)
-    store.migrate()
-    store.init_organisation("TechVert", key_fingerprint(SECRET))
-    yield store
-    store.engine.dispose()
+    with chunked_store(request, tmp_path, monkeypatch, request.param) as store:
+        yield store
 
 
 def _options(tmp_path: Path, body: str, **extra: object) -> ImportOptions:
