@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from sobria.gateway.call import Call, Usage, finish
+from sobria.gateway.call import Call, Usage, close, finish
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Receive, Scope, Send, header, read_body, send_bytes
@@ -198,8 +198,7 @@ class AnthropicApi:
         try:
             await relay(self.gw, call, data, send, self._dialect(scope, "/messages"), chain)
         finally:
-            if not call.finished:  # a defect or a cancelled request: the event (and the budget) all the same
-                finish(self.gw, call, 500, None, error="gateway_internal")
+            close(self.gw, call)
 
     async def count_tokens(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Counted by the upstream (no event); the next upstream on a timeout, refusal or 5xx."""

@@ -11,7 +11,7 @@ import os
 
 from sobria.gateway.admin import authorise_admin, handle_admin
 from sobria.gateway.apis import ClientApis, error_body
-from sobria.gateway.call import finish
+from sobria.gateway.call import close
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import forward
@@ -129,8 +129,7 @@ class GatewayApp:
         try:
             await forward(gw, call, body, send, path.removeprefix("/v1"))
         finally:
-            if not call.finished:  # a defect or a cancelled request: the event (and the budget) all the same
-                finish(gw, call, 500, None, error="gateway_internal")
+            close(gw, call)
 
     def _metrics_allowed(self, scope: Scope) -> None:
         mode = self.gw.config.metrics

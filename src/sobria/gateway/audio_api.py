@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sobria.gateway.call import Call, finish, usage_from
+from sobria.gateway.call import Call, close, finish, usage_from
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.http import GatewayError, Receive, Scope, Send, header, read_body
 from sobria.gateway.inbound import Inbound, read_json_body, text_chars
@@ -126,5 +126,4 @@ class AudioApi:
                                    param="model")
             await relay(gw, call, data, send, dialect, chain)
         finally:
-            if not call.finished:
-                finish(gw, call, 500, None, error="gateway_internal")
+            close(gw, call)

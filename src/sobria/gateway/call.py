@@ -40,6 +40,7 @@ class Call:
     fallbacks: list[str] = field(default_factory=list)  # "upstream:why" of each upstream that failed first
     strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
     prompt_columns: dict[str, Any] | None = None  # the event's prompt fingerprint and thread (prepare_event)
+    unjournaled: tuple[dict[str, Any], dict[str, Any]] | None = None  # its event, until ``journal_event``
 
     @property
     def model(self) -> str:
@@ -135,7 +136,7 @@ def _latency_ms(gw: Gateway, call: Call) -> float | None:
 
 def prepare_event(gw: Gateway, call: Call) -> dict[str, Any]:
     """The event's columns that depend on the prompt only (its fingerprint, conversation and thread
-    signal), computed once: while the upstream works on the request, or when the event is written."""
+    signal), computed once, when the event is journaled (after the answer: never on its path)."""
     if call.prompt_columns is None:
         fp = _fingerprint(call.inbound)
         call.prompt_columns = {"prompt_fingerprint": fp,
@@ -144,8 +145,10 @@ def prepare_event(gw: Gateway, call: Call) -> dict[str, Any]:
 
 
 def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
-           sent: bool = True) -> Footprint:
-    """Write the usage event of ``call`` to the journal and return its footprint."""
+           sent: bool = True, journal_now: bool = True) -> Footprint:
+    """The usage event of ``call`` and its footprint (for the answer's headers); the event goes to the
+    journal now, or with ``journal_now=False`` when the handler's ``close`` runs, once the answer is
+    sent: its prompt fingerprint, JSON line and write are then off the answer's path."""
     call.finished = True
     inbound = call.inbound
     if usage is None:
@@ -172,16 +175,19 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         "images": usage.images, "image_size": inbound.image_size, "image_quality": inbound.image_quality,
         "latency_ms": _latency_ms(gw, call), "zone": zone,
         "purpose": call.purpose, "source": "gateway", "tier": "measured", "request_count": 1,
-        "batch_id": "gateway", **footprint.columns(), **prepare_event(gw, call),
+        "batch_id": "gateway", **footprint.columns(),
     }
     decision = call.decision
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
                "requested_model": inbound.model, "stream": inbound.stream,
                "upstream": call.target.config.name if call.target is not None else None,
                "fallbacks": ", ".join(call.fallbacks) or None}
-    gw.record(event, {"outcome": outcome, "reservation": call.reservation,
-                      "actual_kgco2e": footprint.gwp_kgco2e,
-                      **({JOURNAL_TEXT: prompt_text(inbound)} if gw.semantic else {})})
+    call.unjournaled = (event, {"outcome": outcome, "reservation": call.reservation,
+                                "actual_kgco2e": footprint.gwp_kgco2e,
+                                **({JOURNAL_TEXT: prompt_text(inbound)} if gw.semantic else {})})
+    gw.unjournaled += 1
+    if journal_now:
+        journal_event(gw, call)
     metrics = gw.metrics
     metrics.inc("sobria_gateway_requests_total", operation=inbound.operation, status=str(status))
     metrics.inc("sobria_gateway_decisions_total", action=decision.action)
@@ -192,6 +198,34 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
         metrics.inc("sobria_gateway_upstream_errors_total", code=error)
     metrics.observe_duration(gw.clock.monotonic() - call.started)
     return footprint
+
+
+def answered(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str | None = None,
+             sent: bool = True) -> Footprint:
+    """``finish`` for a call being answered: its event is journaled by ``close``, after the answer."""
+    return finish(gw, call, status, usage, error, sent, journal_now=False)
+
+
+def journal_event(gw: Gateway, call: Call) -> None:
+    """Append the event ``finish`` made to the journal (with its prompt columns), once."""
+    if call.unjournaled is None:
+        return
+    event, outcome = call.unjournaled
+    call.unjournaled = None
+    try:
+        gw.record({**event, **prepare_event(gw, call)}, outcome)
+    finally:
+        gw.unjournaled -= 1
+
+
+def close(gw: Gateway, call: Call) -> None:
+    """The end of a call's handler, whatever happened: a defect or a cancelled request still gets
+    its event (a 500, and the budget settled), then the event is journaled."""
+    try:
+        if not call.finished:
+            finish(gw, call, 500, None, error="gateway_internal", journal_now=False)
+    finally:
+        journal_event(gw, call)
 
 
 def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool = False) -> Headers:

@@ -1,16 +1,16 @@
 """Forwarding a call upstream and answering the client, streamed or not, faults included.
 
 Every outcome — answer, upstream error, timeout, refused connection, malformed or cut-off
-answer — writes the call's usage event to the journal *before* the last byte goes to the client.
+answer — makes the call's usage event (its footprint is in the answer's headers); the handler's
+``call.close`` journals it once the answer is sent, off the answer's path.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
-from sobria.gateway.call import Call, Usage, call_headers, finish, prepare_event, usage_from
+from sobria.gateway.call import Call, Usage, answered, call_headers, usage_from
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Send, error_body, send_bytes
 from sobria.gateway.runtime import Gateway
 from sobria.gateway.transport import UpstreamCutoffError, UpstreamUnreachableError
@@ -39,15 +39,7 @@ async def forward(gw: Gateway, call: Call, body: bytes, send: Send, path: str) -
         call.target = target
         last = index == len(chain) - 1
         once = _stream if call.inbound.stream else _once
-        attempt = asyncio.create_task(once(gw, call, target, data, send, path, last))
-        if index == 0:
-            try:
-                await asyncio.sleep(0)  # the request leaves; meanwhile, the event's prompt columns
-                prepare_event(gw, call)
-            except BaseException:
-                attempt.cancel()
-                raise
-        if await attempt:
+        if await once(gw, call, target, data, send, path, last):
             return
 
 
@@ -87,7 +79,7 @@ async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send
     elif usage is None:
         usage = Usage(round(call.inbound.chars / gw.config.estimates.chars_per_token),
                       round(len(_answer_text(answer)) / gw.config.estimates.chars_per_token))
-    footprint = finish(gw, call, 200, usage)
+    footprint = answered(gw, call, 200, usage)
     await send_bytes(send, 200, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
     return True
 
@@ -115,7 +107,7 @@ def _answer_text(answer: Any) -> str:
 
 async def _fail(gw: Gateway, call: Call, send: Send, code: str, status: int | None = None) -> None:
     error = upstream_failure(gw, code, status)
-    footprint = finish(gw, call, error.status, None, error=code, sent=code != "upstream_unreachable")
+    footprint = answered(gw, call, error.status, None, error=code, sent=code != "upstream_unreachable")
     await send_bytes(send, error.status, error.body(), [*JSON_HEADERS, *call_headers(gw, call, footprint)])
 
 
@@ -126,11 +118,11 @@ async def _upstream_status(gw: Gateway, call: Call, send: Send, status: int, con
         # provider's body (it quotes the masked provider key)
         code = {429: "upstream_rate_limited"}.get(status, "upstream_error" if status >= 500 else "upstream_auth")
         error = upstream_failure(gw, code, status)
-        footprint = finish(gw, call, error.status, None, error=code)
+        footprint = answered(gw, call, error.status, None, error=code)
         extra = [(b"retry-after", retry_after.encode())] if retry_after else []
         await send_bytes(send, error.status, error.body(), [*JSON_HEADERS, *extra, *call_headers(gw, call, footprint)])
         return
-    footprint = finish(gw, call, status, None, error=f"upstream_{status}")  # the client's own mistake, as told
+    footprint = answered(gw, call, status, None, error=f"upstream_{status}")  # the client's own mistake, as told
     await send_bytes(send, status, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
 
 
@@ -168,11 +160,11 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
         relay.error = "upstream_cutoff"
     usage = relay.usage(call.inbound.chars)
     if relay.error is None:
-        finish(gw, call, 200, usage)
+        answered(gw, call, 200, usage)
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
         return True
     error = upstream_failure(gw, relay.error)
-    finish(gw, call, error.status, usage, error=relay.error)
+    answered(gw, call, error.status, usage, error=relay.error)
     body = b"data: " + error_body(error.message, error.kind, error.code) + b"\n\n"
     await send({"type": "http.response.body", "body": body, "more_body": False})
     return True

@@ -1,6 +1,7 @@
 """Forwarding a call in another API dialect (OpenAI Responses, Anthropic Messages): the fallback
 chain, the statuses and faults of ``forward.py``, with the dialect's usage, stream events and error
-shape. Every outcome writes the call's usage event before the last byte goes to the client.
+shape. Every outcome makes the call's usage event; the handler's ``call.close`` journals it once the
+answer is sent.
 
 A stream is relayed event by event, as it comes (``event:`` and ``data:`` lines up to a blank line);
 each event's JSON is read for the usage and the answer's id, and the stream is complete at the
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from sobria.gateway.call import Call, Usage, call_headers, finish
+from sobria.gateway.call import Call, Usage, answered, call_headers
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import JSON_HEADERS, GatewayError, Send, send_bytes
 from sobria.gateway.runtime import Gateway
@@ -136,7 +137,7 @@ async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send
     text = dialect.answer_text(answer) if answer is not None else ""
     usage = dialect.answer_usage(answer) or Usage(round(call.inbound.chars / cpt), round(len(text) / cpt))
     outcome.answer_id = answer.get("id") if isinstance(answer, dict) and isinstance(answer.get("id"), str) else None
-    footprint = finish(gw, call, 200, usage)
+    footprint = answered(gw, call, 200, usage)
     headers = [(b"content-type", kind.encode("latin-1")), *call_headers(gw, call, footprint)]
     await send_bytes(send, 200, content, headers)
     return True
@@ -144,7 +145,7 @@ async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send
 
 async def _fail(gw: Gateway, call: Call, send: Send, dialect: Dialect, code: str, status: int | None = None) -> None:
     error = upstream_failure(gw, code, status)
-    footprint = finish(gw, call, error.status, None, error=code, sent=code != "upstream_unreachable")
+    footprint = answered(gw, call, error.status, None, error=code, sent=code != "upstream_unreachable")
     await send_bytes(send, error.status, dialect.error_body(error), [*JSON_HEADERS, *call_headers(gw, call, footprint)])
 
 
@@ -155,12 +156,12 @@ async def _upstream_status(gw: Gateway, call: Call, send: Send, dialect: Dialect
         # provider's body (it may quote the masked provider key)
         code = {429: "upstream_rate_limited"}.get(status, "upstream_error" if status >= 500 else "upstream_auth")
         error = upstream_failure(gw, code, status)
-        footprint = finish(gw, call, error.status, None, error=code)
+        footprint = answered(gw, call, error.status, None, error=code)
         extra = [(b"retry-after", retry_after.encode())] if retry_after else []
         await send_bytes(send, error.status, dialect.error_body(error),
                          [*JSON_HEADERS, *extra, *call_headers(gw, call, footprint)])
         return
-    footprint = finish(gw, call, status, None, error=f"upstream_{status}")  # the client's own mistake, as told
+    footprint = answered(gw, call, status, None, error=f"upstream_{status}")  # the client's own mistake, as told
     await send_bytes(send, status, content, [*JSON_HEADERS, *call_headers(gw, call, footprint)])
 
 
@@ -198,17 +199,17 @@ async def _stream(gw: Gateway, call: Call, target: Target, data: bytes, send: Se
     outcome.answer_id = reader.answer_id
     usage = reader.usage(call.inbound.chars, gw.config.estimates.chars_per_token)
     if events.error is None and reader.failed:
-        finish(gw, call, 502, usage, error="upstream_error")  # its error event went to the client as it was
+        answered(gw, call, 502, usage, error="upstream_error")  # its error event went to the client as it was
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True
     if events.error is None and not reader.done:
         events.error = "upstream_cutoff"
     if events.error is None:
-        finish(gw, call, 200, usage)
+        answered(gw, call, 200, usage)
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         return True
     error = upstream_failure(gw, events.error)
-    finish(gw, call, error.status, usage, error=events.error)
+    answered(gw, call, error.status, usage, error=events.error)
     await send({"type": "http.response.body", "body": dialect.stream_error(error), "more_body": False})
     return True
 

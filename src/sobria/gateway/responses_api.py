@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from sobria.gateway.call import Usage, finish, usage_from
+from sobria.gateway.call import Usage, close, finish, usage_from
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
 from sobria.gateway.http import GatewayError, Receive, Scope, Send, read_body, send_bytes
@@ -156,8 +156,7 @@ class ResponsesApi:
             data = json.dumps(call.inbound.payload).encode() if call.rewritten else body
             outcome = await relay(gw, call, data, send, DIALECT, chain)
         finally:
-            if not call.finished:  # a defect or a cancelled request: the event (and the budget) all the same
-                finish(gw, call, 500, None, error="gateway_internal")
+            close(gw, call)
         self.links.remember(outcome.answer_id, key.id, placed, call.target.config.name if call.target else None)
 
     async def stored(self, scope: Scope, receive: Receive, send: Send) -> None:

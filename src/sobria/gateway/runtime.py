@@ -79,6 +79,7 @@ class Gateway:
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
     budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
+    unjournaled: int = 0      # events made but not yet journaled (their answer is being sent)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     keep_names: bool = False
     semantic: bool = False    # journal the prompt text for the drain's semantic fingerprint (setting)
@@ -105,9 +106,9 @@ class Gateway:
     def wait_drained(self, timeout_s: float = 30.0) -> None:
         """Wait until everything journaled so far is in the store (tests, clean stops)."""
         deadline = time.monotonic() + timeout_s
-        while self.lag_bytes() and time.monotonic() < deadline:
+        while (self.unjournaled or self.lag_bytes()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        if self.lag_bytes():
+        if self.unjournaled or self.lag_bytes():
             raise TimeoutError(f"journal not drained after {timeout_s} s")
 
     def record(self, event: dict[str, Any], gw: dict[str, Any]) -> None:
