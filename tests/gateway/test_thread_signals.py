@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from sobria.audit.waste import detect_waste
 from sobria.catalog import load_catalog
+from sobria.events.thread import is_revision
 from sobria.store.tables import events
 from tests.gateway.conftest import Running
 
@@ -95,3 +96,16 @@ def test_the_signal_costs_no_text_for_non_chat_requests(client: openai.OpenAI, r
 def pl_in(ids: list[str]) -> Any:
     import polars as pl
     return pl.col("event_id").is_in(ids)
+
+
+def test_a_revision_is_read_by_the_revision_score_as_in_an_import(client: openai.OpenAI, running: Running) -> None:
+    """A changed constraint with no retry word ("…, plus poli") is a revision by the revision score
+    (``events.revision``, the one imports use), which the intent cue alone misses; another second
+    turn sent in its place is an edit."""
+    first = _user("Rédige un e-mail de relance pour le client Dupont")
+    again = _user("Rédige un e-mail de relance pour le client Dupont, plus poli")
+    assert not is_revision(again["content"])       # the cue alone would not see it
+    ids = [_send(client, [first]),
+           _send(client, [first, _answer("Bonjour Monsieur Dupont…"), again]),
+           _send(client, [first, _answer("Bonjour Monsieur Dupont…"), _user("Et la capitale de l'Australie ?")])]
+    assert [(r[1], r[2]) for r in _rows(running, ids)] == [(1, "new"), (2, "revision"), (2, "edit")]

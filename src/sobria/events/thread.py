@@ -9,9 +9,11 @@ it also tells a regeneration from an edit. The result is a signal, one of ``SIGN
   or the same message sent again);
 * ``edit``: an earlier user turn changed and the history cut after it ("edit and resend"), or the
   last user turn replaced before any answer to it was kept (same turn number, other text);
-* ``revision``: a new user turn that asks for another take on the previous answer ("plus court",
-  "more formal", "une autre version": the intent cue ``r`` of ``events.intent``), with an answer
-  before it in the thread;
+* ``revision``: a new user turn that asks again for what the previous one asked ("plus court",
+  "more formal", "une autre version", the same request with a changed constraint), with an answer
+  before it in the thread: the revision score of ``events.revision`` with the previous user turn
+  (``ThreadMemory``'s default, as imports do: ``logged_signal``), or the intent cue ``r`` of
+  ``events.intent`` alone without a model;
 * ``new``: anything else (a first turn, a follow-up, a new question).
 
 Without the previous request only ``revision`` and ``new`` can be told; the audit (``audit.chains``)
@@ -32,7 +34,7 @@ from typing import Any
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
 from sobria.events.messages import content_text
-from sobria.events.revision import RevisionModel, thread_revision
+from sobria.events.revision import RevisionModel, default_model, thread_revision
 
 NEW = "new"
 REVISION = "revision"
@@ -121,7 +123,7 @@ def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = 
 
 
 def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any] | Thread | None,
-                cue: str | None) -> ThreadSignal:
+                cue: str | None, model: RevisionModel | None = None) -> ThreadSignal:
     before = previous if isinstance(previous, Thread) or previous is None else thread_of(previous)
     if before is not None:
         relation = relation_to(thread, before)
@@ -129,7 +131,10 @@ def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any]
             return ThreadSignal(thread.turn, relation)
     if not thread.answered:
         return ThreadSignal(thread.turn, NEW)
-    revision = is_revision(last_user_text(messages) or "") if cue is None else cue == "r"
+    if model is not None:   # the revision score, with the previous user turn (as an import's)
+        revision = thread_revision(user_texts(messages), model)
+    else:
+        revision = is_revision(last_user_text(messages) or "") if cue is None else cue == "r"
     return ThreadSignal(thread.turn, REVISION if revision else NEW)
 
 
@@ -156,18 +161,21 @@ class ThreadMemory:
     from the previous request of its conversation. Oldest conversations are forgotten first."""
 
     max_entries: int = 50_000
+    model: RevisionModel | None = field(default_factory=default_model)  # the revision score; None: the cue alone
     _last: OrderedDict[str, Thread] = field(default_factory=OrderedDict)
 
     def classify(self, conversation: str | None, messages: Sequence[Any],
                  cue: str | None = None) -> ThreadSignal | None:
-        """``classify`` against this conversation's previous request, then remember this one."""
+        """``classify`` against this conversation's previous request, then remember this one; a new
+        turn after an answer is a ``revision`` by the revision score (``model``) when there is one,
+        else by the intent cue (``cue``, or read from the last user turn)."""
         thread = thread_of(messages)
         if thread is None:
             return None
         if conversation is None:
-            return _classified(thread, messages, None, cue)
+            return _classified(thread, messages, None, cue, self.model)
         previous = self._last.pop(conversation, None)
         self._last[conversation] = thread
         while len(self._last) > self.max_entries:
             self._last.popitem(last=False)
-        return _classified(thread, messages, previous, cue)
+        return _classified(thread, messages, previous, cue, self.model)
