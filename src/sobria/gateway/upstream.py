@@ -1,4 +1,9 @@
-"""The upstream APIs: which one serves a model, and one pooled aiohttp session each.
+"""The upstream APIs: which one serves a model, and their pooled connections.
+
+The chat, completion, embedding and image POSTs go through the gateway's transport: either
+:mod:`sobria.gateway.http_client` (one keep-alive pool per upstream, ``Target.connections``) or the
+aiohttp session (``SOBRIA_UPSTREAM_CLIENT``); the other calls (the Anthropic and Responses dialects,
+audio, GET and DELETE pass-through) always through the pooled aiohttp session (``Target.client``).
 
 aiohttp rather than httpx: measured on the development machine (2 cores, CPython 3.11, uvloop,
 sequential POSTs to the fake upstream over a pooled connection), aiohttp costs about 125-155 µs of
@@ -9,12 +14,14 @@ between two reads).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
 
 from sobria.gateway.config import Upstream
+from sobria.gateway.http_client import ConnectionPool
 from sobria.gateway.transport import AiohttpTransport, Transport
 
 
@@ -24,6 +31,7 @@ class Target:
     url_base: str
     headers: dict[str, str]
     session: aiohttp.ClientSession | None = None
+    pool: ConnectionPool | None = None
 
     def url(self, path: str) -> str:
         """``path`` is the OpenAI path without ``/v1`` (``/chat/completions``)."""
@@ -37,6 +45,13 @@ class Target:
             self.session = aiohttp.ClientSession(connector=connector, timeout=timeout, auto_decompress=True,
                                                  skip_auto_headers=("User-Agent",))
         return self.session
+
+    def connections(self) -> ConnectionPool:
+        """The upstream's keep-alive pool of :mod:`sobria.gateway.http_client` (this event loop's)."""
+        pool = self.pool
+        if pool is None or pool.loop is not asyncio.get_running_loop():
+            pool = self.pool = ConnectionPool(self.url_base, self.config.max_connections)
+        return pool
 
 
 @dataclass
@@ -90,3 +105,6 @@ class UpstreamPool:
             if target.session is not None:
                 await target.session.close()
                 target.session = None
+            if target.pool is not None:
+                await target.pool.close()
+                target.pool = None
