@@ -54,7 +54,7 @@ class Settings(BaseSettings):
                                        description="Provider group -> dashboard role (JSON object).")
     oidc_groups_claim: str = Field("groups", description="ID token claim holding the user's groups.")
     upstream_client: Literal["sobria", "aiohttp"] = Field(
-        "aiohttp", description="HTTP client of the gateway's upstream POSTs: sobria's own or aiohttp.")
+        "sobria", description="HTTP client of the gateway's upstream POSTs: sobria's own or aiohttp.")
 
 
 def build_settings(**overrides: object) -> Settings:

@@ -126,7 +126,7 @@ def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Trans
     """Compile the policy, the PII scanner and the estimator; open the store and the journal.
 
     ``settings`` (the environment's) is extended by ``config`` (:func:`gateway_settings`);
-    ``transport`` (default: the one ``SOBRIA_UPSTREAM_CLIENT`` names) and ``clock`` (default: the
+    ``transport`` (default: the one ``SOBRIA_UPSTREAM_CLIENT`` names, Sobria's own client) and ``clock`` (default: the
     system's) are for tests."""
     gs = gateway_settings(settings, config)
     catalog = load_catalog()

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from sobria.gateway.config import Upstream
-from sobria.gateway.http_client import ConnectionPool
-from sobria.gateway.transport import AiohttpTransport, Transport
+from sobria.gateway.http_client import ConnectionPool, HttpTransport
+from sobria.gateway.transport import Transport
 
 
 @dataclass
@@ -61,7 +61,7 @@ class UpstreamPool:
     a 429 or a 5xx)."""
 
     targets: list[Target] = field(default_factory=list)
-    transport: Transport = field(default_factory=AiohttpTransport)
+    transport: Transport = field(default_factory=HttpTransport)
     _by_model: dict[str, Target] = field(default_factory=dict)
 
     @classmethod
@@ -78,7 +78,7 @@ class UpstreamPool:
             elif key:
                 headers["Authorization"] = f"Bearer {key}"
             targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
-        pool = cls(targets, transport or AiohttpTransport())
+        pool = cls(targets, transport or HttpTransport())
         for target in reversed(targets):
             for model in target.config.models:
                 pool._by_model[model] = target
