@@ -119,6 +119,20 @@ def test_a_content_length_answer_and_the_request_as_sent(run: Run) -> None:
     run(main())
 
 
+def test_a_large_answer_read_whole_and_streamed(run: Run) -> None:
+    big = bytes(range(256)) * 8192  # 2 MiB: far above the mark where the socket stops being read
+
+    async def main() -> None:
+        async with Server([ok(big), ok(big)]) as server:
+            target = server.target()
+            assert await post(target) == (200, "7", big)
+            async with HttpTransport().post(target, "/chat/completions", big) as resp:
+                pieces = [chunk async for chunk in resp.chunks()]
+            assert b"".join(pieces) == big and len(pieces) > 1
+            assert server.requests[-1].endswith(b"\r\n\r\n" + big) and server.connections == 1
+    run(main())
+
+
 def test_a_chunked_answer_streamed_piece_by_piece(run: Run) -> None:
     second = asyncio.Event()
 

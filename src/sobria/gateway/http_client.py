@@ -370,11 +370,17 @@ class Response:
 
     async def read(self) -> bytes:
         conn = self._conn
+        parts: list[bytes] = []
         while not conn.complete:
             if conn.error is not None:
                 raise conn.error
+            if conn.buffered > _HIGH_WATER:
+                parts.append(conn.take())  # so that reading goes on (paused above the high-water mark)
             await conn.wait()
-        return conn.take()
+        if not parts:
+            return conn.take()
+        parts.append(conn.take())
+        return b"".join(parts)
 
     async def chunks(self) -> AsyncIterator[bytes]:
         conn = self._conn
