@@ -12,6 +12,8 @@ connection) gives the added latency (p50, p99: proxy minus upstream); wrk at con
 the throughput, and /proc the CPU each server spent per request (the gateway's drain included).
 With ``--runs N`` every figure is the median of N runs; the load average is printed beside them.
 Targets on the 2-core machine, one worker: added p50 <= 1 ms, p99 <= 3 ms; throughput >= 10x LiteLLM.
+The gateway inherits the environment: ``SOBRIA_UPSTREAM_CLIENT=aiohttp`` measures it with the previous
+upstream client (default: Sobria's own, ``sobria.gateway.http_client``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ directly, request after request, against the fake upstream in a process of its o
 ``--in-process``, called in this process through ``ASGITransport``: no socket at all). The drain is
 not started (its cost is in ``bench_gateway.py``'s CPU figure). Prints the wall and CPU time per
 request of this process (its threads included), then the profile's 40 heaviest functions.
+``SOBRIA_UPSTREAM_CLIENT=aiohttp`` compares with the previous upstream client (default: Sobria's own);
+note that this drives asyncio's own event loop, where the served gateway runs on uvloop's.
 """
 
 from __future__ import annotations

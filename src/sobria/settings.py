@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     oidc_roles: dict[str, str] = Field(default_factory=dict,
                                        description="Provider group -> dashboard role (JSON object).")
     oidc_groups_claim: str = Field("groups", description="ID token claim holding the user's groups.")
+    upstream_client: Literal["sobria", "aiohttp"] = Field(
+        "sobria", description="HTTP client of the gateway's upstream POSTs: sobria's own or aiohttp.")
 
 
 def build_settings(**overrides: object) -> Settings:

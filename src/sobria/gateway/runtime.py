@@ -21,11 +21,12 @@ from sobria.gateway.budgets import BudgetWorker
 from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
+from sobria.gateway.http_client import HttpTransport
 from sobria.gateway.journal import Journal
 from sobria.gateway.keys import KeyRecord, find_key, hash_key, keys_by_hash
 from sobria.gateway.metrics import Metrics
 from sobria.gateway.regenerations import RegenerationCounter
-from sobria.gateway.transport import Clock, SystemClock, Transport
+from sobria.gateway.transport import AiohttpTransport, Clock, SystemClock, Transport
 from sobria.gateway.upstream import UpstreamPool
 from sobria.i18n import Translator
 from sobria.impact.estimator import Estimator
@@ -117,12 +118,17 @@ class Gateway:
         self.metrics.inc("sobria_gateway_events_journaled_total")
 
 
+def _transport(settings: Settings) -> Transport:
+    return HttpTransport() if settings.upstream_client == "sobria" else AiohttpTransport()
+
+
 def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Transport | None = None,
                   clock: Clock | None = None) -> Gateway:
     """Compile the policy, the PII scanner and the estimator; open the store and the journal.
 
     ``settings`` (the environment's) is extended by ``config`` (:func:`gateway_settings`);
-    ``transport`` (default: aiohttp) and ``clock`` (default: the system's) are for tests."""
+    ``transport`` (default: the one ``SOBRIA_UPSTREAM_CLIENT`` names, Sobria's own client) and ``clock`` (default: the
+    system's) are for tests."""
     gs = gateway_settings(settings, config)
     catalog = load_catalog()
     policy = load_policy(Path(config.policy), catalog)
@@ -150,7 +156,7 @@ def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Trans
         budgets=BudgetWorker.for_store(store),
         drain=DrainProcess.create(DrainJob(gs.db, str(journal.path), journal.name, config.drain_batch,
                                            config.drain_interval_s, os.getpid(), gs.semantic_fingerprint)),
-        upstreams=UpstreamPool.from_config(config.upstreams, provider_keys, transport),
+        upstreams=UpstreamPool.from_config(config.upstreams, provider_keys, transport or _transport(gs)),
         clock=clock or SystemClock(), keep_names=gs.keep_names, semantic=gs.semantic_fingerprint,
         secret=read_secret(secret_path) if secret_path.exists() else None,
     )

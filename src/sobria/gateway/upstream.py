@@ -1,4 +1,9 @@
-"""The upstream APIs: which one serves a model, and one pooled aiohttp session each.
+"""The upstream APIs: which one serves a model, and their pooled connections.
+
+The chat, completion, embedding and image POSTs go through the gateway's transport: either
+:mod:`sobria.gateway.http_client` (one keep-alive pool per upstream, ``Target.connections``) or the
+aiohttp session (``SOBRIA_UPSTREAM_CLIENT``); the other calls (the Anthropic and Responses dialects,
+audio, GET and DELETE pass-through) always through the pooled aiohttp session (``Target.client``).
 
 aiohttp rather than httpx: measured on the development machine (2 cores, CPython 3.11, uvloop,
 sequential POSTs to the fake upstream over a pooled connection), aiohttp costs about 125-155 µs of
@@ -9,13 +14,15 @@ between two reads).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
 
 from sobria.gateway.config import Upstream
-from sobria.gateway.transport import AiohttpTransport, Transport
+from sobria.gateway.http_client import ConnectionPool, HttpTransport
+from sobria.gateway.transport import Transport
 
 
 @dataclass
@@ -24,6 +31,7 @@ class Target:
     url_base: str
     headers: dict[str, str]
     session: aiohttp.ClientSession | None = None
+    pool: ConnectionPool | None = None
 
     def url(self, path: str) -> str:
         """``path`` is the OpenAI path without ``/v1`` (``/chat/completions``)."""
@@ -38,6 +46,13 @@ class Target:
                                                  skip_auto_headers=("User-Agent",))
         return self.session
 
+    def connections(self) -> ConnectionPool:
+        """The upstream's keep-alive pool of :mod:`sobria.gateway.http_client` (this event loop's)."""
+        pool = self.pool
+        if pool is None or pool.loop is not asyncio.get_running_loop():
+            pool = self.pool = ConnectionPool(self.url_base, self.config.max_connections)
+        return pool
+
 
 @dataclass
 class UpstreamPool:
@@ -46,7 +61,7 @@ class UpstreamPool:
     a 429 or a 5xx)."""
 
     targets: list[Target] = field(default_factory=list)
-    transport: Transport = field(default_factory=AiohttpTransport)
+    transport: Transport = field(default_factory=HttpTransport)
     _by_model: dict[str, Target] = field(default_factory=dict)
 
     @classmethod
@@ -63,7 +78,7 @@ class UpstreamPool:
             elif key:
                 headers["Authorization"] = f"Bearer {key}"
             targets.append(Target(cfg, cfg.base_url.rstrip("/"), headers))
-        pool = cls(targets, transport or AiohttpTransport())
+        pool = cls(targets, transport or HttpTransport())
         for target in reversed(targets):
             for model in target.config.models:
                 pool._by_model[model] = target
@@ -90,3 +105,6 @@ class UpstreamPool:
             if target.session is not None:
                 await target.session.close()
                 target.session = None
+            if target.pool is not None:
+                await target.pool.close()
+                target.pool = None
