@@ -82,7 +82,7 @@ def conversations(prefix: str) -> list[Conversation]:
                 continue
             previous[turn] = before
             features[turn] = np.array(pair_features(turns[before], turns[turn], False,
-                                                    turns[max(0, before - EARLIER_TURNS):before]))
+                                                    turns[max(0, before - EARLIER_TURNS):before], turns[:turn]))
             a, b = chain_of.get(f"{key}#{before}"), chain_of.get(f"{key}#{turn}")
             positive[turn] = a is not None and a == b
         out.append(Conversation(prefix, key, previous, features, positive))
