@@ -1,26 +1,30 @@
-"""Train the revision score (``sobria.events.revision``) on the four development samples, the
-threshold chosen by cross-validation by conversation.
+"""Train the revision score (``sobria.events.revision``) on the five development samples, the
+threshold chosen by leave-one-sample-out cross-validation.
 
 Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/train_revision.py [--write]``.
 
 Examples: every pair of consecutive user turns (the turn a turn follows, skipping "continue" turns,
-and the turn) of the development samples ``sharegpt``, ``sharegpt_dev2``, ``sharegpt_test`` and
-``sharegpt_dev3`` (tests/data/waste; never the held-out ``sharegpt_test2``); a pair is positive when
+and the turn) of the development samples ``sharegpt``, ``sharegpt_dev2``, ``sharegpt_test``, ``sharegpt_dev3`` and
+``sharegpt_test2`` (tests/data/waste, ``sharegpt_test2_labels.csv`` as its reference; never the
+held-out ``sharegpt_test3``); a pair is positive when
 the labels put both turns in one chain. Model: L2-regularised logistic regression (Newton steps,
 numpy), features standardised for the fit and the coefficients given back on the raw features;
 ``previous_revision`` is the labels' answer for training, the model's own at prediction (as
 ``thread_revision`` does).
 
-Threshold: ``REPEATS`` repetitions of a ``FOLDS``-fold cross-validation **by conversation** (the
-conversations of the four samples shuffled by ``random.Random(seed)``, seed 0 … REPEATS-1, and dealt
-into folds: no conversation is in both a training and a test fold). For each fold the model is
-trained on the other folds and gives the thread signals of the test fold's turns; the detector
-(``detect_waste``) then runs on each whole sample with those out-of-fold signals and
-``eval_waste``'s pair-level counts are summed over the four samples. The threshold shipped is the
-one of ``THRESHOLDS`` with the best mean cross-validated F1 with conversation ids; the model shipped
-is then fitted on all the pairs. ``--write`` stores it in
-``src/sobria/events/data/revision_model.json``. Also prints, per feature, its mean over positive and
-negative pairs and its coefficient.
+Two cross-validations, both printed. **Leave one sample out** (the decision): the model is trained
+on four samples and gives the thread signals of the fifth, all five ways; the detector
+(``detect_waste``) then runs on the held-out sample with those signals, and ``eval_waste``'s
+pair-level F1 is averaged over the five held-out samples (each sample weighs the same: the test of
+a sample-level shift, as from the four samples to test2). **By conversation**: ``REPEATS``
+repetitions of a ``FOLDS``-fold cross-validation (the conversations of the five samples shuffled
+by ``random.Random(seed)``, seed 0 … REPEATS-1, dealt into folds), pair counts summed over the
+samples. The threshold shipped is the one of ``THRESHOLDS`` with the best leave-one-sample-out
+mean F1, with and without conversation ids averaged; the model shipped is then fitted on all the
+pairs. ``--write`` stores it in ``src/sobria/events/data/revision_model.json``. Also prints, per
+feature, its mean over positive and negative pairs, its coefficient, and its standardised
+coefficient in each leave-one-sample-out fit (a feature whose weight moves from fold to fold does
+not generalise across samples).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
-DEV_PREFIXES = ("sharegpt", "sharegpt_dev2", "sharegpt_test", "sharegpt_dev3")
+DEV_PREFIXES = ("sharegpt", "sharegpt_dev2", "sharegpt_test", "sharegpt_dev3", "sharegpt_test2")
 MODEL_FILE = ROOT / "src" / "sobria" / "events" / "data" / "revision_model.json"
 L2 = 1.0
 FOLDS = 5
@@ -78,7 +82,7 @@ def conversations(prefix: str) -> list[Conversation]:
                 continue
             previous[turn] = before
             features[turn] = np.array(pair_features(turns[before], turns[turn], False,
-                                                    turns[max(0, before - EARLIER_TURNS):before]))
+                                                    turns[max(0, before - EARLIER_TURNS):before], turns[:turn]))
             a, b = chain_of.get(f"{key}#{before}"), chain_of.get(f"{key}#{turn}")
             positive[turn] = a is not None and a == b
         out.append(Conversation(prefix, key, previous, features, positive))
@@ -198,6 +202,30 @@ def pooled(per_sample: dict[str, tuple[int, int, int]]) -> tuple[int, int, int]:
     return truth, predicted, true
 
 
+def left_out(samples: dict[str, list[Conversation]], detector: Detector,
+             depth: int) -> tuple[dict[tuple[float, bool], dict[str, tuple[int, int, int]]], list[FloatArray]]:
+    """Leave one sample out: per (threshold, with ids), per held-out sample, its pair-level counts
+    with the signals of the model trained on the other samples; and each fit's standardised
+    coefficients (coefficient times the feature's standard deviation over its training pairs)."""
+    out: dict[tuple[float, bool], dict[str, tuple[int, int, int]]] = {}
+    weights = []
+    for held, convs in samples.items():
+        x, y = training_rows([c for prefix, others in samples.items() if prefix != held for c in others])
+        model = fit(x, y)
+        weights.append(model[1] * x.std(axis=0))
+        for threshold in THRESHOLDS:
+            revision: dict[str, bool] = {}
+            for conv in convs:
+                revision.update(signals(conv, model, threshold, depth))
+            for ids in (True, False):
+                out.setdefault((threshold, ids), {})[held] = detector.scores(held, ids, revision)
+    return out, weights
+
+
+def short(prefix: str) -> str:
+    return prefix.removeprefix("sharegpt_") if prefix != "sharegpt" else "dev"
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -211,36 +239,43 @@ def main() -> int:
     n_conv = sum(len(convs) for convs in samples.values())
     print(f"{len(y)} consecutive pairs of {n_conv} conversations, {int(y.sum())} in one chain")
     detector = Detector()
+    loso, weights = left_out(samples, detector, MOMENTUM_DEPTH)
     runs = [cross_validated(samples, seed, detector, MOMENTUM_DEPTH) for seed in range(REPEATS)]
-    mean: dict[tuple[float, bool], float] = {}
+    held: dict[tuple[float, bool], float] = {}
+    folded: dict[tuple[float, bool], float] = {}
     for threshold in THRESHOLDS:
         for ids in (True, False):
-            mean[(threshold, ids)] = float(np.mean([f1(pooled(run[(threshold, ids)])) for run in runs]))
-        per = " ".join(f"{p}: {np.mean([f1(run[(threshold, True)][p]) for run in runs]):.3f}" for p in DEV_PREFIXES)
-        print(f"threshold {threshold:.2f}: cross-validated pair-level F1 {mean[(threshold, True)]:.3f} with ids, "
-              f"{mean[(threshold, False)]:.3f} without ({per}, with ids)")
-    chosen = max(THRESHOLDS, key=lambda t: (mean[(t, True)], -t))
-    with_ids, without = pooled(runs[0][(chosen, True)]), pooled(runs[0][(chosen, False)])
-    print(f"chosen threshold {chosen:.2f}: best mean cross-validated F1 with ids over {REPEATS} x {FOLDS} folds; "
-          f"seed 0 counts (truth, predicted, true) with ids: {with_ids}, without: {without}")
+            held[(threshold, ids)] = float(np.mean([f1(c) for c in loso[(threshold, ids)].values()]))
+            folded[(threshold, ids)] = float(np.mean([f1(pooled(run[(threshold, ids)])) for run in runs]))
+        per = " ".join(f"{short(p)} {f1(loso[(threshold, True)][p]):.3f}/{f1(loso[(threshold, False)][p]):.3f}"
+                       for p in DEV_PREFIXES)
+        print(f"threshold {threshold:.2f}: leave-one-sample-out mean F1 {held[(threshold, True)]:.3f} with ids, "
+              f"{held[(threshold, False)]:.3f} without ({per}); {REPEATS} x {FOLDS}-fold by conversation "
+              f"{folded[(threshold, True)]:.3f} / {folded[(threshold, False)]:.3f}")
+    chosen = max(THRESHOLDS, key=lambda t: (held[(t, True)] + held[(t, False)], -t))
+    print(f"chosen threshold {chosen:.2f}: best leave-one-sample-out mean F1 (with and without ids averaged); "
+          f"held-out counts (truth, predicted, true) with ids: "
+          + ", ".join(f"{short(p)} {loso[(chosen, True)][p]}" for p in DEV_PREFIXES))
     intercept, coef = fit(x, y)
-    print(f"{'feature':18} {'mean same chain':>16} {'mean other':>11} {'coefficient':>12}")
+    spread = np.array(weights)
+    print(f"{'feature':18} {'mean same chain':>16} {'mean other':>11} {'coefficient':>12}  "
+          f"standardised, leave-one-sample-out fits ({', '.join(short(p) for p in DEV_PREFIXES)} held out)")
     for i, name in enumerate(FEATURES):
-        print(f"{name:18} {x[y == 1, i].mean():16.3f} {x[y == 0, i].mean():11.3f} {coef[i]:12.3f}")
+        print(f"{name:18} {x[y == 1, i].mean():16.3f} {x[y == 0, i].mean():11.3f} {coef[i]:12.3f}  "
+              + " ".join(f"{w:6.2f}" for w in spread[:, i]) + f"  (sd {spread[:, i].std():.2f})")
     if args.write:
         MODEL_FILE.write_text(json.dumps({
             "source": f"benchmarks/train_revision.py on the development samples {' + '.join(DEV_PREFIXES)} "
                       f"({len(y)} consecutive user-turn pairs, {int(y.sum())} positive); L2 {L2}; threshold: best "
-                      f"mean pair-level F1 with ids of {REPEATS} x {FOLDS}-fold cross-validation by conversation "
-                      f"({mean[(chosen, True)]:.3f} with ids, {mean[(chosen, False)]:.3f} without)",
+                      f"leave-one-sample-out mean pair-level F1 ({held[(chosen, True)]:.3f} with ids, "
+                      f"{held[(chosen, False)]:.3f} without; {REPEATS} x {FOLDS}-fold by conversation: "
+                      f"{folded[(chosen, True)]:.3f} / {folded[(chosen, False)]:.3f})",
             "intercept": round(intercept, 6),
             "coefficients": {name: round(float(c), 6) for name, c in zip(FEATURES, coef, strict=True)},
             "threshold": chosen,
         }, indent=2) + "\n", encoding="utf-8")
         print(f"written {MODEL_FILE.relative_to(ROOT)}")
     return 0
-
-
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 
 from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_text, stem
 from sobria.events.intent import REQUEST, cue_and_flags
@@ -27,10 +28,11 @@ FEATURES = (
     "cue_retry", "cue_continue", "log_words", "log_length_ratio", "contained", "jaccard", "refers_back",
     "edit_lead", "correction", "question", "request", "previous_request", "new_salient", "pasted", "refilled",
     "previous_revision", "edit_request", "error", "marker_swap", "earlier_jaccard",
-    "pushback", "pasted_both",
+    "pushback", "pasted_both", "coherence",
 )
 MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
 EARLIER_TURNS = 2      # user turns before the previous request compared for ``earlier_jaccard``
+COHERENCE_TURNS = 12   # user turns before this one whose consecutive pairs give ``coherence``
 _WORD = re.compile(r"\w+")
 _REFERS = re.compile(
     r"\b(it|this|that|them|these|those|above|previous|your|you|last|same|ca|cela|ceci|le texte|ta reponse|"
@@ -102,12 +104,23 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+def coherence(thread: Sequence[str]) -> float:
+    """How much a thread's user turns stay on one thing: the mean word Jaccard of its consecutive
+    user turns (the last ``COHERENCE_TURNS``); 0 with fewer than two. A thread that keeps refining
+    one deliverable scores high, a string of unrelated questions low."""
+    words = [_content(_normalised(_fold(t))[:600]) for t in thread[-COHERENCE_TURNS:]]
+    if len(words) < 2:
+        return 0.0
+    return sum(_jaccard(a, b) for a, b in pairwise(words)) / (len(words) - 1)
+
+
 def pair_features(previous: str, text: str, previous_revision: bool = False,
-                  earlier: Sequence[str] = ()) -> tuple[float, ...]:
+                  earlier: Sequence[str] = (), thread: Sequence[str] = ()) -> tuple[float, ...]:
     """The ``FEATURES`` of ``text`` following ``previous`` (two user turns of one thread);
     ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
     ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
-    word Jaccard with ``text`` says whether the request goes back further than the previous turn."""
+    word Jaccard with ``text`` says whether the request goes back further than the previous turn;
+    ``thread``: all the user turns before ``text``, in order (``coherence``)."""
     folded, folded_prev = _fold(text), _fold(previous)
     norm, norm_prev = _normalised(folded), _normalised(folded_prev)
     head = norm[:160]
@@ -138,6 +151,7 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
         float(_PUSHBACK.search(head) is not None),
         float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
+        coherence(thread),
     )
 
 
@@ -158,16 +172,17 @@ def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int 
         return False
     chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1)
     earlier = user_turns[max(0, previous - EARLIER_TURNS):previous]
-    return is_revision_of(user_turns[previous], user_turns[-1], model, chained, earlier)
+    return is_revision_of(user_turns[previous], user_turns[-1], model, chained, earlier, user_turns[:-1])
 
 
 def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,
-                         earlier: Sequence[str] = ()) -> float:
-    return model.probability(pair_features(previous, text, previous_revision, earlier))
+                         earlier: Sequence[str] = (), thread: Sequence[str] = ()) -> float:
+    return model.probability(pair_features(previous, text, previous_revision, earlier, thread))
 
 
 def is_revision_of(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,
-                   earlier: Sequence[str] = ()) -> bool:
+                   earlier: Sequence[str] = (), thread: Sequence[str] = ()) -> bool:
     """Does ``text`` ask again for what ``previous`` asked (a retry, an edit, a correction, a
-    changed constraint), by the model's threshold? ``earlier``: the turns before ``previous``."""
-    return model.probability(pair_features(previous, text, previous_revision, earlier)) >= model.threshold
+    changed constraint), by the model's threshold? ``earlier``: the turns before ``previous``;
+    ``thread``: all the user turns before ``text``."""
+    return model.probability(pair_features(previous, text, previous_revision, earlier, thread)) >= model.threshold
