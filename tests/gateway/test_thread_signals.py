@@ -81,6 +81,7 @@ def test_signals_from_the_thread_alone_when_the_previous_request_is_unknown(clie
     by the audit, from the turn number and the fingerprint."""
     thread = [SYSTEM, _user("Traduis en anglais le slogan « La sobriété numérique, c'est maintenant »")]
     first = _send(client, thread)
+    running.gw.wait_drained()        # the first answer's thread memory is written after its last byte
     running.gw.threads = type(running.gw.threads)()        # a fresh process: no memory of the thread
     again = _send(client, thread)
     assert [(r[1], r[2]) for r in _rows(running, [first, again])] == [(1, "new"), (1, "new")]
