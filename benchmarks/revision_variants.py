@@ -3,7 +3,7 @@
 Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/revision_variants.py
 [--section NAME]...`` (sections: ``ceiling``, ``variants``, ``nested``, ``bootstrap``, ``curve``;
 default all, about 5 minutes on one core). Reads the five development samples only (as
-``train_revision.py``; never ``sharegpt_test3``).
+``train_revision.py``; not ``sharegpt_test3``, the shipped model's held-out sample).
 
 Every figure is a pair-level F1 of the detector (``detect_waste`` with the thread signals of a
 model trained on the *other* samples), averaged over the five held-out samples, with / without

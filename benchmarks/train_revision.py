@@ -5,9 +5,10 @@ Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/train_r
 
 Examples: every pair of consecutive user turns (the turn a turn follows, skipping "continue" turns,
 and the turn) of the development samples ``sharegpt``, ``sharegpt_dev2``, ``sharegpt_test``, ``sharegpt_dev3`` and
-``sharegpt_test2`` (tests/data/waste, ``sharegpt_test2_labels.csv`` as its reference; never the
-held-out ``sharegpt_test3``); a pair is positive when
-the labels put both turns in one chain. Model: L2-regularised logistic regression (Newton steps,
+``sharegpt_test2`` (tests/data/waste, ``sharegpt_test2_labels.csv`` as its reference; not
+``sharegpt_test3``, held out for the shipped model and evaluated once: a sixth sample
+for the next model); a pair is positive when the labels put both turns in one chain. Model:
+L2-regularised logistic regression (Newton steps,
 numpy), features standardised for the fit and the coefficients given back on the raw features;
 ``previous_revision`` is the labels' answer for training, the model's own at prediction (as
 ``thread_revision`` does).

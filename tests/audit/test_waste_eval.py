@@ -13,6 +13,7 @@ from benchmarks.eval_waste import (
     DEV3,
     TEST,
     TEST2,
+    TEST3,
     Scores,
     agreement,
     co_chain_pairs,
@@ -86,6 +87,8 @@ def test_held_out_test_sample_scores(catalog: Catalog) -> None:
     # test2 is training data of this model (in-sample); held out by train_revision.py's
     # leave-one-sample-out: F1 0.446 / 0.444; the model of 2026-12-03 on it, unseen: 0.459 / 0.457
     (TEST2, True, (213, 122, 78)), (TEST2, False, (213, 124, 78)),
+    # the held-out sample test3, evaluated once after this model was shipped: F1 0.356 / 0.348
+    (TEST3, True, (187, 111, 53)), (TEST3, False, (187, 118, 53)),
 ])
 def test_scores_with_the_thread_signals_of_the_revision_score(catalog: Catalog, prefix: str | None,
                                                               conversations: bool,
@@ -106,6 +109,8 @@ def test_turn_level_agreement_of_the_two_labellings() -> None:
     assert (round(kappa, 3), round(same, 3), turns) == (0.869, 0.951, 449)
     kappa, same, turns = turn_kappa(prefix=TEST2)
     assert (round(kappa, 3), round(same, 3), turns) == (0.924, 0.973, 480)
+    kappa, same, turns = turn_kappa(prefix=TEST3)
+    assert (round(kappa, 3), round(same, 3), turns) == (0.927, 0.976, 500)
 
 
 def test_the_held_out_sample_test2_labelled_twice() -> None:
@@ -114,6 +119,19 @@ def test_the_held_out_sample_test2_labelled_twice() -> None:
     labellers, detector = agreement(prefix=TEST2)
     assert (labellers.truth_pairs, labellers.predicted_pairs, labellers.true_pairs) == (213, 212, 204)
     assert (detector.truth_pairs, detector.predicted_pairs, detector.true_pairs) == (212, 85, 52)
+
+
+def test_the_held_out_sample_test3_labelled_twice(catalog: Catalog) -> None:
+    """test3's two labellings (instances of one AI assistant, as for test2), the detector against
+    the second (fingerprints only), and its single held-out run with conversation ids and
+    fingerprints only (docs/waste.md)."""
+    labellers, detector = agreement(prefix=TEST3)
+    assert (labellers.truth_pairs, labellers.predicted_pairs, labellers.true_pairs) == (187, 196, 182)
+    assert (detector.truth_pairs, detector.predicted_pairs, detector.true_pairs) == (196, 72, 44)
+    events, chains = real_sample(prefix=TEST3)
+    assert (events.height, events["conversation_id"].n_unique()) == (500, 90)
+    scores = score(chains, detect_waste(events, catalog))
+    assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (187, 72, 41)
 
 
 def test_two_labellers_agree_far_more_than_the_detector_with_either() -> None:
