@@ -114,3 +114,18 @@ def test_events_in_any_order_give_the_same_partitions(tmp_path: Path, catalog: C
         assert pl.read_parquet(ordered.path(month)).equals(pl.read_parquet(shuffled.path(month)))
     boundary = frame.filter(pl.col("ts_us") < 1_738_368_000_000_000).height   # the events of January
     assert pl.read_parquet(ordered.path("2025-01")).height == boundary
+
+
+def test_generated_activity_is_capped_for_a_large_group() -> None:
+    """A small group keeps the plain 1/rank^0.8 law (the scale tests' golden figures); from about
+    270 people the heaviest users are capped at HEAVIEST times the median person."""
+    import numpy as np
+
+    from sobria.analytics.synthetic import HEAVIEST, activity
+
+    for people in (60, 75, 250):
+        assert np.array_equal(activity(people), 1.0 / np.arange(1, people + 1) ** 0.8)
+    large = activity(100_000)
+    assert large.max() == pytest.approx(HEAVIEST * np.median(large))
+    assert large.max() / large.sum() < 0.001          # uncapped: 2.2 % of all events on one person
+    assert (np.diff(large) <= 0).all()
