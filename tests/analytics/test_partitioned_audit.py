@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sobria.analytics.audit import person_ranges, run_partitioned_audit
+from sobria.analytics.audit import Scan, person_ranges, run_partitioned_audit
 from sobria.analytics.compare import differences
 from sobria.analytics.partitions import PartitionSet
 from sobria.analytics.synthetic import generate_events
@@ -37,18 +37,20 @@ OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
            AuditOptions(team="commercial", split=dt.date(2025, 2, 1))]
 
 
-# person ranges: one (the default size for 30,000 events), a few (each month read per range), many (spilled)
-SLICES = [(1_000_000, 12), (9_000, 12), (2_000, 1)]
+# person ranges: one (the default size for 30,000 events), a few (each month read per range), many (spilled);
+# months read whole (the default chunk for 7,500 events a month) or by chunks of 2,500 rows
+SLICES = [(1_000_000, 12, 1_000_000), (9_000, 12, 2_500), (2_000, 1, 1_000_000), (2_000, 1, 2_500)]
 
 
 @pytest.mark.parametrize("slices", SLICES)
 @pytest.mark.parametrize("options", OPTIONS)
 def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions,
-                                   slices: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+                                   slices: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch) -> None:
     from sobria.analytics import audit as module
 
     monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
     monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
+    monkeypatch.setattr(module, "CHUNK_ROWS", slices[2])
     path, parts = generated
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
     expected = run_audit(store, catalog, options, NOW)
@@ -147,13 +149,14 @@ def test_each_person_falls_in_its_range() -> None:
     assert range_of_person(persons, [(None, None)]).rows() == [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)]
 
 
-@pytest.mark.parametrize("slices", [(9_000, 12), (2_000, 1)])
-def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet], slices: tuple[int, int],
+@pytest.mark.parametrize("slices", [(9_000, 12, 1_000_000), (2_000, 1, 1_000_000), (2_000, 1, 2_500)])
+def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet], slices: tuple[int, int, int],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from sobria.analytics import audit as module
 
     monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
     monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
+    monkeypatch.setattr(module, "CHUNK_ROWS", slices[2])   # carried by the tasks to the spawned workers
     monkeypatch.setattr(module, "POOL_EVENTS", 0)       # two spawned workers, months read per range or spilled
     path, parts = generated
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
@@ -164,3 +167,46 @@ def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet
     assert differences(expected.to_json(), got.to_json()) == []
     assert got.waste.by_reason == GOLDEN_REASONS
     assert not list(parts.root.glob(".spill-*"))
+
+
+def _scan(parts: PartitionSet, chunk_rows: int, team: str | None = None) -> Scan:
+    months = parts.months()
+    start, end = parts.bounds_us()
+    return Scan(parts, months, start, end + 1, team, chunk_rows)
+
+
+@pytest.mark.parametrize("team", [None, "commercial"])
+def test_spilled_chunks_give_the_direct_slices(generated: tuple[Path, PartitionSet], team: str | None) -> None:
+    """Months split by range a chunk of rows at a time: each range's frame is, row for row, the one
+    read directly from the partitions (the first range with the events without a person)."""
+    from sobria.analytics.spill import spilled_slices
+
+    _, parts = generated
+    scan = _scan(parts, 1_000, team)
+    _, persons, _ = scan.first_pass(None)
+    ranges = person_ranges(persons, 500)
+    assert len(ranges) > 3
+    spilled = spilled_slices(scan.chunks, scan.months, persons, ranges, parts.root, scan.empty())
+    for index, (frame, (low, high)) in enumerate(zip(spilled, ranges, strict=True)):
+        if index == 0:   # several files per month: the months were read by chunks
+            files = list(parts.root.glob(".spill-*/r00000/*.parquet"))
+            assert len({f.name.split("-")[0] for f in files}) == len(scan.months) < len(files)
+        assert frame.equals(scan.slice(low, high))
+    assert not list(parts.root.glob(".spill-*"))
+
+
+def test_first_pass_by_chunks_is_the_first_pass_by_months(generated: tuple[Path, PartitionSet]) -> None:
+    """The same people in the same order (first team seen), pairs and cells; the cells' sums
+    added chunk by chunk equal to a relative 1e-12."""
+    import polars as pl
+
+    _, parts = generated
+    split = dt.date(2025, 3, 17)
+    whole, chunked = _scan(parts, 1_000_000).first_pass(split), _scan(parts, 1_000).first_pass(split)
+    assert chunked[1].equals(whole[1])
+    assert chunked[2].sort("team", "person").equals(whole[2].sort("team", "person"))
+    keys = ["team", "tool", "model", "month", "tier", "impact_status", "after"]
+    a, b = (c.group_by(keys).agg(pl.exclude(keys).sum()).sort(keys, nulls_last=True) for c in (whole[0], chunked[0]))
+    assert a.select(keys).equals(b.select(keys))
+    for column in a.columns[len(keys):]:
+        assert all(x == pytest.approx(y, rel=1e-12) for x, y in zip(a[column], b[column], strict=True))

@@ -51,6 +51,8 @@ SLICE_EVENTS = 500_000       # events of one person range (about): the memory bo
 SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
                              # ten reads: below this, reading every month per range is cheaper)
 POOL_EVENTS = 2_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
+CHUNK_ROWS = 1_000_000       # rows of a month read at a time by the first pass and the spill (~0.6 GB in memory
+                             # with every column): their memory bound, whatever the month's size
 CUBE_KEYS = ("team", "tool", "model", "month", "tier", "impact_status", "after")
 SUMS = ("requests", "events", "reported_cost_eur", "list_cost_eur",
         *(f"{n}_{b}" for n in ("energy_kwh", "gwp_kgco2e", "water_l", "adpe_kgsbeq", "pe_mj") for b in ("min", "max")))
@@ -74,10 +76,22 @@ class Scan:
     start_us: int
     end_us: int
     team: str | None
+    chunk_rows: int = CHUNK_ROWS
 
     def frame(self, months: list[str]) -> pl.LazyFrame:
-        lazy = self.partitions.scan_all(months).filter(
-            (pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
+        return self._restrict(self.partitions.scan_all(months))
+
+    def chunks(self, month: str) -> Iterator[pl.LazyFrame]:
+        """The month's events by consecutive rows (``chunk_rows`` each, in time order), in the period and team."""
+        rows = self.partitions.month_count(month)
+        for offset in range(0, rows, self.chunk_rows):
+            yield self._restrict(self.partitions.scan(month).slice(offset, self.chunk_rows))
+
+    def empty(self) -> pl.DataFrame:
+        return self.frame(self.months[:1]).head(0).collect()
+
+    def _restrict(self, lazy: pl.LazyFrame) -> pl.LazyFrame:
+        lazy = lazy.filter((pl.col("ts_us") >= self.start_us) & (pl.col("ts_us") < self.end_us))
         return lazy if self.team is None else lazy.filter(pl.col("team") == self.team)
 
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -89,8 +103,7 @@ class Scan:
             for low, high in ranges:
                 yield self.slice(low, high)
             return
-        yield from spilled_slices(lambda month: self.frame([month]), self.months, persons, ranges,
-                                  self.partitions.root)
+        yield from spilled_slices(self.chunks, self.months, persons, ranges, self.partitions.root, self.empty())
 
     def pooled(self, pool: Pool, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]
                ) -> list[SlicePart]:
@@ -135,7 +148,7 @@ class SpilledSource:
     index: int
 
     def frame(self) -> pl.DataFrame:
-        return range_frame(self.folder, self.index, self.scan.frame(self.scan.months[:1]).head(0).collect())
+        return range_frame(self.folder, self.index, self.scan.empty())
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,7 @@ class SpillTask:
     folder: Path
 
     def run(self) -> None:
-        spill_month(self.scan.frame([self.month]), self.buckets, self.folder, self.number)
+        spill_month(self.scan.chunks(self.month), self.buckets, self.folder, self.number)
 
 
 def audit_store(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime,
@@ -209,7 +222,7 @@ def run_partitioned_audit(store: Store, partitions: PartitionSet | ClickHouseEve
 
 def _reader(source: PartitionSet | ClickHouseEvents, months: list[str], period: Period, team: str | None) -> Reader:
     if isinstance(source, PartitionSet):
-        return Scan(source, months, period.start_us(), period.end_us(), team)
+        return Scan(source, months, period.start_us(), period.end_us(), team, CHUNK_ROWS)
     return source.reader(period.start_us(), period.end_us(), team)
 
 
@@ -223,27 +236,30 @@ def _overlaps(month: str, period: Period) -> bool:
 
 
 def _first_pass(scan: Scan, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Per month: the cube of sums, the people (in month order, so 'first team seen' holds) and
-    the (team, person) pairs."""
+    """Per chunk of a month (months and chunks in time order, one at a time: memory bounded by a
+    chunk): the cube of sums, the people (in time order, so 'first team seen' holds) and the
+    (team, person) pairs."""
     after = pl.col("ts").dt.date() >= split if split else pl.lit(False)
     cubes, people, pairs = [], [], []
     for month in scan.months:
-        lazy = scan.frame([month])
-        cubes.append(lazy.group_by(pl.col("team"), pl.col("tool"), pl.col("model"),
-                                   pl.col("ts").dt.strftime("%Y-%m").alias("month"), pl.col("tier"),
-                                   pl.col("impact_status"), after.alias("after")).agg(sum_exprs()))
-        people.append(lazy.group_by("person", maintain_order=True).agg(
-            pl.col("request_count").sum().alias("requests"), pl.len().alias("events"),
-            pl.col("team").drop_nulls().first().alias("team_seen")))
-        pairs.append(lazy.select("team", "person").unique())
+        for lazy in scan.chunks(month):
+            cube, seen, pair = pl.collect_all([
+                lazy.group_by(pl.col("team"), pl.col("tool"), pl.col("model"),
+                              pl.col("ts").dt.strftime("%Y-%m").alias("month"), pl.col("tier"),
+                              pl.col("impact_status"), after.alias("after")).agg(sum_exprs()),
+                lazy.group_by("person", maintain_order=True).agg(
+                    pl.col("request_count").sum().alias("requests"), pl.len().alias("events"),
+                    pl.col("team").drop_nulls().first().alias("team_seen")),
+                lazy.select("team", "person").unique()])
+            cubes.append(cube)
+            people.append(seen)
+            pairs.append(pair)
     if not cubes:
         empty = pl.DataFrame(schema={"team": pl.Utf8, "person": pl.Utf8})
         return pl.DataFrame(), pl.DataFrame(schema={"person": pl.Utf8}), empty
-    done = pl.collect_all([*cubes, *people, *pairs])
-    n = len(cubes)
-    persons = pl.concat(done[n:2 * n]).group_by("person", maintain_order=True).agg(
+    persons = pl.concat(people).group_by("person", maintain_order=True).agg(
         pl.col("requests").sum(), pl.col("events").sum(), pl.col("team_seen").drop_nulls().first())
-    return pl.concat(done[:n]), persons, pl.concat(done[2 * n:]).unique()
+    return pl.concat(cubes), persons, pl.concat(pairs).unique()
 
 
 def _sum(cube: pl.DataFrame) -> Totals:
