@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from sobria.audit.period import Period
-from sobria.audit.totals import Totals, totals
+from sobria.audit.totals import INDICATORS, Totals, totals
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
 from sobria.policy.decision import Rules
@@ -90,8 +90,12 @@ def charter_decisions(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFram
 
 def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> ScenarioResult:
     """Replay the history under the charter (:func:`sobria.policy.decision.decide` on every event):
-    drop what it blocks, re-route what it routes, re-estimate the re-routed requests."""
-    decided = charter_decisions(events, rules)
+    drop what it blocks, re-route what it routes, re-estimate the re-routed requests.
+
+    Only the columns the decisions, the sums and the re-estimation read are carried (the same
+    rows in the same order: the same sums), not the prompts' fingerprints through every filter."""
+    decided = charter_decisions(events.select(_present(events, _REPLAYED)), rules)
+    decided = decided.select(_present(decided, (*_PROJECTED, *_DECISION)))
     dropped = decided.filter(pl.col("dropped"))
     images = int((dropped["operation"] == "image").sum())
     retries = int(dropped.filter(pl.col("operation") != "image")["_retry"].sum())
@@ -105,6 +109,15 @@ def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules
 
 
 _DECISION = ("action", "rule", "target", "rules", "dropped", "_retry")
+_ESTIMATED = ("provider", "model", "operation", "input_tokens", "output_tokens", "cached_input_tokens", "images",
+              "image_size", "image_quality", "latency_ms", "zone", "request_count")
+_PROJECTED = (*_ESTIMATED, "cost_eur", "est_cost_eur", *(f"{n}_{b}" for n in INDICATORS for b in ("min", "max")))
+_REPLAYED = ("event_id", "ts", "ts_us", "person", "conversation_id", "prompt_fingerprint", "team", "tool", "purpose",
+             *_PROJECTED)
+
+
+def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
+    return [c for c in columns if c in frame.columns]
 
 
 def _reestimate(rows: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
@@ -114,9 +127,7 @@ def _reestimate(rows: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     providers = {m: resolve(catalog, None, m).provider for m in swapped["model"].unique().to_list()}
     swapped = swapped.with_columns(pl.col("model").replace_strict(providers, default=pl.col("provider"))
                                    .alias("provider"))
-    inputs = swapped.select("provider", "model", "operation", "input_tokens", "output_tokens",
-                            "cached_input_tokens", "images", "image_size", "image_quality", "latency_ms", "zone",
-                            "request_count").with_columns(pl.lit(None, pl.Float64).alias("latency_ms"))
+    inputs = swapped.select(_ESTIMATED).with_columns(pl.lit(None, pl.Float64).alias("latency_ms"))
     est = estimate_frame(Estimator(catalog), inputs)
     replaced = [est[c] for c in est.columns if c.endswith(("_min", "_max"))] + [est["cost_eur"].alias("est_cost_eur")]
     return swapped.with_columns(replaced)
