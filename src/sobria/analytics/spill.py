@@ -57,6 +57,7 @@ def spill_month(chunks: Iterable[pl.LazyFrame], buckets: pl.DataFrame, folder: P
             ordered.slice(offset, rows).drop(BUCKET).write_parquet(
                 target / f"m{number:05d}-c{chunk_number:05d}.parquet", compression="lz4")
             offset += rows
+        del ordered    # before the next chunk is read: one chunk in memory (twice while it is sorted)
 
 
 def range_frame(folder: Path, index: int, empty: pl.DataFrame) -> pl.DataFrame:
