@@ -104,33 +104,93 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def coherence(thread: Sequence[str]) -> float:
+class Turns:
+    """What the features read of each user turn (folded, normalised, content words, subject
+    markers, intent cue), computed once per turn for one decision: ``thread_revision`` scores up
+    to ``MOMENTUM_DEPTH`` + 1 pairs of one thread, each reading the same turns for ``coherence``
+    and ``earlier_jaccard``. Lives for one call (nothing is kept after it: no text cache)."""
+
+    __slots__ = ("_content", "_continues", "_flags", "_folded", "_markers", "_norm")
+
+    def __init__(self) -> None:
+        self._folded: dict[str, str] = {}
+        self._norm: dict[str, str] = {}
+        self._content: dict[str, set[str]] = {}
+        self._markers: dict[str, set[str]] = {}
+        self._flags: dict[str, tuple[str, int]] = {}
+        self._continues: dict[str, bool] = {}
+
+    def folded(self, text: str) -> str:
+        value = self._folded.get(text)
+        if value is None:
+            value = self._folded[text] = _fold(text)
+        return value
+
+    def norm(self, text: str) -> str:
+        value = self._norm.get(text)
+        if value is None:
+            value = self._norm[text] = _normalised(self.folded(text))
+        return value
+
+    def content(self, text: str) -> set[str]:
+        """The content words of the turn's first 600 normalised characters."""
+        value = self._content.get(text)
+        if value is None:
+            value = self._content[text] = _content(self.norm(text)[:600])
+        return value
+
+    def markers(self, text: str) -> set[str]:
+        value = self._markers.get(text)
+        if value is None:
+            value = self._markers[text] = _markers(text)
+        return value
+
+    def cue(self, text: str) -> tuple[str, int]:
+        value = self._flags.get(text)
+        if value is None:
+            value = self._flags[text] = cue_and_flags(self.norm(text), salient=False)
+        return value
+
+    def continues(self, text: str) -> bool:
+        """A "continue" turn (intent cue ``c`` of its first 200 characters)."""
+        value = self._continues.get(text)
+        if value is None:
+            value = self._continues[text] = cue_and_flags(normalise_text(text[:200]), salient=False)[0] == "c"
+        return value
+
+
+def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
     """How much a thread's user turns stay on one thing: the mean word Jaccard of its consecutive
     user turns (the last ``COHERENCE_TURNS``); 0 with fewer than two. A thread that keeps refining
     one deliverable scores high, a string of unrelated questions low."""
-    words = [_content(_normalised(_fold(t))[:600]) for t in thread[-COHERENCE_TURNS:]]
+    memo = turns or Turns()
+    words = [memo.content(t) for t in thread[-COHERENCE_TURNS:]]
     if len(words) < 2:
         return 0.0
     return sum(_jaccard(a, b) for a, b in pairwise(words)) / (len(words) - 1)
 
 
 def pair_features(previous: str, text: str, previous_revision: bool = False,
-                  earlier: Sequence[str] = (), thread: Sequence[str] = ()) -> tuple[float, ...]:
+                  earlier: Sequence[str] = (), thread: Sequence[str] = (),
+                  turns: Turns | None = None) -> tuple[float, ...]:
     """The ``FEATURES`` of ``text`` following ``previous`` (two user turns of one thread);
     ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
     ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
     word Jaccard with ``text`` says whether the request goes back further than the previous turn;
-    ``thread``: all the user turns before ``text``, in order (``coherence``)."""
-    folded, folded_prev = _fold(text), _fold(previous)
-    norm, norm_prev = _normalised(folded), _normalised(folded_prev)
+    ``thread``: all the user turns before ``text``, in order (``coherence``); ``turns``: what was
+    already read of these turns in the same decision."""
+    memo = turns or Turns()
+    folded, folded_prev = memo.folded(text), memo.folded(previous)
+    norm, norm_prev = memo.norm(text), memo.norm(previous)
     head = norm[:160]
     words, words_prev = norm.count(" ") + 1, norm_prev.count(" ") + 1
-    mine, theirs = _content(head if len(norm) > 600 else norm), _content(norm_prev[:600])
+    mine, theirs = _content(head) if len(norm) > 600 else memo.content(text), memo.content(previous)
     shared = len(mine & theirs)
-    cue, flags = cue_and_flags(norm, salient=False)
-    prev_flags = cue_and_flags(norm_prev, salient=False)[1]
+    cue, flags = memo.cue(text)
+    prev_flags = memo.cue(previous)[1]
     salient_prev = set(_SALIENT.findall(folded_prev[:600]))
     new_salient = any(s not in salient_prev for s in _SALIENT.findall(folded[:160]))
+    markers, markers_prev = memo.markers(text), memo.markers(previous)
     return (
         float(cue == "r"), float(cue == "c"), math.log1p(words),
         math.log((1 + words) / (1 + words_prev)),
@@ -145,34 +205,38 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         float(previous_revision),
         float(_EDIT_REQUEST.search(head) is not None), float(_ERROR.search(head) is not None),
         # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
-        float(bool(_markers(text) - _markers(previous)) and bool(_markers(previous) - _markers(text))
-              and _jaccard(mine, theirs) >= 0.3),
-        max((_jaccard(mine, _content(_normalised(_fold(e))[:600])) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+        float(bool(markers - markers_prev) and bool(markers_prev - markers) and _jaccard(mine, theirs) >= 0.3),
+        max((_jaccard(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
         float(_PUSHBACK.search(head) is not None),
         float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
-        coherence(thread),
+        coherence(thread, memo),
     )
 
 
-def previous_request(user_turns: Sequence[str]) -> int | None:
+def previous_request(user_turns: Sequence[str], turns: Turns | None = None) -> int | None:
     """The index of the user turn the last one follows: the one before it, skipping "continue"
     turns (a revision redoes what they continued); None for a thread's first turn."""
+    memo = turns or Turns()
     for index in range(len(user_turns) - 2, -1, -1):
-        if cue_and_flags(normalise_text(user_turns[index][:200]), salient=False)[0] != "c":
+        if not memo.continues(user_turns[index]):
             return index
     return None
 
 
-def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH) -> bool:
+def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH,
+                    turns: Turns | None = None) -> bool:
     """Does the last of a thread's user turns revise the request before it (``previous_request``)?
-    Whether that one was itself a revision is decided the same way, ``depth`` turns back at most."""
-    previous = previous_request(user_turns)
+    Whether that one was itself a revision is decided the same way, ``depth`` turns back at most
+    (the turns read once for all these decisions: ``Turns``)."""
+    memo = turns or Turns()
+    previous = previous_request(user_turns, memo)
     if previous is None:
         return False
-    chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1)
+    chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1, memo)
     earlier = user_turns[max(0, previous - EARLIER_TURNS):previous]
-    return is_revision_of(user_turns[previous], user_turns[-1], model, chained, earlier, user_turns[:-1])
+    features = pair_features(user_turns[previous], user_turns[-1], chained, earlier, user_turns[:-1], memo)
+    return model.probability(features) >= model.threshold
 
 
 def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,
