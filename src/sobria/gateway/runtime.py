@@ -30,7 +30,6 @@ from sobria.gateway.transport import AiohttpTransport, Clock, SystemClock, Trans
 from sobria.gateway.upstream import UpstreamPool
 from sobria.i18n import Translator
 from sobria.impact.estimator import Estimator
-from sobria.impact.options import EstimateOptions
 from sobria.ingest.pseudonym import pseudonym, read_secret
 from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
@@ -150,8 +149,7 @@ def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Trans
     provider_keys = {name: key.get_secret_value() for name, key in gs.provider_keys.items()}
     return Gateway(
         settings=gs, config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
-        footprints=FootprintCalculator(Estimator(catalog, EstimateOptions(method=gs.method,
-                                                                          carbon_basis=gs.carbon_basis))),
+        footprints=FootprintCalculator(Estimator(catalog, gs.estimate_options())),
         t=Translator.for_lang(gs.lang), store=store, keys=keys, journal=journal,
         budgets=BudgetWorker.for_store(store),
         drain=DrainProcess.create(DrainJob(gs.db, str(journal.path), journal.name, config.drain_batch,
