@@ -6,10 +6,12 @@ The gateway classifies every chat request of a conversation after its answer (``
 ``thread_revision`` over the request's user turns, up to ``MOMENTUM_DEPTH`` + 1 pairs, each with
 ``coherence`` over the 12 turns before it). Requests: every prefix of the labelled real
 conversations (tests/data/waste, ShareGPT user turns: one request per turn, as a client re-sends
-its thread). Prints the median per request over ``rounds`` passes of the shipped path (each turn
-read once per request: ``Turns``) and of the reference (each pair reads its turns anew, as before
-``Turns``), their ratio, and checks that both give the same decisions. Read ratios and medians:
-the machine is shared.
+its thread, in order). Prints the median per request over ``rounds`` passes of three paths, checks
+that they give the same decisions, and their ratios to the reference: the reference (each pair
+reads its turns anew, as before ``Turns``), one request alone (each turn read once per request: an
+import's row) and the gateway's (a ``Turns`` cache kept across requests, as ``ThreadMemory`` keeps
+one: a conversation's earlier turns, re-sent with each request, read once). Read ratios and
+medians: the machine is shared.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sobria.events.revision import (
     EARLIER_TURNS,
     MOMENTUM_DEPTH,
     RevisionModel,
+    Turns,
     default_model,
     pair_features,
     previous_request,
@@ -56,11 +59,24 @@ def requests() -> list[list[str]]:
     return out
 
 
-def per_request(fn: Callable[[Sequence[str], RevisionModel], bool], threads: list[list[str]],
+def kept() -> Callable[[Sequence[str], RevisionModel], bool]:
+    """The gateway's path: one ``Turns`` cache for every request (a fresh one per pass)."""
+    turns = Turns(keep=True)
+
+    def decide(user_turns: Sequence[str], model: RevisionModel) -> bool:
+        try:
+            return thread_revision(user_turns, model, turns=turns)
+        finally:
+            turns.done()
+    return decide
+
+
+def per_request(make: Callable[[], Callable[[Sequence[str], RevisionModel], bool]], threads: list[list[str]],
                 model: RevisionModel, rounds: int) -> float:
-    """Median CPU seconds per request over ``rounds`` passes."""
+    """Median CPU seconds per request over ``rounds`` passes (``make``: the path, made anew per pass)."""
     passes = []
     for _ in range(rounds):
+        fn = make()
         start = time.process_time()
         for thread in threads:
             fn(thread, model)
@@ -73,15 +89,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     model, threads = default_model(), requests()
-    assert [thread_revision(t, model) for t in threads] == [reference(t, model) for t in threads], "decisions differ"
+    gateway = kept()
+    decisions = [reference(t, model) for t in threads]
+    assert [thread_revision(t, model) for t in threads] == decisions, "decisions differ"
+    assert [gateway(t, model) for t in threads] == decisions, "decisions differ"
     long = [t for t in threads if len(t) >= 12]
     print(f"{len(threads)} requests (thread prefixes of the real samples), {len(long)} of 12 turns or more; "
           f"load average {os.getloadavg()[0]:.2f}")
     for label, chosen in (("all requests", threads), ("12 turns or more", long)):
-        shipped = per_request(thread_revision, chosen, model, args.rounds)
-        before = per_request(reference, chosen, model, args.rounds)
-        print(f"{label}: shipped {shipped * 1e6:.0f} us CPU per request, reference {before * 1e6:.0f} us, "
-              f"ratio {shipped / before:.2f}")
+        before = per_request(lambda: reference, chosen, model, args.rounds)
+        alone = per_request(lambda: thread_revision, chosen, model, args.rounds)
+        cached = per_request(kept, chosen, model, args.rounds)
+        print(f"{label}: reference {before * 1e6:.0f} us CPU per request; one request alone {alone * 1e6:.0f} us "
+              f"(ratio {alone / before:.2f}); gateway, turns kept across requests {cached * 1e6:.0f} us "
+              f"(ratio {cached / before:.2f})")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,12 @@ def test_turns_read_once_per_decision_change_no_feature() -> None:
     decisions = [thread_revision(thread[:end], MODEL) for end in range(2, len(thread) + 1)]
     assert decisions == [thread_revision(thread[:end], MODEL, turns=shared) for end in range(2, len(thread) + 1)]
     assert decisions == [False, False, True, True, False]
+    kept = Turns(keep=True)   # the gateway's: text-free features by digest, kept across requests
+    for end in range(2, len(thread) + 1):
+        assert thread_revision(thread[:end], MODEL, turns=kept) == decisions[end - 2]
+        kept.done()
+        assert not kept._digests   # no text is kept past a decision: keys are digests, values text-free
+        assert all(isinstance(k, bytes) for k in (*kept._content, *kept._features))
 
 
 def test_message_content_is_read_one_way() -> None:

@@ -13,13 +13,16 @@ evaluation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
+from typing import Any
 
 from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_text, stem
 from sobria.events.intent import REQUEST, cue_and_flags
@@ -104,59 +107,125 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class TurnFeatures:
+    """What the revision score reads of one user turn, with no text in it: counts, flags and the
+    turn's words as keyed hashes (Python's per-process string hash), so that a gateway process may
+    keep them across the requests of a conversation (each re-sends its earlier turns)."""
+
+    chars: int
+    words: int                          # of the normalised text
+    cue: str                            # intent cue of the normalised text
+    flags: int
+    continues: bool                     # a "continue" turn (cue of its first 200 characters)
+    mine: frozenset[int]                # content words as the later turn of a pair (the head of a long turn)
+    salient: frozenset[int]             # salient words of the first 600 folded characters
+    salient_head: tuple[int, ...]       # salient words of the first 160 folded characters
+    markers: frozenset[int]             # subject markers (_markers)
+    refers: bool
+    edit_lead: bool
+    correction: bool
+    question: bool
+    edit_request: bool
+    error: bool
+    pushback: bool
+    pasted: bool                        # code or an error pasted
+
+
+def _hashed(words: set[str]) -> frozenset[int]:
+    return frozenset(hash(w) for w in words)
+
+
+def turn_content(text: str) -> frozenset[int]:
+    """The content words of a turn's first 600 normalised characters (hashed): what ``coherence``
+    and ``earlier_jaccard`` read of the turns around a pair, and the earlier turn of a pair."""
+    return _hashed(_content(_normalised(_fold(text))[:600]))
+
+
+def turn_features(text: str, content: frozenset[int] | None = None) -> TurnFeatures:
+    """The :class:`TurnFeatures` of one user turn (``content``: its :func:`turn_content`, when known)."""
+    folded = _fold(text)
+    norm = _normalised(folded)
+    head = norm[:160]
+    cue, flags = cue_and_flags(norm, salient=False)
+    return TurnFeatures(
+        chars=len(text), words=norm.count(" ") + 1, cue=cue, flags=flags,
+        continues=cue_and_flags(normalise_text(text[:200]), salient=False)[0] == "c",
+        mine=_hashed(_content(head)) if len(norm) > 600 else (
+            content if content is not None else _hashed(_content(norm[:600]))),
+        salient=frozenset(hash(w) for w in _SALIENT.findall(folded[:600])),
+        salient_head=tuple(hash(w) for w in _SALIENT.findall(folded[:160])),
+        markers=_hashed(_markers(text)),
+        refers=_REFERS.search(" ".join(head.split()[:8])) is not None,
+        edit_lead=_EDIT.search(head) is not None, correction=_CORRECTION.search(head) is not None,
+        question=_QUESTION.search(head) is not None and "?" in head,
+        edit_request=_EDIT_REQUEST.search(head) is not None, error=_ERROR.search(head) is not None,
+        pushback=_PUSHBACK.search(head) is not None,
+        pasted=text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40)
+
+
+TURN_CACHE = 20_000    # turns whose features a ``Turns`` cache keeps (the oldest forgotten first)
+
+
 class Turns:
-    """What the features read of each user turn (folded, normalised, content words, subject
-    markers, intent cue), computed once per turn for one decision: ``thread_revision`` scores up
-    to ``MOMENTUM_DEPTH`` + 1 pairs of one thread, each reading the same turns for ``coherence``
-    and ``earlier_jaccard``. Lives for one call (nothing is kept after it: no text cache)."""
+    """What the revision score has read of each user turn, read once: within one decision
+    (``thread_revision`` scores up to ``MOMENTUM_DEPTH`` + 1 pairs of one thread, with ``coherence``
+    over the same turns) and, with ``keep=True``, across calls: keyed by a 16-byte BLAKE2b digest of
+    the turn, bounded (``TURN_CACHE`` turns), holding no text (hashed words, flags, counts): the
+    gateway's ``ThreadMemory`` keeps one, so that a conversation's earlier turns, re-sent with each
+    request, are not read again. Call :meth:`done` after each decision (texts are forgotten)."""
 
-    __slots__ = ("_content", "_continues", "_flags", "_folded", "_markers", "_norm")
+    __slots__ = ("_content", "_digests", "_features", "_keep")
 
-    def __init__(self) -> None:
-        self._folded: dict[str, str] = {}
-        self._norm: dict[str, str] = {}
-        self._content: dict[str, set[str]] = {}
-        self._markers: dict[str, set[str]] = {}
-        self._flags: dict[str, tuple[str, int]] = {}
-        self._continues: dict[str, bool] = {}
+    def __init__(self, keep: bool = False) -> None:
+        self._keep = keep
+        self._digests: dict[str, bytes | str] = {}   # per decision: text -> its key (the text itself unless kept)
+        self._content: OrderedDict[bytes | str, frozenset[int]] = OrderedDict()
+        self._features: OrderedDict[bytes | str, TurnFeatures] = OrderedDict()
 
-    def folded(self, text: str) -> str:
-        value = self._folded.get(text)
-        if value is None:
-            value = self._folded[text] = _fold(text)
-        return value
+    def _key(self, text: str) -> bytes | str:
+        key = self._digests.get(text)
+        if key is None:
+            key = self._digests[text] = (
+                hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest() if self._keep else text)
+        return key
 
-    def norm(self, text: str) -> str:
-        value = self._norm.get(text)
-        if value is None:
-            value = self._norm[text] = _normalised(self.folded(text))
-        return value
+    def content(self, text: str) -> frozenset[int]:
+        key = self._key(text)
+        found = self._content.get(key)
+        if found is None:
+            found = self._content[key] = turn_content(text)
+            _bound(self._content)
+        elif self._keep:
+            self._content.move_to_end(key)
+        return found
 
-    def content(self, text: str) -> set[str]:
-        """The content words of the turn's first 600 normalised characters."""
-        value = self._content.get(text)
-        if value is None:
-            value = self._content[text] = _content(self.norm(text)[:600])
-        return value
+    def of(self, text: str) -> TurnFeatures:
+        key = self._key(text)
+        found = self._features.get(key)
+        if found is None:
+            found = self._features[key] = turn_features(text, self.content(text))
+            _bound(self._features)
+        elif self._keep:
+            self._features.move_to_end(key)
+        return found
 
-    def markers(self, text: str) -> set[str]:
-        value = self._markers.get(text)
-        if value is None:
-            value = self._markers[text] = _markers(text)
-        return value
+    def done(self) -> None:
+        """End of one decision: forget the texts (a kept cache keeps its text-free entries)."""
+        self._digests.clear()
+        if not self._keep:
+            self._content.clear()
+            self._features.clear()
 
-    def cue(self, text: str) -> tuple[str, int]:
-        value = self._flags.get(text)
-        if value is None:
-            value = self._flags[text] = cue_and_flags(self.norm(text), salient=False)
-        return value
 
-    def continues(self, text: str) -> bool:
-        """A "continue" turn (intent cue ``c`` of its first 200 characters)."""
-        value = self._continues.get(text)
-        if value is None:
-            value = self._continues[text] = cue_and_flags(normalise_text(text[:200]), salient=False)[0] == "c"
-        return value
+def _bound(cache: OrderedDict[bytes | str, Any]) -> None:
+    while len(cache) > TURN_CACHE:
+        cache.popitem(last=False)
+
+
+def _jaccard_of(a: frozenset[int], b: frozenset[int]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
@@ -167,7 +236,7 @@ def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
     words = [memo.content(t) for t in thread[-COHERENCE_TURNS:]]
     if len(words) < 2:
         return 0.0
-    return sum(_jaccard(a, b) for a, b in pairwise(words)) / (len(words) - 1)
+    return sum(_jaccard_of(a, b) for a, b in pairwise(words)) / (len(words) - 1)
 
 
 def pair_features(previous: str, text: str, previous_revision: bool = False,
@@ -177,39 +246,31 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
     ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
     ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
     word Jaccard with ``text`` says whether the request goes back further than the previous turn;
-    ``thread``: all the user turns before ``text``, in order (``coherence``); ``turns``: what was
-    already read of these turns in the same decision."""
+    ``thread``: all the user turns before ``text``, in order (``coherence``); ``turns``: the turns
+    already read (:class:`Turns`)."""
     memo = turns or Turns()
-    folded, folded_prev = memo.folded(text), memo.folded(previous)
-    norm, norm_prev = memo.norm(text), memo.norm(previous)
-    head = norm[:160]
-    words, words_prev = norm.count(" ") + 1, norm_prev.count(" ") + 1
-    mine, theirs = _content(head) if len(norm) > 600 else memo.content(text), memo.content(previous)
+    now, before = memo.of(text), memo.of(previous)
+    mine, theirs = now.mine, memo.content(previous)
     shared = len(mine & theirs)
-    cue, flags = memo.cue(text)
-    prev_flags = memo.cue(previous)[1]
-    salient_prev = set(_SALIENT.findall(folded_prev[:600]))
-    new_salient = any(s not in salient_prev for s in _SALIENT.findall(folded[:160]))
-    markers, markers_prev = memo.markers(text), memo.markers(previous)
+    new_salient = any(s not in before.salient for s in now.salient_head)
     return (
-        float(cue == "r"), float(cue == "c"), math.log1p(words),
-        math.log((1 + words) / (1 + words_prev)),
+        float(now.cue == "r"), float(now.cue == "c"), math.log1p(now.words),
+        math.log((1 + now.words) / (1 + before.words)),
         shared / len(mine) if mine else 0.0,
-        shared / len(mine | theirs) if mine | theirs else 0.0,
-        float(_REFERS.search(" ".join(head.split()[:8])) is not None),
-        float(_EDIT.search(head) is not None), float(_CORRECTION.search(head) is not None),
-        float(_QUESTION.search(head) is not None and "?" in head),
-        float(bool(flags & REQUEST)), float(bool(prev_flags & REQUEST)), float(new_salient),
-        float(text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40),   # code or an error pasted
+        _jaccard_of(mine, theirs),
+        float(now.refers), float(now.edit_lead), float(now.correction), float(now.question),
+        float(bool(now.flags & REQUEST)), float(bool(before.flags & REQUEST)), float(new_salient),
+        float(now.pasted),
         float(new_salient and shared >= 2 and shared * 2 >= len(mine)),   # a template filled for another subject
         float(previous_revision),
-        float(_EDIT_REQUEST.search(head) is not None), float(_ERROR.search(head) is not None),
+        float(now.edit_request), float(now.error),
         # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
-        float(bool(markers - markers_prev) and bool(markers_prev - markers) and _jaccard(mine, theirs) >= 0.3),
-        max((_jaccard(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+        float(bool(now.markers - before.markers) and bool(before.markers - now.markers)
+              and _jaccard_of(mine, theirs) >= 0.3),
+        max((_jaccard_of(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
-        float(_PUSHBACK.search(head) is not None),
-        float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
+        float(now.pushback),
+        float(now.chars > LONG_TURN and before.chars > LONG_TURN),
         coherence(thread, memo),
     )
 
@@ -219,7 +280,7 @@ def previous_request(user_turns: Sequence[str], turns: Turns | None = None) -> i
     turns (a revision redoes what they continued); None for a thread's first turn."""
     memo = turns or Turns()
     for index in range(len(user_turns) - 2, -1, -1):
-        if not memo.continues(user_turns[index]):
+        if not memo.of(user_turns[index]).continues:
             return index
     return None
 
