@@ -2,7 +2,7 @@
 (optionally) the LiteLLM proxy, measured with ``wrk`` (Debian: ``apt-get install wrk``).
 
 Run from the repository root, under ``nice`` on a shared machine:
-``python benchmarks/bench_gateway.py [--seconds 10] [--runs 3] [--litellm PATH]`` where PATH is a
+``python benchmarks/bench_gateway.py [--seconds 10] [--runs 3] [--litellm PATH] [--thread]`` where PATH is a
 ``litellm`` executable installed in its own virtualenv (kept out of Sobria's dependencies:
 ``python3 -m venv /work/litellm-venv && /work/litellm-venv/bin/pip install 'litellm[proxy]'``).
 Each server is a separate process; the upstream answers at once so that what is measured is the
@@ -11,6 +11,8 @@ proxies' own cost. The gateway runs the template charter with every rule on (see
 connection) gives the added latency (p50, p99: proxy minus upstream); wrk at concurrency 20 gives
 the throughput, and /proc the CPU each server spent per request (the gateway's drain included).
 With ``--runs N`` every figure is the median of N runs; the load average is printed beside them.
+With ``--thread`` every request is a four-turn conversation of its own (``THREAD``): the thread
+signal's revision score runs on each (a one-turn request, the default, has no answer before it).
 Targets on the 2-core machine, one worker: added p50 <= 1 ms, p99 <= 3 ms; throughput >= 10x LiteLLM.
 The gateway inherits the environment: ``SOBRIA_UPSTREAM_CLIENT=aiohttp`` measures it with the previous
 upstream client (default: Sobria's own, ``sobria.gateway.http_client``).
