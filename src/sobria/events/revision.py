@@ -95,10 +95,11 @@ def _content(norm: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(norm) if w not in STOPWORDS and (len(w) >= 3 or not w.isalpha())}
 
 
-def _markers(text: str) -> set[str]:
+def _markers(text: str, folded_text: str | None = None) -> set[str]:
     """What names the subject of a templated request: numbers, ordinals ("the second scenario"),
-    roman numerals and single capitals ("section IV"), capitalised words inside a sentence."""
-    folded = _fold(text[:600])
+    roman numerals and single capitals ("section IV"), capitalised words inside a sentence
+    (``folded_text``: ``_fold(text)`` when known, used when the text is short enough)."""
+    folded = folded_text if folded_text is not None and len(text) <= 600 else _fold(text[:600])
     return ({m.group(0) for m in _ORDINAL.finditer(_normalised(folded))}
             | {m.group(0) for m in _CAPITAL.finditer(folded)})
 
@@ -142,26 +143,35 @@ def turn_content(text: str) -> frozenset[int]:
     return _hashed(_content(_normalised(_fold(text))[:600]))
 
 
-def turn_features(text: str, content: frozenset[int] | None = None) -> TurnFeatures:
-    """The :class:`TurnFeatures` of one user turn (``content``: its :func:`turn_content`, when known)."""
+def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFeatures, frozenset[int]]:
+    """The :class:`TurnFeatures` of one user turn and its :func:`turn_content` (``content``: when
+    already known), the text folded and normalised once."""
     folded = _fold(text)
     norm = _normalised(folded)
     head = norm[:160]
+    if content is None:
+        content = _hashed(_content(norm[:600]))
     cue, flags = cue_and_flags(norm, salient=False)
-    return TurnFeatures(
+    start = norm if len(text) <= 200 else normalise_text(text[:200])   # the same text when short
+    features = TurnFeatures(
         chars=len(text), words=norm.count(" ") + 1, cue=cue, flags=flags,
-        continues=cue_and_flags(normalise_text(text[:200]), salient=False)[0] == "c",
-        mine=_hashed(_content(head)) if len(norm) > 600 else (
-            content if content is not None else _hashed(_content(norm[:600]))),
+        continues=(cue if len(text) <= 200 else cue_and_flags(start, salient=False)[0]) == "c",
+        mine=_hashed(_content(head)) if len(norm) > 600 else content,
         salient=frozenset(hash(w) for w in _SALIENT.findall(folded[:600])),
         salient_head=tuple(hash(w) for w in _SALIENT.findall(folded[:160])),
-        markers=_hashed(_markers(text)),
+        markers=_hashed(_markers(text, folded)),
         refers=_REFERS.search(" ".join(head.split()[:8])) is not None,
         edit_lead=_EDIT.search(head) is not None, correction=_CORRECTION.search(head) is not None,
         question=_QUESTION.search(head) is not None and "?" in head,
         edit_request=_EDIT_REQUEST.search(head) is not None, error=_ERROR.search(head) is not None,
         pushback=_PUSHBACK.search(head) is not None,
         pasted=text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40)
+    return features, content
+
+
+def turn_features(text: str) -> TurnFeatures:
+    """The :class:`TurnFeatures` of one user turn (read once, whatever pairs it is part of)."""
+    return read_turn(text)[0]
 
 
 TURN_CACHE = 20_000    # turns whose features a ``Turns`` cache keeps (the oldest forgotten first)
@@ -204,7 +214,11 @@ class Turns:
         key = self._key(text)
         found = self._features.get(key)
         if found is None:
-            found = self._features[key] = turn_features(text, self.content(text))
+            found, content = read_turn(text, self._content.get(key))
+            self._features[key] = found
+            if key not in self._content:
+                self._content[key] = content
+                _bound(self._content)
             _bound(self._features)
         elif self._keep:
             self._features.move_to_end(key)

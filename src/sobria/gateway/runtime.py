@@ -18,6 +18,7 @@ from sobria.errors import Location, UserInputError
 from sobria.events.semantic import model_directory
 from sobria.events.thread import ThreadMemory
 from sobria.gateway.budgets import BudgetWorker
+from sobria.gateway.clean_texts import CleanTexts
 from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
@@ -78,6 +79,7 @@ class Gateway:
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
+    clean_texts: CleanTexts = field(default_factory=CleanTexts)   # digests of texts scanned clean
     budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
     unjournaled: int = 0      # events made but not yet journaled (their answer is being sent)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
