@@ -152,10 +152,9 @@ def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFea
     if content is None:
         content = _hashed(_content(norm[:600]))
     cue, flags = cue_and_flags(norm, salient=False)
-    start = norm if len(text) <= 200 else normalise_text(text[:200])   # the same text when short
+    start = cue if len(text) <= 200 else cue_and_flags(normalise_text(text[:200]), salient=False)[0]  # short: same
     features = TurnFeatures(
-        chars=len(text), words=norm.count(" ") + 1, cue=cue, flags=flags,
-        continues=(cue if len(text) <= 200 else cue_and_flags(start, salient=False)[0]) == "c",
+        chars=len(text), words=norm.count(" ") + 1, cue=cue, flags=flags, continues=start == "c",
         mine=_hashed(_content(head)) if len(norm) > 600 else content,
         salient=frozenset(hash(w) for w in _SALIENT.findall(folded[:600])),
         salient_head=tuple(hash(w) for w in _SALIENT.findall(folded[:160])),
