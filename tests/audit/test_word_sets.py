@@ -11,7 +11,7 @@ from benchmarks import content_links_reference as reference
 from benchmarks.eval_waste import real_sample
 
 from sobria.analytics.synthetic import generate_events
-from sobria.audit import waste
+from sobria.audit import chains, waste
 from sobria.audit.chains import ChainRules, Links, content_links, person_codes, prepared
 from sobria.audit.waste import detect_waste
 from sobria.audit.word_sets import (
@@ -156,6 +156,32 @@ def test_content_links_equal_the_reference_on_generated_events(generated: pl.Dat
     new = content_links(frame, RULES)
     assert len(new.child) > 5_000
     same_links(reference.content_links(frame, RULES), new)
+
+
+@pytest.mark.parametrize("block", [1_000, 2_500])
+def test_blocks_of_people_give_the_links_of_one_pass(generated: pl.DataFrame, block: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = prepared(generated, 15.0)
+    whole = content_links(frame, RULES)
+    monkeypatch.setattr(chains, "BLOCK", block)
+    same_links(whole, content_links(frame, RULES))
+
+
+def test_blocks_end_where_a_persons_rows_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chains, "BLOCK", 4)
+    person = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 3, 4])
+    assert chains._blocks(person) == [(0, 5), (5, 10), (10, 12)]
+    assert chains._blocks(np.zeros(9, dtype=np.int64)) == [(0, 9)]          # one person: one block
+    assert chains._blocks(np.array([0, 1, 0, 2, 3, 4])) == [(0, 6)]         # not grouped: one block
+    assert chains._blocks(np.zeros(0, dtype=np.int64)) == []
+
+
+def test_no_session_with_two_content_requests_gives_no_link(generated: pl.DataFrame) -> None:
+    frame = prepared(generated.head(50), 15.0)
+    alone = frame.with_columns(pl.col("row").alias("session"))     # every request its own session
+    links = content_links(alone, RULES)
+    assert (len(links.child), len(links.parent), len(links.regeneration), len(links.confidence)) == (0, 0, 0, 0)
+    same_links(reference.content_links(alone, RULES), links)
 
 
 @pytest.mark.parametrize("conversations", [True, False])

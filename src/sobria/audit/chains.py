@@ -18,6 +18,7 @@ its first request. See docs/waste.md for the rules, thresholds and their evaluat
 from __future__ import annotations
 
 import binascii
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from sobria.events.intent import REQUEST, VARIATION
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+BLOCK = 1 << 18     # content requests compared at once (whole people)
 THREAD_COLUMNS = {"thread_turn": pl.Int64(), "thread_signal": pl.Utf8(), "semantic_fingerprint": pl.Utf8()}
 
 
@@ -154,38 +156,67 @@ def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
 
 def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
     """Links between content requests (cue ``n``) and the previous few of the same session (only
-    sessions with two content requests or more are looked at)."""
+    sessions with two content requests or more are looked at). The requests are compared in
+    blocks of whole people (``BLOCK`` rows or so: nothing links across people), which bounds the
+    memory and keeps the arrays small; the links come in the order of one pass (by lag, then row)."""
     cue_n = (frame["cue"] == "n").fill_null(False).to_numpy()
     session = frame["session"].to_numpy()
     compared = cue_n & (np.bincount(session[cue_n], minlength=int(session.max(initial=0)) + 1)[session] >= 2)
     content = (frame.select("row", "session", "thread", "flags", "person", "minhash", "words")
                .filter(pl.Series(compared)))
+    person = person_codes(content["person"])
+    signatures = _signatures(content)
+    by_lag: list[list[tuple[IntArray, IntArray, BoolArray, FloatArray]]] = [[] for _ in range(rules.lookback)]
+    for start, end in _blocks(person):
+        block = content.slice(start, end - start)
+        links = _block_links(block, signatures[start:end], person[start:end] - person[start], rules)
+        for k, part in enumerate(links):
+            by_lag[k].append(part)
+    found = [part for parts in by_lag for part in parts if len(part[0])]
+    if not found:
+        empty = np.empty(0, dtype=np.int64)
+        return Links(empty, empty, np.empty(0, dtype=bool), np.empty(0))
+    child, parent, regen_all, conf_all = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return Links(child, parent, regen_all.astype(bool), conf_all)
+
+
+def _blocks(person: IntArray) -> list[tuple[int, int]]:
+    """Row ranges of about ``BLOCK`` rows that end where a person's rows end (person codes
+    ascending: a ``prepared`` frame; otherwise one block)."""
+    if len(person) == 0:
+        return []
+    starts = np.flatnonzero(np.diff(person)) + 1           # where a person's rows start
+    if len(person) <= BLOCK or len(starts) == 0 or (np.diff(person) < 0).any():
+        return [(0, len(person))]
+    cuts = starts[np.minimum(np.searchsorted(starts, np.arange(BLOCK, len(person), BLOCK)), len(starts) - 1)]
+    return list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(person)]))
+
+
+def _block_links(content: pl.DataFrame, signatures: npt.NDArray[np.uint32], person: IntArray,
+                 rules: ChainRules) -> list[tuple[IntArray, IntArray, BoolArray, FloatArray]]:
+    """Per lag 1 .. ``lookback`` (each one, empty or not): the links of the content requests of
+    whole people."""
     rows = content["row"].to_numpy().astype(np.int64)
     session = content["session"].to_numpy()
-    signatures = _signatures(content)
     offsets, raw = parse_hex_words(content["words"])
-    words = word_sets(offsets, raw, person_codes(content["person"]), rules.template_share, rules.template_min_count)
+    words = word_sets(offsets, raw, person, rules.template_share, rules.template_min_count)
     grid = padded(words)
     conversation = content["thread"].rank("dense").to_numpy()    # equal codes: the same thread
     flags = content["flags"].to_numpy().astype(np.int64)
-    found: list[tuple[IntArray, IntArray, BoolArray, FloatArray]] = []
+    found = []
     for k in range(1, rules.lookback + 1):
-        if len(rows) <= k:
-            break
-        prev = np.flatnonzero(session[k:] == session[:-k])
+        prev = np.flatnonzero(session[k:] == session[:-k]) if len(rows) > k else np.empty(0, dtype=np.int64)
         cur = prev + k
         if len(cur) == 0:
+            empty = np.empty(0, dtype=np.int64)
+            found.append((empty, empty, np.empty(0, dtype=bool), np.empty(0)))
             continue
         sim = _similarity(signatures, k, prev)
         same_conversation = conversation[cur] == conversation[prev]
         kinds = PairKinds(same_conversation, flags[prev], flags[cur])
         regen, linked, conf = _decide(sim, pair_counts(words, grid, prev, cur), kinds, rules)
         found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))
-    if not found:
-        empty = np.empty(0, dtype=np.int64)
-        return Links(empty, empty, np.empty(0, dtype=bool), np.empty(0))
-    child, parent, regen_all, conf_all = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return Links(child, parent, regen_all.astype(bool), conf_all)
+    return found
 
 
 def person_codes(person: pl.Series) -> IntArray:
