@@ -2,7 +2,7 @@
 (optionally) the LiteLLM proxy, measured with ``wrk`` (Debian: ``apt-get install wrk``).
 
 Run from the repository root, under ``nice`` on a shared machine:
-``python benchmarks/bench_gateway.py [--seconds 10] [--runs 3] [--litellm PATH]`` where PATH is a
+``python benchmarks/bench_gateway.py [--seconds 10] [--runs 3] [--litellm PATH] [--thread]`` where PATH is a
 ``litellm`` executable installed in its own virtualenv (kept out of Sobria's dependencies:
 ``python3 -m venv /work/litellm-venv && /work/litellm-venv/bin/pip install 'litellm[proxy]'``).
 Each server is a separate process; the upstream answers at once so that what is measured is the
@@ -11,6 +11,8 @@ proxies' own cost. The gateway runs the template charter with every rule on (see
 connection) gives the added latency (p50, p99: proxy minus upstream); wrk at concurrency 20 gives
 the throughput, and /proc the CPU each server spent per request (the gateway's drain included).
 With ``--runs N`` every figure is the median of N runs; the load average is printed beside them.
+With ``--thread`` every request is a four-turn conversation of its own (``THREAD``): the thread
+signal's revision score runs on each (a one-turn request, the default, has no answer before it).
 Targets on the 2-core machine, one worker: added p50 <= 1 ms, p99 <= 3 ms; throughput >= 10x LiteLLM.
 The gateway inherits the environment: ``SOBRIA_UPSTREAM_CLIENT=aiohttp`` measures it with the previous
 upstream client (default: Sobria's own, ``sobria.gateway.http_client``).
@@ -43,11 +45,36 @@ from sobria.store import open_store  # noqa: E402
 
 BODY = ('{"model": "gpt-4o-mini", "messages": [{"role": "user", '
         '"content": "Résume la réunion de lundi en trois points"}]}')
+# --thread: a four-turn conversation whose last turn follows three answers, each request a new
+# conversation (its opening names a number), so that the thread signal's revision score runs on
+# every request (a repeated thread would be told a regeneration first, without the score)
+THREAD = ('{{"model": "gpt-4o-mini", "messages": ['
+          '{{"role": "user", "content": "Rédige un e-mail de relance pour le client Boulangeries Martin au sujet '
+          'du devis n°{n}"}}, {{"role": "assistant", "content": "Bonjour, je me permets de revenir vers vous…"}}, '
+          '{{"role": "user", "content": "Ajoute une phrase sur le délai de livraison"}}, '
+          '{{"role": "assistant", "content": "Bonjour, je me permets de revenir vers vous… Livraison sous 8 jours."}}, '
+          '{{"role": "user", "content": "plus court et plus formel"}}, '
+          '{{"role": "assistant", "content": "Madame, Monsieur, sans retour de votre part…"}}, '
+          '{{"role": "user", "content": "Maintenant traduis-le en anglais"}}]}}')
 LUA = """wrk.method = "POST"
 wrk.body = [[{body}]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
 """
+LUA_THREAD = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {key}"
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, string.format([[{template}]], counter))
+end
+"""
+
+
+def body_of(thread: bool, n: int) -> bytes:
+    """The request body: the one-turn ``BODY``, or the ``n``-th four-turn conversation (``THREAD``)."""
+    return (THREAD.format(n=n) if thread else BODY).encode()
 
 
 def free_port() -> int:
@@ -72,9 +99,10 @@ def start(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen
                             stderr=subprocess.DEVNULL)
 
 
-def wrk(url: str, key: str, connections: int, seconds: int, folder: Path) -> dict[str, float]:
+def wrk(url: str, key: str, connections: int, seconds: int, folder: Path, thread: bool = False) -> dict[str, float]:
     script = folder / "post.lua"
-    script.write_text(LUA.format(body=BODY, key=key), encoding="utf-8")
+    lua = LUA_THREAD.format(key=key, template=THREAD.format(n="%d")) if thread else LUA.format(body=BODY, key=key)
+    script.write_text(lua, encoding="utf-8")
     threads = 1 if connections == 1 else 2
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
                           url], check=True, capture_output=True, text=True).stdout
@@ -113,17 +141,17 @@ def tree_cpu_s(pid: int) -> float:
     return total
 
 
-def latency_c1(url: str, key: str, seconds: int) -> dict[str, float]:
+def latency_c1(url: str, key: str, seconds: int, thread: bool = False) -> dict[str, float]:
     """p50/p99 of sequential requests on one keep-alive connection, each one timed (wrk's own
     latency statistics at one connection proved unreliable on this machine)."""
     parsed = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
-    body = BODY.encode()
     times: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
+        body = body_of(thread, 10_000_000 + len(times))  # c=20 numbers its own from 1
         start = time.perf_counter()
         conn.request("POST", parsed.path, body, headers)
         response = conn.getresponse()
@@ -169,6 +197,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=1, help="runs; each figure is the median over them")
     parser.add_argument("--litellm", help="path of a litellm executable (its own virtualenv)")
+    parser.add_argument("--thread", action="store_true",
+                        help="send four-turn conversations (the thread signal's revision score on every request)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -191,7 +221,7 @@ def main() -> None:
             targets["litellm"] = (f"http://127.0.0.1:{ll_port}", procs[2].pid)
         runs = []
         for run in range(args.runs):
-            runs.append(measure(targets, key, args.seconds, folder))
+            runs.append(measure(targets, key, args.seconds, folder, args.thread))
             print(f"run {run + 1}: load average {os.getloadavg()[0]:.2f}; " + ratios(runs[-1]), flush=True)
         report(median_results(runs))
     finally:
@@ -203,14 +233,15 @@ def main() -> None:
 Results = dict[str, dict[str, dict[str, float]]]
 
 
-def measure(targets: dict[str, tuple[str, int]], key: str, seconds: int, folder: Path) -> Results:
+def measure(targets: dict[str, tuple[str, int]], key: str, seconds: int, folder: Path,
+            thread: bool = False) -> Results:
     results: Results = {}
     for name, (base, pid) in targets.items():
         url = f"{base}/v1/chat/completions"
-        wrk(url, key, 20, 2, folder)  # warm-up
-        c1 = latency_c1(url, key, seconds)
+        wrk(url, key, 20, 2, folder, thread)  # warm-up
+        c1 = latency_c1(url, key, seconds, thread)
         cpu = tree_cpu_s(pid)
-        c20 = wrk(url, key, 20, seconds, folder)
+        c20 = wrk(url, key, 20, seconds, folder, thread)
         used = tree_cpu_s(pid) - cpu
         c20["cpu_us"] = used / (c20["rps"] * seconds) * 1e6
         c20["cores"] = used / seconds  # cores the server (and its children) kept busy

@@ -34,13 +34,16 @@ from sobria.gateway.transport import ASGITransport
 from sobria.settings import Settings
 
 
-async def drive(app: GatewayApp, key: str, requests: int, profiler: cProfile.Profile | None) -> tuple[float, float]:
-    body = bench.BODY.encode()
+async def drive(app: GatewayApp, key: str, requests: int, profiler: cProfile.Profile | None,
+                thread: bool = False) -> tuple[float, float]:
+    count = 0
     scope = {"type": "http", "method": "POST", "path": "/v1/chat/completions", "client": ("127.0.0.1", 1),
              "headers": [(b"content-type", b"application/json"), (b"authorization", f"Bearer {key}".encode())]}
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
+        nonlocal count
+        count += 1
+        return {"type": "http.request", "body": bench.body_of(thread, count), "more_body": False}
 
     async def one() -> None:
         sent: list[dict[str, Any]] = []
@@ -67,6 +70,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--in-process", action="store_true", help="the fake upstream in this process")
+    parser.add_argument("--thread", action="store_true", help="four-turn conversations (bench_gateway.py --thread)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="sobria-profile-"))
     port = bench.free_port()
@@ -81,7 +85,7 @@ def main() -> None:
 
         async def run() -> tuple[float, float]:
             try:
-                return await drive(GatewayApp(gw), key, args.requests, profiler)
+                return await drive(GatewayApp(gw), key, args.requests, profiler, args.thread)
             finally:
                 await gw.upstreams.close()
         wall, cpu = asyncio.run(run())

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sobria.impact.options import EstimateOptions
+
 
 class Settings(BaseSettings):
     """Every setting Sobria reads from the environment (prefix ``SOBRIA_``).
@@ -26,7 +28,8 @@ class Settings(BaseSettings):
     method: Literal["sobria", "ecologits"] = Field(
         "sobria", description="Impact method: Sobria's extended method or EcoLogits parity.")
     carbon_basis: Literal["location", "market"] = Field(
-        "location", description="Carbon accounting basis: location-based (default) or market-based.")
+        "location", description="Carbon basis of `sobria estimate`: location-based (default) or market-based; "
+                                 "stored events, budgets and audits are location-based, reports add market-based.")
     secret_file: str = Field(".sobria/secret.key", description="File holding the pseudonymisation secret.")
     keep_text: bool = Field(False, description="Keep prompt text in the store (off: fingerprints only).")
     semantic_fingerprint: bool = Field(
@@ -56,6 +59,13 @@ class Settings(BaseSettings):
     upstream_client: Literal["sobria", "aiohttp"] = Field(
         "sobria", description="HTTP client of the gateway's upstream POSTs: sobria's own or aiohttp.")
 
+
+    def estimate_options(self) -> EstimateOptions:
+        """The estimation every writer of events (import, demo, gateway) and the audit's re-estimates
+        (the charter replay, the light-model saving, the market-based disclosure) use, so that one store
+        holds one method: the configured one, location-based (the basis budgets and reports start from;
+        ``carbon_basis`` only changes ``sobria estimate``'s display)."""
+        return EstimateOptions(method=self.method)
 
 def build_settings(**overrides: object) -> Settings:
     """Build the settings, turning a bad value (environment or option) into a user error."""

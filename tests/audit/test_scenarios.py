@@ -43,6 +43,28 @@ def test_a_heavy_model_of_another_provider_is_reestimated_as_the_charter_default
     assert result.projected.gwp_kgco2e.min == pytest.approx(light.gwp_kgco2e.min)
 
 
+def test_the_reroute_is_reestimated_with_the_store_method(catalog: Catalog) -> None:
+    """SOBRIA_METHOD=ecologits: the stored events are EcoLogits estimates, so the re-routed ones are
+    too (``AuditOptions.estimate`` -> ``ScenarioRules.estimate``), and the market-based disclosure keeps
+    the method; the default method gives another figure (input tokens counted)."""
+    from sobria.audit.disclosure import market_gwp_kgco2e
+    from sobria.audit.run import AuditOptions, scenario_rules
+    from sobria.impact.options import EstimateOptions
+
+    ecologits = EstimateOptions(method="ecologits")
+    data = events([{"id": "a", "provider": "anthropic", "model": "claude-sonnet-4-5", "input": 1000, "output": 400}])
+    rules = scenario_rules(AuditOptions(estimate=ecologits), catalog)
+    assert rules.estimate == ecologits and rules.source == "built-in"
+    light = Request("openai", "gpt-4o-mini", output_tokens=400, input_tokens=1000)
+    as_ecologits = estimate_request(Estimator(catalog, ecologits), light)
+    assert replay_scenario(data, catalog, rules).projected.gwp_kgco2e.min == pytest.approx(as_ecologits.gwp_kgco2e.min)
+    as_sobria = estimate_request(Estimator(catalog), light)
+    assert as_sobria.gwp_kgco2e.min != pytest.approx(as_ecologits.gwp_kgco2e.min)
+    market = estimate_request(Estimator(catalog, EstimateOptions(method="ecologits", carbon_basis="market")),
+                              Request("anthropic", "claude-sonnet-4-5", output_tokens=400, input_tokens=1000))
+    assert market_gwp_kgco2e(data, catalog, ecologits).min == pytest.approx(market.gwp_kgco2e.min)
+
+
 def test_retries_beyond_the_allowed_number_and_internal_images_are_dropped(catalog: Catalog) -> None:
     retry = {"model": "gpt-4o-mini", "gwp": 0.01, "person": "p1", "fingerprint": "f1"}
     data = events([{"id": f"r{i}", "ts": T0 + dt.timedelta(minutes=i), **retry} for i in range(4)]

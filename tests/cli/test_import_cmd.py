@@ -67,3 +67,37 @@ def test_init_leaves_no_connection_open_to_the_store(tmp_path: Path, monkeypatch
         return sorted(link for link in links if link.startswith(str(tmp_path / "sobria.db")))  # not other tests' stores
 
     assert open_files() == []
+
+
+@pytest.mark.parametrize(("method", "basis"), [("sobria", "location"), ("ecologits", "market")])
+def test_the_import_estimates_with_the_configured_method_and_basis(tmp_path: Path, method: str, basis: str) -> None:
+    """SOBRIA_METHOD applies to imported events as to the gateway's (``Settings.estimate_options``):
+    one store, one method, whoever writes the events; the store is location-based whatever
+    SOBRIA_CARBON_BASIS says (it changes ``sobria estimate``'s display only)."""
+    from sobria.catalog import load_catalog
+    from sobria.impact.estimator import Estimator
+    from sobria.impact.options import EstimateOptions
+    from sobria.impact.request import Request, estimate_request
+    from sobria.store import open_store
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOBRIA_")} | {
+        "COLUMNS": "200", "SOBRIA_METHOD": method, "SOBRIA_CARBON_BASIS": basis}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sobria", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, check=False, timeout=120)
+
+    assert run("init").returncode == 0
+    (tmp_path / "e.csv").write_text(HEADER + "e1,2025-01-02T10:00:00Z,a@x.fr,gpt-4o,chat,800,400\n")
+    assert run("import", "events", "e.csv").returncode == 0
+    store = open_store(f"sqlite:///{tmp_path / 'sobria.db'}")
+    try:
+        stored = store.read_events().row(0, named=True)
+    finally:
+        store.close()
+    options = EstimateOptions(method=method)  # type: ignore[arg-type]
+    expected = estimate_request(Estimator(load_catalog(), options), Request("openai", "gpt-4o", 400, 800))
+    assert stored["gwp_kgco2e_min"] == pytest.approx(expected.gwp_kgco2e.min, rel=1e-9)
+    assert stored["gwp_kgco2e_max"] == pytest.approx(expected.gwp_kgco2e.max, rel=1e-9)
+    default = estimate_request(Estimator(load_catalog()), Request("openai", "gpt-4o", 400, 800))
+    assert (stored["gwp_kgco2e_max"] == pytest.approx(default.gwp_kgco2e.max, rel=1e-9)) == (method == "sobria")

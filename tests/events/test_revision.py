@@ -8,6 +8,7 @@ from sobria.events.messages import content_text, message_text
 from sobria.events.revision import (
     FEATURES,
     RevisionModel,
+    Turns,
     coherence,
     default_model,
     is_revision_of,
@@ -82,6 +83,33 @@ def test_a_thread_is_read_from_the_request_before_skipping_continue_turns() -> N
     assert not thread_revision(["Write a poem about the sea"], MODEL)
     never = RevisionModel(-100.0, tuple(0.0 for _ in FEATURES), 0.5)
     assert not thread_revision(["Write a poem about the sea", "make it shorter"], never)
+
+
+def test_turns_read_once_per_decision_change_no_feature() -> None:
+    """One ``Turns`` shared by every pair of a decision (``thread_revision``) gives each pair the
+    features it gets alone; a turn met again under another role (previous, earlier, thread) too."""
+    thread = [LETTER, "continue", "Écris plutôt une lettre pour Thalès, section IV", "make it shorter",
+              "no, the second paragraph is wrong", "Write a cover letter for a data analyst job at Airbus"]
+    shared = Turns()
+    for end in range(2, len(thread) + 1):
+        turns = thread[:end]
+        previous = previous_request(turns, shared)
+        assert previous == previous_request(turns)
+        assert previous is not None
+        earlier = turns[max(0, previous - 2):previous]
+        for chained in (False, True):
+            alone = pair_features(turns[previous], turns[-1], chained, earlier, turns[:-1])
+            assert pair_features(turns[previous], turns[-1], chained, earlier, turns[:-1], shared) == alone
+        assert coherence(turns, shared) == coherence(turns)
+    decisions = [thread_revision(thread[:end], MODEL) for end in range(2, len(thread) + 1)]
+    assert decisions == [thread_revision(thread[:end], MODEL, turns=shared) for end in range(2, len(thread) + 1)]
+    assert decisions == [False, False, True, True, False]
+    kept = Turns(keep=True)   # the gateway's: text-free features by digest, kept across requests
+    for end in range(2, len(thread) + 1):
+        assert thread_revision(thread[:end], MODEL, turns=kept) == decisions[end - 2]
+        kept.done()
+        assert not kept._digests   # no text is kept past a decision: keys are digests, values text-free
+        assert all(isinstance(k, bytes) for k in (*kept._content, *kept._features))
 
 
 def test_message_content_is_read_one_way() -> None:

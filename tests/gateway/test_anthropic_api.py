@@ -148,6 +148,21 @@ def test_errors_in_anthropic_shape(client: anthropic.Anthropic, apis: Apis) -> N
     assert down.value.body["error"]["type"] == "api_error"  # type: ignore[index]
 
 
+def test_models_listed_in_anthropic_shape(client: anthropic.Anthropic, apis: Apis) -> None:  # noqa: F811
+    """Claude Code and the SDK list and look up models with ``anthropic-version``: Anthropic's page."""
+    page = client.models.list()
+    ids = [m.id for m in page.data]
+    assert MODEL in ids and "gpt-4o-mini" in ids and page.has_more is False
+    assert (page.first_id, page.last_id) == (ids[0], ids[-1])
+    info = client.models.retrieve(MODEL)
+    assert (info.id, info.type, info.display_name, info.created_at.year) == (MODEL, "model", MODEL, 1970)
+    with pytest.raises(anthropic.NotFoundError) as missing:
+        client.models.retrieve("claude-unknown")
+    assert missing.value.body["error"]["type"] == "not_found_error"  # type: ignore[index]
+    openai_style = httpx.get(f"{apis.url}/v1/models", headers={"authorization": f"Bearer {apis.key}"})
+    assert openai_style.json()["object"] == "list" and openai_style.json()["data"][0]["object"] == "model"
+
+
 def test_stream_cut_off_ends_with_an_error_event(client: anthropic.Anthropic, apis: Apis) -> None:  # noqa: F811
     stream = client.messages.create(model=MODEL, max_tokens=50, stream=True, messages=[_user("coupe [fault:cutoff]")])
     event_id = stream.response.headers["x-sobria-event-id"]

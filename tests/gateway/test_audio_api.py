@@ -78,6 +78,34 @@ def test_transcription_prompt_redacted_or_blocked(client: openai.OpenAI, apis: A
     assert len(apis.upstream.received) == before
 
 
+def test_the_file_name_is_read_by_the_charter(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
+    """A file's name is a text a person chose: redacted in the forwarded form (its bytes untouched),
+    or the whole request blocked before anything leaves."""
+    raw = client.audio.transcriptions.with_raw_response.create(
+        model="whisper-1", file=("appel - jean.dupont@client.fr - 12 mars.wav", io.BytesIO(AUDIO), "audio/wav"))
+    assert raw.headers["x-sobria-decision"] == "redact"
+    received = apis.upstream.received[-1]
+    assert received["_files"] == {"file": len(AUDIO)}
+    assert received["_filenames"] == {"file": "appel - [EMAIL_1] - 12 mars.wav"}
+    before = len(apis.upstream.received)
+    with pytest.raises(openai.PermissionDeniedError):
+        client.audio.transcriptions.create(model="whisper-1", file=(f"releve {IBAN}.wav", io.BytesIO(AUDIO),
+                                                                    "audio/wav"))
+    assert len(apis.upstream.received) == before
+
+
+def test_a_form_renames_a_file_and_keeps_its_bytes() -> None:
+    body = (b'--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="a b.wav"\r\n'
+            b"Content-Type: audio/wav\r\n\r\n" + AUDIO + b"\r\n--b--\r\n")
+    form = parse_form(body, "multipart/form-data; boundary=b")
+    assert (form.fields(), form.filenames()) == ({"model": "whisper-1"}, {"file": "a b.wav"})
+    assert form.with_fields({}, {"file": "a b.wav"}) == body
+    renamed = parse_form(form.with_fields({}, {"file": 'x "[EMAIL]"\r\n.wav'}), "multipart/form-data; boundary=b")
+    assert renamed.filenames() == {"file": "x %22[EMAIL]%22%0D%0A.wav"}
+    assert renamed.parts[1].content == AUDIO and renamed.fields() == {"model": "whisper-1"}
+
+
 def test_speech_passed_through(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
     raw = client.audio.speech.with_raw_response.create(model="tts-1", voice="alloy", input="Bonjour à tous")
     assert raw.content == "ID3fake-mp3:Bonjour à tous".encode()

@@ -24,7 +24,7 @@ import polars as pl
 from sobria.audit.disclosure import market_gwp_kgco2e
 from sobria.audit.scenarios import ScenarioResult, ScenarioRules, replay_scenario
 from sobria.audit.totals import Totals
-from sobria.audit.waste import REASONS, WasteSummary, detect_waste, waste_summary
+from sobria.audit.waste import REASONS, WasteOptions, WasteSummary, detect_waste, waste_summary
 from sobria.audit.waste_accuracy import data_counts
 from sobria.catalog import Catalog
 from sobria.ranges import Range
@@ -46,12 +46,12 @@ class SlicePart:
 
 def audit_slice(frame: pl.DataFrame, catalog: Catalog, rules: ScenarioRules) -> SlicePart:
     """Waste, the charter scenario, the id counts and the market-based carbon of one range's events."""
-    flagged = detect_waste(frame, catalog)
+    flagged = detect_waste(frame, catalog, WasteOptions(estimate=rules.estimate))
     base = frame.select(pl.col("request_count").fill_null(1).cast(pl.Int64).sum().alias("r"),
                         ((pl.col("gwp_kgco2e_min") + pl.col("gwp_kgco2e_max")) / 2).fill_null(0.0)
                         .fill_nan(0.0).sum().alias("g")).row(0)
     return SlicePart(waste_summary(frame, flagged), replay_scenario(frame, catalog, rules), data_counts(frame),
-                     int(base[0] or 0), float(base[1] or 0.0), market_gwp_kgco2e(frame, catalog))
+                     int(base[0] or 0), float(base[1] or 0.0), market_gwp_kgco2e(frame, catalog, rules.estimate))
 
 
 def combined(parts: Iterable[SlicePart]) -> tuple[WasteSummary, ScenarioResult, tuple[int, int, int], Range]:

@@ -17,20 +17,23 @@ its first request. See docs/waste.md for the rules, thresholds and their evaluat
 
 from __future__ import annotations
 
+import binascii
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from sobria.events.fingerprint import MAX_WORDS, MINHASH_HEX, NUM_HASHES, SALIENT_BIT, VERSION
+from sobria.audit.hex_columns import column_bytes
+from sobria.audit.word_sets import WordStats, padded, pair_counts, parse_hex_words, word_sets
+from sobria.events.fingerprint import MINHASH_HEX, NUM_HASHES, VERSION
 from sobria.events.intent import REQUEST, VARIATION
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-CHUNK = 250_000
-LOW_BITS = SALIENT_BIT - 1
+BLOCK = 1 << 18     # content requests compared at once (whole people)
 THREAD_COLUMNS = {"thread_turn": pl.Int64(), "thread_signal": pl.Utf8(), "semantic_fingerprint": pl.Utf8()}
 
 
@@ -153,32 +156,23 @@ def retry_links(frame: pl.DataFrame) -> tuple[IntArray, IntArray]:
 
 def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
     """Links between content requests (cue ``n``) and the previous few of the same session (only
-    sessions with two content requests or more are looked at)."""
-    content = (frame.filter(pl.col("cue") == "n")
-               .filter(pl.len().over("session") >= 2)
-               .with_columns(pl.col("words").str.extract_all("[0-9a-f]{4}")
-                             .list.eval(pl.element().str.to_integer(base=16).cast(pl.Int64))))
-    rows = content["row"].to_numpy().astype(np.int64)
-    session = content["session"].to_numpy()
-    minhash = minhash_matrix(content)
-    words = word_lists(content, rules)
-    conversation = content["thread"].to_numpy()
-    flags = content["flags"].to_numpy().astype(np.int64)
-    found: list[tuple[IntArray, IntArray, BoolArray, FloatArray]] = []
-    for k in range(1, rules.lookback + 1):
-        if len(rows) <= k:
-            break
-        cur = np.arange(k, len(rows))
-        prev = cur - k
-        keep = session[cur] == session[prev]
-        cur, prev = cur[keep], prev[keep]
-        if len(cur) == 0:
-            continue
-        sim = _similarity(minhash, prev, cur)
-        same_conversation = conversation[cur] == conversation[prev]
-        kinds = PairKinds(same_conversation, flags[prev], flags[cur])
-        regen, linked, conf = _decide(sim, _word_stats(words, prev, cur), kinds, rules)
-        found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))
+    sessions with two content requests or more are looked at). The requests are compared in
+    blocks of whole people (``BLOCK`` rows or so: nothing links across people), which bounds the
+    memory and keeps the arrays small; the links come in the order of one pass (by lag, then row)."""
+    cue_n = (frame["cue"] == "n").fill_null(False).to_numpy()
+    session = frame["session"].to_numpy()
+    compared = cue_n & (np.bincount(session[cue_n], minlength=int(session.max(initial=0)) + 1)[session] >= 2)
+    content = (frame.select("row", "session", "thread", "flags", "person", "minhash", "words")
+               .filter(pl.Series(compared)))
+    person = person_codes(content["person"])
+    signatures = _signatures(content)
+    by_lag: list[list[tuple[IntArray, IntArray, BoolArray, FloatArray]]] = [[] for _ in range(rules.lookback)]
+    for start, end in _blocks(person):
+        block = content.slice(start, end - start)
+        links = _block_links(block, signatures[start:end], person[start:end] - person[start], rules)
+        for k, part in enumerate(links):
+            by_lag[k].append(part)
+    found = [part for parts in by_lag for part in parts if len(part[0])]
     if not found:
         empty = np.empty(0, dtype=np.int64)
         return Links(empty, empty, np.empty(0, dtype=bool), np.empty(0))
@@ -186,90 +180,70 @@ def content_links(frame: pl.DataFrame, rules: ChainRules) -> Links:
     return Links(child, parent, regen_all.astype(bool), conf_all)
 
 
-def _similarity(minhash: npt.NDArray[np.uint32], prev: IntArray, cur: IntArray) -> FloatArray:
-    out = np.empty(len(cur))
-    for start in range(0, len(cur), CHUNK):
-        part = slice(start, start + CHUNK)
-        out[part] = (minhash[prev[part]] == minhash[cur[part]]).mean(axis=1)
-    return out
+def _blocks(person: IntArray) -> list[tuple[int, int]]:
+    """Row ranges of about ``BLOCK`` rows that end where a person's rows end (person codes
+    ascending: a ``prepared`` frame; otherwise one block)."""
+    if len(person) == 0:
+        return []
+    starts = np.flatnonzero(np.diff(person)) + 1           # where a person's rows start
+    if len(person) <= BLOCK or len(starts) == 0 or (np.diff(person) < 0).any():
+        return [(0, len(person))]
+    cuts = starts[np.minimum(np.searchsorted(starts, np.arange(BLOCK, len(person), BLOCK)), len(starts) - 1)]
+    return list(itertools.pairwise([0, *np.unique(cuts).tolist(), len(person)]))
 
 
-def word_lists(content: pl.DataFrame, rules: ChainRules) -> pl.DataFrame:
-    """Per content request: its words (15-bit hashes) and its *subject* words, the salient ones
-    that are not part of the person's usual vocabulary (a salient word found in at least
-    ``template_share`` of the person's requests compared here, and in ``template_min_count`` of
-    them, belongs to
-    their templates: the company's name, "LinkedIn", a fixed "Lyon, CDI")."""
-    low = pl.element() & LOW_BITS
-    base = content.select(
-        "row", "person",
-        pl.col("words").list.eval(low).alias("all"),
-        pl.col("words").list.eval(pl.element().filter(pl.element() >= SALIENT_BIT) & LOW_BITS).alias("salient"))
-    sizes = base.group_by("person").len("requests")
-    usual = (
-        base.select("person", pl.col("salient").alias("word")).explode("word").drop_nulls()
-        .group_by("person", "word").len("uses").join(sizes, on="person")
-        .filter((pl.col("uses") >= rules.template_min_count)
-                & (pl.col("uses") >= rules.template_share * pl.col("requests")))
-        .group_by("person").agg(pl.col("word").alias("usual"))
-    )
-    return (base.join(usual, on="person", how="left", maintain_order="left")
-            .select("row", "all", pl.col("salient").list.set_difference(
-                pl.col("usual").fill_null(pl.lit([], pl.List(pl.Int64)))).alias("subject")))
+def _block_links(content: pl.DataFrame, signatures: npt.NDArray[np.uint32], person: IntArray,
+                 rules: ChainRules) -> list[tuple[IntArray, IntArray, BoolArray, FloatArray]]:
+    """Per lag 1 .. ``lookback`` (each one, empty or not): the links of the content requests of
+    whole people."""
+    rows = content["row"].to_numpy().astype(np.int64)
+    session = content["session"].to_numpy()
+    offsets, raw = parse_hex_words(content["words"])
+    words = word_sets(offsets, raw, person, rules.template_share, rules.template_min_count)
+    grid = padded(words)
+    conversation = content["thread"].rank("dense").to_numpy()    # equal codes: the same thread
+    flags = content["flags"].to_numpy().astype(np.int64)
+    found = []
+    for k in range(1, rules.lookback + 1):
+        prev = np.flatnonzero(session[k:] == session[:-k]) if len(rows) > k else np.empty(0, dtype=np.int64)
+        cur = prev + k
+        if len(cur) == 0:
+            empty = np.empty(0, dtype=np.int64)
+            found.append((empty, empty, np.empty(0, dtype=bool), np.empty(0)))
+            continue
+        sim = _similarity(signatures, k, prev)
+        same_conversation = conversation[cur] == conversation[prev]
+        kinds = PairKinds(same_conversation, flags[prev], flags[cur])
+        regen, linked, conf = _decide(sim, pair_counts(words, grid, prev, cur), kinds, rules)
+        found.append((rows[cur[linked]], rows[prev[linked]], regen[linked], conf[linked]))
+    return found
 
 
-@dataclass(frozen=True)
-class WordStats:
-    shared: IntArray
-    only_prev: IntArray
-    only_cur: IntArray
-    salient_only_prev: IntArray
-    salient_only_cur: IntArray
-    salient_shared: IntArray
+def person_codes(person: pl.Series) -> IntArray:
+    """An integer per row, the same for the rows of one person: the run number when each person's
+    rows are contiguous (a ``prepared`` frame), a dense rank otherwise."""
+    runs = (person != person.shift(1)).fill_null(True)
+    codes = runs.cum_sum().to_numpy().astype(np.int64) - 1
+    if len(codes) and codes[-1] + 1 != person.n_unique():
+        codes = person.rank("dense").to_numpy().astype(np.int64) - 1
+    return codes
 
 
-def _word_stats(words: pl.DataFrame, prev: IntArray, cur: IntArray) -> WordStats:
-    pairs = pl.DataFrame({
-        "a": words["all"].gather(prev), "b": words["all"].gather(cur),
-        "sa": words["subject"].gather(prev), "sb": words["subject"].gather(cur),
-    })
-    stats = _stats(pairs)
-    full = ((pairs["a"].list.len() >= MAX_WORDS) | (pairs["b"].list.len() >= MAX_WORDS)).to_numpy()
-    if full.any():     # a full sketch only knows its words up to its largest hash: compare below it
-        index = np.flatnonzero(full)
-        cut = _stats(_below_cutoff(pairs[index]))
-        for name, values in stats.items():
-            values[index] = cut[name]
-    return WordStats(**stats)
+def _signatures(content: pl.DataFrame) -> npt.NDArray[np.uint32]:
+    """The (rows x 32) MinHash values, or when they are plain hexadecimal the same bytes read in
+    the machine's byte order (no copy): only their equality is used."""
+    try:
+        return np.frombuffer(binascii.unhexlify(column_bytes(content["minhash"])[1]),
+                             dtype=np.uint32).reshape(-1, NUM_HASHES)
+    except (binascii.Error, ValueError):
+        return minhash_matrix(content)
 
 
-def _stats(pairs: pl.DataFrame) -> dict[str, IntArray]:
-    a, b, sa, sb = pl.col("a"), pl.col("b"), pl.col("sa"), pl.col("sb")
-    shared = a.list.set_intersection(b).list.len()   # the lists hold distinct words
-    stats = pairs.lazy().select(
-        shared.alias("shared"),
-        (a.list.len() - shared).alias("only_prev"),
-        (b.list.len() - shared).alias("only_cur"),
-        sa.list.set_difference(b).list.len().alias("salient_only_prev"),
-        sb.list.set_difference(a).list.len().alias("salient_only_cur"),
-        sa.list.set_intersection(sb).list.len().alias("salient_shared"),
-    ).collect()
-    return {name: stats[name].to_numpy().astype(np.int64) for name in stats.columns}
-
-
-def _below_cutoff(pairs: pl.DataFrame) -> pl.DataFrame:
-    """The word lists of each pair cut at the smaller largest hash of a full list (bottom-k
-    sketches: each list holds the ``MAX_WORDS`` smallest hashes of its prompt's words)."""
-    def top(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).list.len() >= MAX_WORDS).then(pl.col(name).list.max()).otherwise(LOW_BITS)
-    framed = pairs.with_row_index("pair").with_columns(pl.min_horizontal(top("a"), top("b")).alias("cutoff"))
-    out = framed.select("pair")
-    for name in ("a", "b", "sa", "sb"):
-        kept = (framed.select("pair", "cutoff", name).explode(name)
-                .filter(pl.col(name) <= pl.col("cutoff"))
-                .group_by("pair").agg(pl.col(name)))
-        out = out.join(kept, on="pair", how="left").with_columns(pl.col(name).fill_null(pl.lit([], pl.List(pl.Int64))))
-    return out.sort("pair").drop("pair")
+def _similarity(signatures: npt.NDArray[np.uint32], lag: int, prev: IntArray) -> FloatArray:
+    """The share of equal MinHash values of the rows ``prev`` and ``prev + lag``."""
+    equal = np.count_nonzero(signatures[:-lag] == signatures[lag:], axis=1)
+    share: FloatArray = equal[prev] / NUM_HASHES
+    return share
 
 
 @dataclass(frozen=True)

@@ -52,11 +52,12 @@ class Disclosure:
                 "company_total_t": self.company_total_t, "company_year": self.company_year, "ai_share": self.ai_share}
 
 
-def market_gwp_kgco2e(events: pl.DataFrame, catalog: Catalog) -> Range:
-    """The events' carbon re-estimated market-based (the store holds the location-based figures)."""
+def market_gwp_kgco2e(events: pl.DataFrame, catalog: Catalog, options: EstimateOptions | None = None) -> Range:
+    """The events' carbon re-estimated market-based (the store holds the location-based figures),
+    with the store's method (``options``: Settings.estimate_options)."""
     if events.height == 0:
         return Range(0.0, 0.0)
-    est = estimate_frame(Estimator(catalog, EstimateOptions(carbon_basis="market")), events)
+    est = estimate_frame(Estimator(catalog, replace(options or EstimateOptions(), carbon_basis="market")), events)
     low, high = est.select(pl.col("gwp_kgco2e_min").fill_nan(0.0).sum(),
                            pl.col("gwp_kgco2e_max").fill_nan(0.0).sum()).row(0)
     return Range(float(low or 0.0), float(high or 0.0))

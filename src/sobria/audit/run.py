@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -15,10 +15,11 @@ from sobria.audit.kpis import compute_kpis
 from sobria.audit.period import Period, resolve_period
 from sobria.audit.result import AuditResult, Headline, WasteFigures
 from sobria.audit.scenarios import ScenarioRules, builtin_rules, compare_periods, replay_scenario, rules_from_policy
-from sobria.audit.waste import WasteSummary, detect_waste, waste_summary
+from sobria.audit.waste import WasteOptions, WasteSummary, detect_waste, waste_summary
 from sobria.audit.waste_accuracy import data_shares
 from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
+from sobria.impact.options import EstimateOptions
 from sobria.privacy.groups import MIN_GROUP, display_groups, roster_sizes
 from sobria.store import Store
 
@@ -34,6 +35,8 @@ class AuditOptions:
     split: dt.date | None = None        # compare before / after this day (e.g. the charter's adoption)
     min_group: int = MIN_GROUP          # the min_group setting (sobria.privacy.groups)
     company_file: Path | None = None    # real costs, headcount, total footprint (sobria.audit.company)
+    # the re-estimates' method: the store's (Settings.estimate_options)
+    estimate: EstimateOptions = field(default_factory=EstimateOptions)
 
 
 def load_events(store: Store, options: AuditOptions) -> tuple[pl.DataFrame, Period | None]:
@@ -79,11 +82,13 @@ def figures_of(summary: WasteSummary, shares: tuple[float, float] | None) -> Was
 
 
 def scenario_rules(options: AuditOptions, catalog: Catalog) -> ScenarioRules:
+    """The charter the audit replays, re-estimating with the store's method."""
     if options.policy_file is None:
-        return builtin_rules(catalog)
+        return replace(builtin_rules(catalog), estimate=options.estimate)
     from sobria.policy.loader import load_policy
 
-    return rules_from_policy(load_policy(options.policy_file, catalog), str(options.policy_file))
+    return replace(rules_from_policy(load_policy(options.policy_file, catalog), str(options.policy_file)),
+                   estimate=options.estimate)
 
 
 def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.datetime) -> AuditResult | None:
@@ -92,7 +97,7 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
     if period is None:
         return None
     company = load_company(options.company_file) if options.company_file is not None else None
-    flagged = detect_waste(events, catalog)
+    flagged = detect_waste(events, catalog, WasteOptions(estimate=options.estimate))
     people = store.people() if options.team is None else store.people().filter(pl.col("team") == options.team)
     groups = display_groups(roster_sizes(people, events), options.min_group)
     kpis, money = with_money(compute_kpis(events, catalog, period, groups), company, catalog)
@@ -118,5 +123,5 @@ def run_audit(store: Store, catalog: Catalog, options: AuditOptions, now: dt.dat
         reference=f"ecologits {catalog.reference_version}",
         min_group=options.min_group,
         money=money,
-        disclosure=disclosure(kpis, company, market_gwp_kgco2e(events, catalog)),
+        disclosure=disclosure(kpis, company, market_gwp_kgco2e(events, catalog, options.estimate)),
     )

@@ -9,7 +9,7 @@ with the model the charter routes it to, a retry past the allowed regenerations 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -17,6 +17,7 @@ from sobria.audit.period import Period
 from sobria.audit.totals import INDICATORS, Totals, totals
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
+from sobria.impact.options import EstimateOptions
 from sobria.policy.decision import Rules
 from sobria.policy.replay import decision_frame, event_time, in_time_order
 from sobria.policy.schema import Policy
@@ -34,6 +35,8 @@ class ScenarioRules:
     rules: Rules
     source: str = "built-in"           # "built-in" (the case study's rules) or the policy file
     check_tools: bool = True
+    # the re-routed requests' method (Settings.estimate_options)
+    estimate: EstimateOptions = field(default_factory=EstimateOptions)
 
 
 def builtin_rules(catalog: Catalog) -> ScenarioRules:
@@ -102,7 +105,7 @@ def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules
     kept = decided.filter(~pl.col("dropped"))
     routed = pl.col("target") != pl.col("model")
     rerouted_rows = kept.filter(routed)
-    projected = pl.concat([kept.filter(~routed).drop(_DECISION), _reestimate(rerouted_rows, catalog)],
+    projected = pl.concat([kept.filter(~routed).drop(_DECISION), _reestimate(rerouted_rows, catalog, rules.estimate)],
                           how="vertical")
     return ScenarioResult(rules, totals(events), totals(projected), rerouted_rows.height, retries, images,
                           dropped.height - images - retries)
@@ -120,7 +123,7 @@ def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in frame.columns]
 
 
-def _reestimate(rows: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+def _reestimate(rows: pl.DataFrame, catalog: Catalog, options: EstimateOptions) -> pl.DataFrame:
     swapped = rows.with_columns(pl.col("target").alias("model")).drop(_DECISION)
     if rows.height == 0:
         return swapped
@@ -128,7 +131,7 @@ def _reestimate(rows: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
     swapped = swapped.with_columns(pl.col("model").replace_strict(providers, default=pl.col("provider"))
                                    .alias("provider"))
     inputs = swapped.select(_ESTIMATED).with_columns(pl.lit(None, pl.Float64).alias("latency_ms"))
-    est = estimate_frame(Estimator(catalog), inputs)
+    est = estimate_frame(Estimator(catalog, options), inputs)
     replaced = [est[c] for c in est.columns if c.endswith(("_min", "_max"))] + [est["cost_eur"].alias("est_cost_eur")]
     return swapped.with_columns(replaced)
 

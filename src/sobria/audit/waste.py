@@ -11,7 +11,7 @@ thresholds and the evaluation: docs/waste.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -22,6 +22,7 @@ from sobria.audit.semantic_links import semantic_links
 from sobria.audit.thread_links import thread_links
 from sobria.catalog import Catalog, resolve
 from sobria.impact import Estimator, estimate_frame
+from sobria.impact.options import EstimateOptions
 
 REFORMULATION = "reformulation"
 REGENERATION = "regeneration"
@@ -51,6 +52,8 @@ class WasteOptions:
     short_prompt_tokens: int = 50
     short_answer_tokens: int = 120
     internal_purposes: tuple[str, ...] | None = None  # None: the catalogue's model_classes.internal_purposes
+    # the light-model saving's method (Settings.estimate_options)
+    estimate: EstimateOptions = field(default_factory=EstimateOptions)
 
     def chain_rules(self) -> ChainRules:
         return ChainRules(self.session_gap_minutes, self.lookback, self.duplicate_similarity,
@@ -187,14 +190,15 @@ def _heavy(events: pl.DataFrame, catalog: Catalog, opts: WasteOptions) -> pl.Dat
         pl.col("light_model").is_not_null())
     if heavy.height == 0:
         return empty_result()
-    return _with_saving(catalog, heavy)
+    return _with_saving(catalog, heavy, opts.estimate)
 
 
-def _with_saving(catalog: Catalog, heavy: pl.DataFrame) -> pl.DataFrame:
+def _with_saving(catalog: Catalog, heavy: pl.DataFrame, options: EstimateOptions) -> pl.DataFrame:
     inputs = [c for c in ("provider", "operation", "input_tokens", "output_tokens", "cached_input_tokens",
                           "zone", "request_count") if c in heavy.columns]
-    as_is = estimate_frame(Estimator(catalog), heavy.select(["model", *inputs]))
-    as_light = estimate_frame(Estimator(catalog), heavy.select([pl.col("light_model").alias("model"), *inputs]))
+    as_is = estimate_frame(Estimator(catalog, options), heavy.select(["model", *inputs]))
+    as_light = estimate_frame(Estimator(catalog, options), heavy.select([pl.col("light_model").alias("model"),
+                                                                          *inputs]))
 
     def central(frame: pl.DataFrame, name: str) -> pl.Series:
         return (frame[f"{name}_min"] + frame[f"{name}_max"]) / 2

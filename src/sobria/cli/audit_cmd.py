@@ -41,7 +41,7 @@ CompanyOpt = Annotated[Path | None, Opt("--company", help="fichier entreprise : 
 def _options(c: CliContext, start: str | None, end: str | None, team: str | None, policy: Path | None,
              split: str | None, company: Path | None = None) -> AuditOptions:
     return AuditOptions(parse_day(start, "--from"), parse_day(end, "--to"), team, policy, parse_day(split, "--split"),
-                        min_group=c.settings.min_group, company_file=company)
+                        min_group=c.settings.min_group, company_file=company, estimate=c.settings.estimate_options())
 
 
 def _run(c: CliContext, options: AuditOptions, catalog: Catalog) -> AuditResult | None:

@@ -44,7 +44,7 @@ def demo(
     secret = read_secret(Path(c.settings.secret_file))
     options = ImportOptions(kind="events", files=(paths["events"],), people_file=paths["people"],
                             keep_text=c.settings.keep_text, keep_names=c.settings.keep_names,
-                            parse=ParseOptions(), lang=lang)
+                            parse=ParseOptions(), lang=lang, estimate=c.settings.estimate_options())
     catalog = load_catalog()
     summary = run_with_progress(c, store, secret, options, catalog)
     info = summarise(data)
@@ -65,6 +65,7 @@ def demo(
         console.print(c.t("demo.file", name=c.t(f"demo.file_label.{name}"), path=str(path)))
     charter = paths["charter"]  # the case study's charter: the template of `sobria policy init`
     audit_options = AuditOptions(split=CHARTER_DAY, policy_file=charter, min_group=c.settings.min_group,
+                                 estimate=c.settings.estimate_options(),
                                  company_file=paths["company"])
     result = run_audit(store, catalog, audit_options, dt.datetime.now(dt.UTC))
     report = write_report(c, result, directory / "rapport-ia.html", "html", CASE_STUDY_CLAIM_T, catalog, charter)

@@ -107,7 +107,8 @@ def serve(
         password = save_account(c, store, create_account, role, team, person)
         typer.echo(c.t("web.serve.password_once", password=password))
         return
-    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, in_a_thread)
+    figures = Figures.create(store, load_charter(policy), load_catalog(), c.settings.min_group, in_a_thread,
+                             c.settings.estimate_options())
     secure = secure_cookies if secure_cookies is not None else host not in LOOPBACK
     config = WebConfig(c.settings.lang, secure, inventory, questionnaire)
     app = create_app(figures, config, oidc=oidc_config(c.settings))

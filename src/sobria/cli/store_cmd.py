@@ -67,7 +67,8 @@ def import_(
                             reject_file=reject_file, keep_text=keep_text or c.settings.keep_text,
                             keep_names=c.settings.keep_names, lang=c.settings.lang,
                             parse=ParseOptions(survey_month=survey_month, max_line_bytes=c.settings.max_line_bytes),
-                            limits=EventLimits.from_settings(c.settings), semantic=c.settings.semantic_fingerprint)
+                            limits=EventLimits.from_settings(c.settings), semantic=c.settings.semantic_fingerprint,
+                            estimate=c.settings.estimate_options())
     summary = run_with_progress(c, store, secret, options, load_catalog())
     print_summary(c, summary, store.people().height)
 

@@ -13,13 +13,16 @@ evaluation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
+from typing import Any
 
 from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_text, stem
 from sobria.events.intent import REQUEST, cue_and_flags
@@ -92,10 +95,11 @@ def _content(norm: str) -> set[str]:
     return {stem(w) for w in _WORD.findall(norm) if w not in STOPWORDS and (len(w) >= 3 or not w.isalpha())}
 
 
-def _markers(text: str) -> set[str]:
+def _markers(text: str, folded_text: str | None = None) -> set[str]:
     """What names the subject of a templated request: numbers, ordinals ("the second scenario"),
-    roman numerals and single capitals ("section IV"), capitalised words inside a sentence."""
-    folded = _fold(text[:600])
+    roman numerals and single capitals ("section IV"), capitalised words inside a sentence
+    (``folded_text``: ``_fold(text)`` when known, used when the text is short enough)."""
+    folded = folded_text if folded_text is not None and len(text) <= 600 else _fold(text[:600])
     return ({m.group(0) for m in _ORDINAL.finditer(_normalised(folded))}
             | {m.group(0) for m in _CAPITAL.finditer(folded)})
 
@@ -104,75 +108,209 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def coherence(thread: Sequence[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class TurnFeatures:
+    """What the revision score reads of one user turn, with no text in it: counts, flags and the
+    turn's words as keyed hashes (Python's per-process string hash), so that a gateway process may
+    keep them across the requests of a conversation (each re-sends its earlier turns)."""
+
+    chars: int
+    words: int                          # of the normalised text
+    cue: str                            # intent cue of the normalised text
+    flags: int
+    continues: bool                     # a "continue" turn (cue of its first 200 characters)
+    mine: frozenset[int]                # content words as the later turn of a pair (the head of a long turn)
+    salient: frozenset[int]             # salient words of the first 600 folded characters
+    salient_head: tuple[int, ...]       # salient words of the first 160 folded characters
+    markers: frozenset[int]             # subject markers (_markers)
+    refers: bool
+    edit_lead: bool
+    correction: bool
+    question: bool
+    edit_request: bool
+    error: bool
+    pushback: bool
+    pasted: bool                        # code or an error pasted
+
+
+def _hashed(words: set[str]) -> frozenset[int]:
+    return frozenset(hash(w) for w in words)
+
+
+def turn_content(text: str) -> frozenset[int]:
+    """The content words of a turn's first 600 normalised characters (hashed): what ``coherence``
+    and ``earlier_jaccard`` read of the turns around a pair, and the earlier turn of a pair."""
+    return _hashed(_content(_normalised(_fold(text))[:600]))
+
+
+def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFeatures, frozenset[int]]:
+    """The :class:`TurnFeatures` of one user turn and its :func:`turn_content` (``content``: when
+    already known), the text folded and normalised once."""
+    folded = _fold(text)
+    norm = _normalised(folded)
+    head = norm[:160]
+    if content is None:
+        content = _hashed(_content(norm[:600]))
+    cue, flags = cue_and_flags(norm, salient=False)
+    start = cue if len(text) <= 200 else cue_and_flags(normalise_text(text[:200]), salient=False)[0]  # short: same
+    features = TurnFeatures(
+        chars=len(text), words=norm.count(" ") + 1, cue=cue, flags=flags, continues=start == "c",
+        mine=_hashed(_content(head)) if len(norm) > 600 else content,
+        salient=frozenset(hash(w) for w in _SALIENT.findall(folded[:600])),
+        salient_head=tuple(hash(w) for w in _SALIENT.findall(folded[:160])),
+        markers=_hashed(_markers(text, folded)),
+        refers=_REFERS.search(" ".join(head.split()[:8])) is not None,
+        edit_lead=_EDIT.search(head) is not None, correction=_CORRECTION.search(head) is not None,
+        question=_QUESTION.search(head) is not None and "?" in head,
+        edit_request=_EDIT_REQUEST.search(head) is not None, error=_ERROR.search(head) is not None,
+        pushback=_PUSHBACK.search(head) is not None,
+        pasted=text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40)
+    return features, content
+
+
+def turn_features(text: str) -> TurnFeatures:
+    """The :class:`TurnFeatures` of one user turn (read once, whatever pairs it is part of)."""
+    return read_turn(text)[0]
+
+
+TURN_CACHE = 20_000    # turns whose features a ``Turns`` cache keeps (the oldest forgotten first)
+
+
+class Turns:
+    """What the revision score has read of each user turn, read once: within one decision
+    (``thread_revision`` scores up to ``MOMENTUM_DEPTH`` + 1 pairs of one thread, with ``coherence``
+    over the same turns) and, with ``keep=True``, across calls: keyed by a 16-byte BLAKE2b digest of
+    the turn, bounded (``TURN_CACHE`` turns), holding no text (hashed words, flags, counts): the
+    gateway's ``ThreadMemory`` keeps one, so that a conversation's earlier turns, re-sent with each
+    request, are not read again. Call :meth:`done` after each decision (texts are forgotten)."""
+
+    __slots__ = ("_content", "_digests", "_features", "_keep")
+
+    def __init__(self, keep: bool = False) -> None:
+        self._keep = keep
+        self._digests: dict[str, bytes | str] = {}   # per decision: text -> its key (the text itself unless kept)
+        self._content: OrderedDict[bytes | str, frozenset[int]] = OrderedDict()
+        self._features: OrderedDict[bytes | str, TurnFeatures] = OrderedDict()
+
+    def _key(self, text: str) -> bytes | str:
+        key = self._digests.get(text)
+        if key is None:
+            key = self._digests[text] = (
+                hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest() if self._keep else text)
+        return key
+
+    def content(self, text: str) -> frozenset[int]:
+        key = self._key(text)
+        found = self._content.get(key)
+        if found is None:
+            found = self._content[key] = turn_content(text)
+            _bound(self._content)
+        elif self._keep:
+            self._content.move_to_end(key)
+        return found
+
+    def of(self, text: str) -> TurnFeatures:
+        key = self._key(text)
+        found = self._features.get(key)
+        if found is None:
+            found, content = read_turn(text, self._content.get(key))
+            self._features[key] = found
+            if key not in self._content:
+                self._content[key] = content
+                _bound(self._content)
+            _bound(self._features)
+        elif self._keep:
+            self._features.move_to_end(key)
+        return found
+
+    def done(self) -> None:
+        """End of one decision: forget the texts (a kept cache keeps its text-free entries)."""
+        self._digests.clear()
+        if not self._keep:
+            self._content.clear()
+            self._features.clear()
+
+
+def _bound(cache: OrderedDict[bytes | str, Any]) -> None:
+    while len(cache) > TURN_CACHE:
+        cache.popitem(last=False)
+
+
+def _jaccard_of(a: frozenset[int], b: frozenset[int]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
     """How much a thread's user turns stay on one thing: the mean word Jaccard of its consecutive
     user turns (the last ``COHERENCE_TURNS``); 0 with fewer than two. A thread that keeps refining
     one deliverable scores high, a string of unrelated questions low."""
-    words = [_content(_normalised(_fold(t))[:600]) for t in thread[-COHERENCE_TURNS:]]
+    memo = turns or Turns()
+    words = [memo.content(t) for t in thread[-COHERENCE_TURNS:]]
     if len(words) < 2:
         return 0.0
-    return sum(_jaccard(a, b) for a, b in pairwise(words)) / (len(words) - 1)
+    return sum(_jaccard_of(a, b) for a, b in pairwise(words)) / (len(words) - 1)
 
 
 def pair_features(previous: str, text: str, previous_revision: bool = False,
-                  earlier: Sequence[str] = (), thread: Sequence[str] = ()) -> tuple[float, ...]:
+                  earlier: Sequence[str] = (), thread: Sequence[str] = (),
+                  turns: Turns | None = None) -> tuple[float, ...]:
     """The ``FEATURES`` of ``text`` following ``previous`` (two user turns of one thread);
     ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
     ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
     word Jaccard with ``text`` says whether the request goes back further than the previous turn;
-    ``thread``: all the user turns before ``text``, in order (``coherence``)."""
-    folded, folded_prev = _fold(text), _fold(previous)
-    norm, norm_prev = _normalised(folded), _normalised(folded_prev)
-    head = norm[:160]
-    words, words_prev = norm.count(" ") + 1, norm_prev.count(" ") + 1
-    mine, theirs = _content(head if len(norm) > 600 else norm), _content(norm_prev[:600])
+    ``thread``: all the user turns before ``text``, in order (``coherence``); ``turns``: the turns
+    already read (:class:`Turns`)."""
+    memo = turns or Turns()
+    now, before = memo.of(text), memo.of(previous)
+    mine, theirs = now.mine, memo.content(previous)
     shared = len(mine & theirs)
-    cue, flags = cue_and_flags(norm, salient=False)
-    prev_flags = cue_and_flags(norm_prev, salient=False)[1]
-    salient_prev = set(_SALIENT.findall(folded_prev[:600]))
-    new_salient = any(s not in salient_prev for s in _SALIENT.findall(folded[:160]))
+    new_salient = any(s not in before.salient for s in now.salient_head)
     return (
-        float(cue == "r"), float(cue == "c"), math.log1p(words),
-        math.log((1 + words) / (1 + words_prev)),
+        float(now.cue == "r"), float(now.cue == "c"), math.log1p(now.words),
+        math.log((1 + now.words) / (1 + before.words)),
         shared / len(mine) if mine else 0.0,
-        shared / len(mine | theirs) if mine | theirs else 0.0,
-        float(_REFERS.search(" ".join(head.split()[:8])) is not None),
-        float(_EDIT.search(head) is not None), float(_CORRECTION.search(head) is not None),
-        float(_QUESTION.search(head) is not None and "?" in head),
-        float(bool(flags & REQUEST)), float(bool(prev_flags & REQUEST)), float(new_salient),
-        float(text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40),   # code or an error pasted
+        _jaccard_of(mine, theirs),
+        float(now.refers), float(now.edit_lead), float(now.correction), float(now.question),
+        float(bool(now.flags & REQUEST)), float(bool(before.flags & REQUEST)), float(new_salient),
+        float(now.pasted),
         float(new_salient and shared >= 2 and shared * 2 >= len(mine)),   # a template filled for another subject
         float(previous_revision),
-        float(_EDIT_REQUEST.search(head) is not None), float(_ERROR.search(head) is not None),
+        float(now.edit_request), float(now.error),
         # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
-        float(bool(_markers(text) - _markers(previous)) and bool(_markers(previous) - _markers(text))
-              and _jaccard(mine, theirs) >= 0.3),
-        max((_jaccard(mine, _content(_normalised(_fold(e))[:600])) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+        float(bool(now.markers - before.markers) and bool(before.markers - now.markers)
+              and _jaccard_of(mine, theirs) >= 0.3),
+        max((_jaccard_of(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
-        float(_PUSHBACK.search(head) is not None),
-        float(len(text) > LONG_TURN and len(previous) > LONG_TURN),
-        coherence(thread),
+        float(now.pushback),
+        float(now.chars > LONG_TURN and before.chars > LONG_TURN),
+        coherence(thread, memo),
     )
 
 
-def previous_request(user_turns: Sequence[str]) -> int | None:
+def previous_request(user_turns: Sequence[str], turns: Turns | None = None) -> int | None:
     """The index of the user turn the last one follows: the one before it, skipping "continue"
     turns (a revision redoes what they continued); None for a thread's first turn."""
+    memo = turns or Turns()
     for index in range(len(user_turns) - 2, -1, -1):
-        if cue_and_flags(normalise_text(user_turns[index][:200]), salient=False)[0] != "c":
+        if not memo.of(user_turns[index]).continues:
             return index
     return None
 
 
-def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH) -> bool:
+def thread_revision(user_turns: Sequence[str], model: RevisionModel, depth: int = MOMENTUM_DEPTH,
+                    turns: Turns | None = None) -> bool:
     """Does the last of a thread's user turns revise the request before it (``previous_request``)?
-    Whether that one was itself a revision is decided the same way, ``depth`` turns back at most."""
-    previous = previous_request(user_turns)
+    Whether that one was itself a revision is decided the same way, ``depth`` turns back at most
+    (the turns read once for all these decisions: ``Turns``)."""
+    memo = turns or Turns()
+    previous = previous_request(user_turns, memo)
     if previous is None:
         return False
-    chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1)
+    chained = depth > 0 and thread_revision(user_turns[:previous + 1], model, depth - 1, memo)
     earlier = user_turns[max(0, previous - EARLIER_TURNS):previous]
-    return is_revision_of(user_turns[previous], user_turns[-1], model, chained, earlier, user_turns[:-1])
+    features = pair_features(user_turns[previous], user_turns[-1], chained, earlier, user_turns[:-1], memo)
+    return model.probability(features) >= model.threshold
 
 
 def revision_probability(previous: str, text: str, model: RevisionModel, previous_revision: bool = False,

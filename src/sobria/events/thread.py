@@ -34,7 +34,7 @@ from typing import Any
 from sobria.events.fingerprint import normalise_text
 from sobria.events.intent import cue_and_flags
 from sobria.events.messages import content_text
-from sobria.events.revision import RevisionModel, default_model, thread_revision
+from sobria.events.revision import RevisionModel, Turns, default_model, thread_revision
 
 NEW = "new"
 REVISION = "revision"
@@ -123,7 +123,7 @@ def classify(messages: Sequence[Any], previous: Sequence[Any] | Thread | None = 
 
 
 def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any] | Thread | None,
-                cue: str | None, model: RevisionModel | None = None) -> ThreadSignal:
+                cue: str | None, model: RevisionModel | None = None, turns: Turns | None = None) -> ThreadSignal:
     before = previous if isinstance(previous, Thread) or previous is None else thread_of(previous)
     if before is not None:
         relation = relation_to(thread, before)
@@ -132,7 +132,11 @@ def _classified(thread: Thread, messages: Sequence[Any], previous: Sequence[Any]
     if not thread.answered:
         return ThreadSignal(thread.turn, NEW)
     if model is not None:   # the revision score, with the previous user turn (as an import's)
-        revision = thread_revision(user_texts(messages), model)
+        try:
+            revision = thread_revision(user_texts(messages), model, turns=turns)
+        finally:
+            if turns is not None:
+                turns.done()    # no text kept past the decision
     else:
         revision = is_revision(last_user_text(messages) or "") if cue is None else cue == "r"
     return ThreadSignal(thread.turn, REVISION if revision else NEW)
@@ -163,6 +167,9 @@ class ThreadMemory:
     max_entries: int = 50_000
     model: RevisionModel | None = field(default_factory=default_model)  # the revision score; None: the cue alone
     _last: OrderedDict[str, Thread] = field(default_factory=OrderedDict)
+    # the revision score's reading of the turns met (text-free, by digest): a conversation's earlier
+    # turns, re-sent with each request, are read once
+    _turns: Turns = field(default_factory=lambda: Turns(keep=True))
 
     def classify(self, conversation: str | None, messages: Sequence[Any],
                  cue: str | None = None) -> ThreadSignal | None:
@@ -173,9 +180,9 @@ class ThreadMemory:
         if thread is None:
             return None
         if conversation is None:
-            return _classified(thread, messages, None, cue, self.model)
+            return _classified(thread, messages, None, cue, self.model, self._turns)
         previous = self._last.pop(conversation, None)
         self._last[conversation] = thread
         while len(self._last) > self.max_entries:
             self._last.popitem(last=False)
-        return _classified(thread, messages, previous, cue, self.model)
+        return _classified(thread, messages, previous, cue, self.model, self._turns)

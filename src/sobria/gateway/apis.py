@@ -1,20 +1,23 @@
 """The client APIs beyond OpenAI's chat, completions, embeddings and images: their routes, and the
-shape of their errors (Anthropic's for ``/v1/messages``, OpenAI's for the others)."""
+shape of their errors (Anthropic's for ``/v1/messages``, OpenAI's for the others) and of the
+models list (Anthropic's for an Anthropic client)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sobria.gateway import anthropic_api
 from sobria.gateway.anthropic_api import COUNT_TOKENS, MESSAGES, AnthropicApi
 from sobria.gateway.audio_api import FORMS, MODERATIONS, SPEECH, AudioApi
-from sobria.gateway.http import GatewayError, Receive, Scope, Send
+from sobria.gateway.http import GatewayError, Receive, Scope, Send, header
 from sobria.gateway.responses_api import PATH as RESPONSES
 from sobria.gateway.responses_api import Authenticate, ResponsesApi
 from sobria.gateway.runtime import Gateway
 
 Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
+MODELS = "/v1/models"
 
 
 @dataclass
@@ -57,8 +60,30 @@ class ClientApis:
         return found[1]
 
 
-def error_body(path: str, err: GatewayError) -> bytes:
-    """An error's body in the shape of the API the client called."""
-    if path == MESSAGES or path.startswith(MESSAGES + "/"):
+def error_body(path: str, err: GatewayError, anthropic: bool = False) -> bytes:
+    """An error's body in the shape of the API the client called (``anthropic``: an Anthropic client
+    on a path both APIs share, ``/v1/models``)."""
+    if path == MESSAGES or path.startswith(MESSAGES + "/") or (anthropic and path.startswith(MODELS)):
         return anthropic_api.error_body(err)
     return err.body()
+
+
+def anthropic_client(scope: Scope) -> bool:
+    """An Anthropic SDK or Claude Code sends ``anthropic-version`` on every request."""
+    return header(scope, b"anthropic-version") is not None
+
+
+def model_entry(model: str, anthropic: bool) -> dict[str, Any]:
+    """One model of ``/v1/models`` in the shape of the client's API."""
+    if anthropic:
+        return {"type": "model", "id": model, "display_name": model, "created_at": "1970-01-01T00:00:00Z"}
+    return {"id": model, "object": "model", "created": 0, "owned_by": "sobria"}
+
+
+def model_list(models: Iterable[str], anthropic: bool) -> dict[str, Any]:
+    """The models the gateway routes, as OpenAI's list or Anthropic's page (one page: no cursor)."""
+    data = [model_entry(m, anthropic) for m in models]
+    if anthropic:
+        return {"data": data, "has_more": False, "first_id": data[0]["id"] if data else None,
+                "last_id": data[-1]["id"] if data else None}
+    return {"object": "list", "data": data}

@@ -10,7 +10,7 @@ import logging
 import os
 
 from sobria.gateway.admin import authorise_admin, handle_admin
-from sobria.gateway.apis import ClientApis, error_body
+from sobria.gateway.apis import ClientApis, anthropic_client, error_body, model_entry, model_list
 from sobria.gateway.call import close
 from sobria.gateway.drain_process import RESTART_BYTES
 from sobria.gateway.enforce import enforce_policy
@@ -72,7 +72,7 @@ class GatewayApp:
 
     async def _error(self, scope: Scope, send: Send, err: GatewayError, headers: Headers | None = None) -> None:
         """The error in the shape of the API called (OpenAI's, Anthropic's for ``/v1/messages``)."""
-        await send_bytes(send, err.status, error_body(scope["path"], err),
+        await send_bytes(send, err.status, error_body(scope["path"], err, anthropic_client(scope)),
                          [*JSON_HEADERS, *(err.headers or []), *(headers or [])])
 
     def _rejected(self, scope: Scope, err: GatewayError) -> None:
@@ -96,15 +96,14 @@ class GatewayApp:
             await handler(scope, receive, send)
         elif path == "/v1/models" and method == "GET":
             await self._authenticate(scope)
-            data = [{"id": m, "object": "model", "created": 0, "owned_by": "sobria"} for m in gw.upstreams.models()]
-            await send_json(send, 200, {"object": "list", "data": data})
+            await send_json(send, 200, model_list(gw.upstreams.models(), anthropic_client(scope)))
         elif path.startswith("/v1/models/") and method == "GET":
             await self._authenticate(scope)
             model = path.removeprefix("/v1/models/")
             if model not in gw.upstreams.models():
                 raise GatewayError(404, "model_not_found", gw.t("gateway.error.unknown_model", model=model),
                                    param="model")
-            await send_json(send, 200, {"id": model, "object": "model", "created": 0, "owned_by": "sobria"})
+            await send_json(send, 200, model_entry(model, anthropic_client(scope)))
         elif path == "/healthz":
             await send_json(send, 200, {"status": "ok", "pid": os.getpid(), "journal_lag_bytes": gw.lag_bytes()})
         elif path == "/metrics":

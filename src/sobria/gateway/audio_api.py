@@ -85,9 +85,16 @@ class AudioApi:
             raise GatewayError(400, "invalid_form", gw.t("gateway_apis.bad_form", detail=str(exc))) from None
         payload: dict[str, Any] = dict(fields)
         model = _model(payload, gw)
-        inbound = Inbound("audio", payload, model, False, text_chars(payload), api="audio")
+        chars = text_chars(payload)
+        # the files' names are texts the charter reads (a client's name in "contrat_dupont.mp3"), not billed text
+        payload.update({name: {"filename": filename} for name, filename in form.filenames().items()
+                        if name not in payload})
+        inbound = Inbound("audio", payload, model, False, chars, api="audio")
         call = await enforce_policy(gw, scope, key, inbound, started)
-        data = form.with_fields({k: v for k, v in call.inbound.payload.items() if isinstance(v, str)}) \
+        sent = call.inbound.payload
+        data = form.with_fields({k: v for k, v in sent.items() if isinstance(v, str)},
+                                {k: v["filename"] for k, v in sent.items()
+                                 if isinstance(v, dict) and isinstance(v.get("filename"), str)}) \
             if call.rewritten else body
         await self._relay(call, data, send, _dialect(scope["path"].removeprefix("/v1"), content_type))
 

@@ -32,7 +32,7 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
     findings: list[list[Finding]] = []
 
     def scan(text: str) -> str:
-        findings.append(gw.scanner.scan(text))
+        findings.append(gw.clean_texts.scan(gw.scanner, text))
         return text
 
     map_texts(inbound.payload, inbound.operation, scan)

@@ -171,7 +171,7 @@ class FakeApis:
                                         "code": None}})
             return
         sizes = {p.name: len(p.content) for p in form.parts if p.is_file}
-        record({**fields, "_files": sizes})
+        record({**fields, "_files": sizes, "_filenames": {p.name: p.filename for p in form.parts if p.is_file}})
         text = f"transcription of {sum(sizes.values())} bytes"
         answer: dict[str, Any] = {"text": text}
         if "transcribe" in str(fields.get("model")):  # token-billed models report tokens

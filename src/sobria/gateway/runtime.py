@@ -18,6 +18,7 @@ from sobria.errors import Location, UserInputError
 from sobria.events.semantic import model_directory
 from sobria.events.thread import ThreadMemory
 from sobria.gateway.budgets import BudgetWorker
+from sobria.gateway.clean_texts import CleanTexts
 from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
@@ -30,7 +31,6 @@ from sobria.gateway.transport import AiohttpTransport, Clock, SystemClock, Trans
 from sobria.gateway.upstream import UpstreamPool
 from sobria.i18n import Translator
 from sobria.impact.estimator import Estimator
-from sobria.impact.options import EstimateOptions
 from sobria.ingest.pseudonym import pseudonym, read_secret
 from sobria.policy.decision import Rules
 from sobria.policy.loader import load_policy
@@ -79,6 +79,7 @@ class Gateway:
     metrics: Metrics = field(default_factory=Metrics)
     regenerations: RegenerationCounter = field(default_factory=RegenerationCounter)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
+    clean_texts: CleanTexts = field(default_factory=CleanTexts)   # digests of texts scanned clean
     budget_used: dict[tuple[str, str], float] = field(default_factory=dict)
     unjournaled: int = 0      # events made but not yet journaled (their answer is being sent)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -150,8 +151,7 @@ def build_gateway(config: GatewayConfig, settings: Settings, *, transport: Trans
     provider_keys = {name: key.get_secret_value() for name, key in gs.provider_keys.items()}
     return Gateway(
         settings=gs, config=config, rules=Rules.from_policy(policy), scanner=Scanner.build(names),
-        footprints=FootprintCalculator(Estimator(catalog, EstimateOptions(method=gs.method,
-                                                                          carbon_basis=gs.carbon_basis))),
+        footprints=FootprintCalculator(Estimator(catalog, gs.estimate_options())),
         t=Translator.for_lang(gs.lang), store=store, keys=keys, journal=journal,
         budgets=BudgetWorker.for_store(store),
         drain=DrainProcess.create(DrainJob(gs.db, str(journal.path), journal.name, config.drain_batch,

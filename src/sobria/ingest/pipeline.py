@@ -32,6 +32,7 @@ from sobria.events.schema import EVENT_COLUMNS, conform
 from sobria.events.semantic import SemanticModel, fill_from_texts, model_if
 from sobria.i18n import Translator
 from sobria.impact import Estimator, estimate_frame
+from sobria.impact.options import EstimateOptions
 from sobria.ingest.limits import EventLimits
 from sobria.ingest.parsed import DERIVED_ID, Parsed, ParsedChunks, ParseOptions, RowError
 from sobria.ingest.people import PersonEntry, read_people
@@ -70,6 +71,7 @@ class ImportOptions:
     lang: str = "fr"                     # language of the reasons in the reject file
     limits: EventLimits = field(default_factory=EventLimits)
     now: datetime | None = None          # the clock the latest plausible timestamp is relative to
+    estimate: EstimateOptions = field(default_factory=EstimateOptions)  # Settings.estimate_options()
 
     @property
     def reject_path(self) -> Path:
@@ -223,7 +225,7 @@ def _prepared(files: list[tuple[Path, ParsedChunks]], rows: int, steps: _Steps, 
             valid = _privacy(_with_semantic(valid, steps.semantic), steps.secret, steps.options.keep_text,
                              steps.names)
             tally.count_valid(valid)
-            chunk = _impacts(steps.catalog, valid)
+            chunk = _impacts(steps.catalog, valid, steps.options.estimate)
             tally.count_impacts(chunk)
             yield chunk.with_columns(pl.lit(steps.batch_id).alias("batch_id"),
                                      pl.col("ts").dt.epoch("us").alias("ts_us"))
@@ -300,8 +302,8 @@ def _privacy(frame: pl.DataFrame, secret: bytes, keep_text: bool, names: dict[st
     )
 
 
-def _impacts(catalog: Catalog, frame: pl.DataFrame) -> pl.DataFrame:
-    estimated = estimate_frame(Estimator(catalog), frame.select(ESTIMATE_INPUTS))
+def _impacts(catalog: Catalog, frame: pl.DataFrame, options: EstimateOptions) -> pl.DataFrame:
+    estimated = estimate_frame(Estimator(catalog, options), frame.select(ESTIMATE_INPUTS))
     added = [c for c in estimated.columns if c not in ESTIMATE_INPUTS]
     return frame.hstack(estimated.select(added).rename(IMPACT_RENAMES))
 

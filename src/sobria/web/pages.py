@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -16,6 +16,7 @@ from sobria.catalog import Catalog
 from sobria.errors import Location, UserInputError
 from sobria.governance.committee.pack import Budgets, TeamFootprint
 from sobria.governance.violations import Violations, replay
+from sobria.impact.options import EstimateOptions
 from sobria.policy.decision import Rules
 from sobria.policy.schema import Policy
 from sobria.privacy.groups import MIN_GROUP
@@ -47,13 +48,17 @@ class Figures:
     policy: Policy
     catalog: Catalog
     min_group: int = MIN_GROUP
+    estimate: EstimateOptions = field(default_factory=EstimateOptions)   # the store's method (Settings)
 
     @classmethod
     def create(cls, store: Store, policy: Policy, catalog: Catalog, min_group: int = MIN_GROUP,
-               background: Callable[[Job], None] | None = None) -> Figures:
+               background: Callable[[Job], None] | None = None,
+               estimate: EstimateOptions | None = None) -> Figures:
         """``background`` runs a job later (a thread in ``sobria serve``): slow figures are then
-        served stale-while-revalidate after a data change (:meth:`FigureCache.slow`)."""
-        return cls(store, FigureCache(WebStore(store), background=background), policy, catalog, min_group)
+        served stale-while-revalidate after a data change (:meth:`FigureCache.slow`); ``estimate``: the
+        audit's re-estimates (``Settings.estimate_options``)."""
+        return cls(store, FigureCache(WebStore(store), background=background), policy, catalog, min_group,
+                   estimate or EstimateOptions())
 
     @property
     def budgets(self) -> Budgets:
@@ -155,7 +160,8 @@ class Figures:
 
     def audit(self) -> AuditResult | None:
         result: AuditResult | None = self.cache.slow(
-            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(), dt.datetime.now(dt.UTC)),
+            ("audit",), lambda: run_audit(self.store, self.catalog, AuditOptions(estimate=self.estimate),
+                                          dt.datetime.now(dt.UTC)),
             lambda: None)
         return result
 
