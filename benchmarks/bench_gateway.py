@@ -64,7 +64,11 @@ wrk.headers["Authorization"] = "Bearer {key}"
 LUA_THREAD = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
-counter = 0
+local threads = 0
+setup = function(thread)   -- each wrk thread numbers its conversations from its own base
+  thread:set("counter", threads * 100000000)
+  threads = threads + 1
+end
 request = function()
   counter = counter + 1
   return wrk.format(nil, nil, nil, string.format([[{template}]], counter))
