@@ -19,7 +19,7 @@ import pytest
 import uvloop
 
 from sobria.gateway.config import Upstream
-from sobria.gateway.http_client import HttpTransport, header_block
+from sobria.gateway.http_exchange import HttpTransport, header_block
 from sobria.gateway.transport import UpstreamCutoffError, UpstreamUnreachableError
 from sobria.gateway.upstream import Target
 from tests.gateway.support import free_port

@@ -21,6 +21,9 @@ found closed (or closing) before the request is written is dropped and another o
 is used: nothing was sent on it. Once a byte of the request went out, a connection that breaks
 without an answer is :class:`~sobria.gateway.transport.UpstreamCutoffError` (the upstream may have
 started the work), as with aiohttp, which retries only idempotent methods.
+
+This module holds the connections and their pool; the exchange the transport hands out (one POST,
+its answer) is :mod:`sobria.gateway.http_exchange`.
 """
 
 from __future__ import annotations
@@ -29,22 +32,15 @@ import asyncio
 import functools
 import ssl
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import httptools
 
 from sobria.gateway.transport import UpstreamCutoffError, UpstreamUnreachableError
 
-if TYPE_CHECKING:
-    from sobria.gateway.upstream import Target
-
 KEEPALIVE_S = 15.0  # an idle connection older than this is closed, not reused (aiohttp's default)
-_HIGH_WATER = 1 << 16  # unread answer bytes above which the socket stops being read
+HIGH_WATER = 1 << 16  # unread answer bytes above which the socket stops being read
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~?"
-
 
 
 @functools.cache
@@ -138,7 +134,7 @@ class Connection(asyncio.Protocol):
     def on_body(self, body: bytes) -> None:
         self.body.append(body)
         self.buffered += len(body)
-        if self.buffered > _HIGH_WATER and not self.paused and self.transport is not None:
+        if self.buffered > HIGH_WATER and not self.paused and self.transport is not None:
             self.paused = True
             self.transport.pause_reading()
 
@@ -154,7 +150,7 @@ class Connection(asyncio.Protocol):
     def send(self, head: bytes, data: bytes) -> None:
         assert self.transport is not None
         self.active = True
-        if len(data) > _HIGH_WATER:
+        if len(data) > HIGH_WATER:
             self.transport.writelines((head, data))
         else:
             self.transport.write(head + data)
@@ -350,103 +346,3 @@ class ConnectionPool:
         while self.idle:
             self.discard(self.idle.pop())
         await asyncio.sleep(0)  # the transports' close callbacks
-
-
-class Response:
-    """The answer being read (status and headers already in)."""
-
-    __slots__ = ("_conn",)
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    @property
-    def status(self) -> int:
-        return self._conn.status
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self._conn.headers
-
-    async def read(self) -> bytes:
-        conn = self._conn
-        parts: list[bytes] = []
-        while not conn.complete:
-            if conn.error is not None:
-                raise conn.error
-            if conn.buffered > _HIGH_WATER:
-                parts.append(conn.take())  # so that reading goes on (paused above the high-water mark)
-            await conn.wait()
-        if not parts:
-            return conn.take()
-        parts.append(conn.take())
-        return b"".join(parts)
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        conn = self._conn
-        while True:
-            if conn.body:
-                yield conn.take()
-            elif conn.complete:
-                return
-            elif conn.error is not None:
-                raise conn.error
-            else:
-                await conn.wait()
-
-
-class Exchange:
-    """``async with``: one POST on a pooled connection, its answer until the block ends."""
-
-    __slots__ = ("_conn", "_connect_s", "_data", "_headers", "_line", "_pool", "_timeout_s", "_timer")
-
-    def __init__(self, pool: ConnectionPool, line: bytes, headers: bytes, data: bytes, timeout_s: float,
-                 connect_timeout_s: float) -> None:
-        self._pool, self._line, self._headers, self._data = pool, line, headers, data
-        self._timeout_s, self._connect_s = timeout_s, connect_timeout_s
-        self._conn: Connection | None = None
-        self._timer: asyncio.TimerHandle | None = None
-
-    async def __aenter__(self) -> Response:
-        pool = self._pool
-        deadline = pool.loop.time() + self._timeout_s
-        conn = self._conn = await pool.acquire(deadline, self._connect_s)
-        self._timer = pool.loop.call_at(deadline, conn.expire)
-        try:
-            conn.send(b"%s%sContent-Length: %d\r\n\r\n" % (self._line, self._headers, len(self._data)), self._data)
-            while not conn.headers_done:
-                if conn.error is not None:
-                    raise conn.error
-                await conn.wait()
-        except BaseException:  # a fault, or the caller cancelled: the connection goes
-            self._end()
-            raise
-        return Response(conn)
-
-    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        self._end()
-
-    def _end(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            self._pool.release(conn)
-
-
-def header_block(headers: Mapping[str, str]) -> bytes:
-    """``Name: value`` lines of ``headers``, CRLF-terminated (Content-Length and Host excluded)."""
-    skip = ("content-length", "host", "transfer-encoding", "connection")
-    return "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k.lower() not in skip).encode("latin-1")
-
-
-class HttpTransport:
-    """The gateway's transport on this client: each upstream's pool (``Target.connections``), its timeouts."""
-
-    def post(self, target: Target, path: str, data: bytes) -> Exchange:
-        cfg = target.config
-        pool = target.connections()
-        return Exchange(pool, pool.request_line(path), header_block(target.headers), data, cfg.timeout_s,
-                        cfg.connect_timeout_s)

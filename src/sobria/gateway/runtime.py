@@ -22,7 +22,7 @@ from sobria.gateway.clean_texts import CleanTexts
 from sobria.gateway.config import GatewayConfig, GatewaySettings, gateway_settings
 from sobria.gateway.drain_process import DrainJob, DrainProcess
 from sobria.gateway.footprint import FootprintCalculator
-from sobria.gateway.http_client import HttpTransport
+from sobria.gateway.http_exchange import HttpTransport
 from sobria.gateway.journal import Journal
 from sobria.gateway.keys import KeyRecord, find_key, hash_key, keys_by_hash
 from sobria.gateway.metrics import Metrics

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from sobria.gateway.config import Upstream
-from sobria.gateway.http_client import ConnectionPool, HttpTransport
+from sobria.gateway.http_client import ConnectionPool
+from sobria.gateway.http_exchange import HttpTransport
 from sobria.gateway.transport import Transport
 
 
