@@ -19,6 +19,7 @@ import math
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
@@ -104,8 +105,10 @@ def _markers(text: str, folded_text: str | None = None) -> set[str]:
             | {m.group(0) for m in _CAPITAL.finditer(folded)})
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+def _jaccard(a: AbstractSet[object], b: AbstractSet[object]) -> float:
+    """Word Jaccard of two word sets (the words themselves or their hashes)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +171,6 @@ def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFea
     return features, content
 
 
-def turn_features(text: str) -> TurnFeatures:
-    """The :class:`TurnFeatures` of one user turn (read once, whatever pairs it is part of)."""
-    return read_turn(text)[0]
-
-
 TURN_CACHE = 20_000    # turns whose features a ``Turns`` cache keeps (the oldest forgotten first)
 
 
@@ -188,15 +186,17 @@ class Turns:
 
     def __init__(self, keep: bool = False) -> None:
         self._keep = keep
-        self._digests: dict[str, bytes | str] = {}   # per decision: text -> its key (the text itself unless kept)
+        self._digests: dict[str, bytes] = {}   # kept: per decision, text -> its digest
         self._content: OrderedDict[bytes | str, frozenset[int]] = OrderedDict()
         self._features: OrderedDict[bytes | str, TurnFeatures] = OrderedDict()
 
     def _key(self, text: str) -> bytes | str:
+        """The text itself within one call; its digest (computed once per decision) when kept."""
+        if not self._keep:
+            return text
         key = self._digests.get(text)
         if key is None:
-            key = self._digests[text] = (
-                hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest() if self._keep else text)
+            key = self._digests[text] = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=16).digest()
         return key
 
     def content(self, text: str) -> frozenset[int]:
@@ -236,11 +236,6 @@ def _bound(cache: OrderedDict[bytes | str, Any]) -> None:
         cache.popitem(last=False)
 
 
-def _jaccard_of(a: frozenset[int], b: frozenset[int]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
 def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
     """How much a thread's user turns stay on one thing: the mean word Jaccard of its consecutive
     user turns (the last ``COHERENCE_TURNS``); 0 with fewer than two. A thread that keeps refining
@@ -249,7 +244,7 @@ def coherence(thread: Sequence[str], turns: Turns | None = None) -> float:
     words = [memo.content(t) for t in thread[-COHERENCE_TURNS:]]
     if len(words) < 2:
         return 0.0
-    return sum(_jaccard_of(a, b) for a, b in pairwise(words)) / (len(words) - 1)
+    return sum(_jaccard(a, b) for a, b in pairwise(words)) / (len(words) - 1)
 
 
 def pair_features(previous: str, text: str, previous_revision: bool = False,
@@ -270,7 +265,7 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         float(now.cue == "r"), float(now.cue == "c"), math.log1p(now.words),
         math.log((1 + now.words) / (1 + before.words)),
         shared / len(mine) if mine else 0.0,
-        _jaccard_of(mine, theirs),
+        _jaccard(mine, theirs),
         float(now.refers), float(now.edit_lead), float(now.correction), float(now.question),
         float(bool(now.flags & REQUEST)), float(bool(before.flags & REQUEST)), float(new_salient),
         float(now.pasted),
@@ -279,8 +274,8 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         float(now.edit_request), float(now.error),
         # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
         float(bool(now.markers - before.markers) and bool(before.markers - now.markers)
-              and _jaccard_of(mine, theirs) >= 0.3),
-        max((_jaccard_of(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
+              and _jaccard(mine, theirs) >= 0.3),
+        max((_jaccard(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
         float(now.pushback),
         float(now.chars > LONG_TURN and before.chars > LONG_TURN),
