@@ -277,6 +277,8 @@ class ConnectionPool:
                     if conn.usable(now):
                         return conn
                     self.discard(conn)
+            if self.loop.time() >= deadline:   # woken as the deadline passed: no connection started
+                raise TimeoutError("no upstream connection free in time")
             self.count += 1
         try:
             return await self._connect(min(deadline, self.loop.time() + connect_timeout_s))
@@ -294,6 +296,8 @@ class ConnectionPool:
                     lambda: Connection(self), self.host, self.port, ssl=self.ssl,
                     server_hostname=self.host if self.ssl is not None else None)
         except OSError as exc:  # refused, unknown host, TLS handshake or certificate (ssl.SSLError)
+            if self.loop.time() >= deadline:   # cut by the deadline (a waiter woken at its end): a timeout
+                raise TimeoutError(f"connecting to {self.host}:{self.port} took too long") from exc
             raise UpstreamUnreachableError(f"cannot connect to {self.host}:{self.port}: {exc}") from exc
         conn.transport = transport  # uvloop may call connection_made only after the await returns
         return conn
