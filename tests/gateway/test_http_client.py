@@ -338,7 +338,9 @@ def test_a_waiter_for_a_full_pool_times_out(run: Run) -> None:
             target = server.target(limit=1, timeout_s=0.3)
             results = await asyncio.gather(post(target), post(target), return_exceptions=True)
             assert [type(r) for r in results] == [TimeoutError, TimeoutError]
-            assert server.connections == 1
+            # never two at once (limit 1); both deadlines fall in the same instant, so the waiter may be
+            # woken by the first's timeout and open the freed slot just before its own deadline
+            assert server.connections in (1, 2)
     run(main())
 
 
