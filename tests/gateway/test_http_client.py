@@ -244,7 +244,7 @@ def test_a_server_that_does_not_answer_times_out_at_the_upstream_timeout(run: Ru
             start = time.perf_counter()
             with pytest.raises(TimeoutError):
                 await post(server.target(timeout_s=0.3))
-            assert 0.3 <= time.perf_counter() - start < 1.5
+            assert 0.29 <= time.perf_counter() - start < 1.5   # uvloop timers fire to the millisecond
     run(main())
 
 
