@@ -4,6 +4,8 @@ tests."""
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ class Apis:
     upstream: FakeUpstream
     key: str
     other_key: str
+    upstream_url: str = ""
 
     def event(self, event_id: str) -> dict[str, Any]:
         self.gw.wait_drained()
@@ -43,6 +46,18 @@ class Apis:
                                .where(events.c.event_id == event_id)).mappings().one()
         return dict(row)
 
+    def settled_event(self, event_id: str, timeout_s: float = 10.0) -> dict[str, Any]:
+        """The event ``event_id`` once it is written (a background response's, after it finished)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self.gw.wait_drained()
+            with self.gw.store.engine.connect() as conn:
+                found = conn.execute(sa.select(sa.func.count()).select_from(events)
+                                     .where(events.c.event_id == event_id)).scalar_one()
+            if found or time.monotonic() > deadline:
+                return self.event(event_id)
+            time.sleep(0.02)
+
     def event_count(self) -> int:
         self.gw.wait_drained()
         with self.gw.store.engine.connect() as conn:
@@ -51,7 +66,7 @@ class Apis:
 
 def write_apis_config(folder: Path, upstream: str, policy: Path) -> Path:
     text = (f"policy: {policy}\ntool: passerelle-sobria\nstore: sqlite:///{folder / 'sobria.db'}\n"
-            f"journal: {folder / 'journal'}\ndrain_interval_s: 0.05\n"
+            f"journal: {folder / 'journal'}\ndrain_interval_s: 0.05\nbackground_poll_s: 0.05\n"
             "upstreams:\n"
             "  - name: fake\n"
             f"    base_url: {upstream}/v1\n"
@@ -76,9 +91,9 @@ def write_apis_config(folder: Path, upstream: str, policy: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apis]:
-    folder = tmp_path_factory.mktemp("apis")
+@contextlib.contextmanager
+def serve_apis(folder: Path) -> Iterator[Apis]:
+    """The fake upstream and a gateway in front of it, until the block ends (the gateway's shutdown)."""
     app = FakeUpstream(FakeOptions(timeout_s=5))
     with pytest.MonkeyPatch.context() as patch, serve_in_thread(app) as url:
         patch.setenv("SOBRIA_TEST_OPENAI_KEY", OPENAI_KEY)
@@ -89,4 +104,10 @@ def apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apis]:
         _other, other = create_key(gw.store, "Bob", "p_bob", "commercial")
         gw.keys.refresh()
         with serve_in_thread(GatewayApp(gw)) as gw_url:
-            yield Apis(gw_url, gw, app, token, other)
+            yield Apis(gw_url, gw, app, token, other, url)
+
+
+@pytest.fixture(scope="module")
+def apis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Apis]:
+    with serve_apis(tmp_path_factory.mktemp("apis")) as served:
+        yield served

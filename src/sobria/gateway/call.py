@@ -228,8 +228,11 @@ def close(gw: Gateway, call: Call) -> None:
         journal_event(gw, call)
 
 
-def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool = False) -> Headers:
-    """The ``X-Sobria-*`` headers: who answered and why, the footprint, the budget left."""
+def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool = False,
+                 pending: bool = False) -> Headers:
+    """The ``X-Sobria-*`` headers: who answered and why, the footprint (``estimated``: the estimate
+    made before the answer, a stream's; ``pending``: that estimate, the response still running in the
+    background), the budget left."""
     decision = call.decision
     headers: Headers = [
         (b"x-sobria-event-id", call.event_id.encode()),
@@ -240,6 +243,8 @@ def call_headers(gw: Gateway, call: Call, footprint: Footprint, estimated: bool 
     ]
     if footprint.status == "modality-not-supported":  # 0 here is no estimate: say so
         headers.append((b"x-sobria-footprint", b"modality-not-supported"))
+    elif pending:
+        headers.append((b"x-sobria-footprint", b"pending"))
     elif estimated:
         headers.append((b"x-sobria-footprint", b"estimate"))
     if decision.fired:  # every rule that fired (redaction and routing too), the main one first

@@ -2,6 +2,10 @@
 answers for ``GET``/``DELETE``), Anthropic Messages (streamed or not, ``count_tokens``), audio and
 moderations. Deterministic: the answer echoes the request's last user text, usage counts words.
 
+A Responses request with ``background: true`` is answered at once with ``status: "queued"`` and no
+usage; it completes ``background_s`` seconds later (``GET`` then gives the finished answer, its
+usage included), unless ``POST …/cancel`` comes first (``cancelled``, no usage).
+
 Cache tokens, so that tests can check them: a Responses answer reports the words of
 ``instructions`` as ``input_tokens_details.cached_tokens``; an Anthropic answer reports the words
 of a ``system`` with ``cache_control`` as ``cache_read_input_tokens`` and those of message blocks
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +94,8 @@ class FakeApis:
 
     stored: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=itertools.count)
+    background_s: float = 0.3  # how long a background response takes to complete
+    running: dict[str, float] = field(default_factory=dict)  # background response id -> when it completes
 
     async def answer(self, path: str, method: str, payload: dict[str, Any], fault: str, send: Send,
                      reply: Reply) -> bool:
@@ -99,6 +106,9 @@ class FakeApis:
             response = self._response(payload)
             if payload.get("stream"):
                 await _responses_stream(response, fault, send)
+            elif payload.get("background") is True:
+                self.running[response["id"]] = time.monotonic() + self.background_s
+                await reply(200, {**response, "status": "queued", "output": [], "usage": None, "background": True})
             else:
                 await reply(200, response)
         elif path == "/v1/messages/count_tokens":
@@ -139,10 +149,18 @@ class FakeApis:
                                         "type": "invalid_request_error", "param": None, "code": None}})
         elif method == "DELETE":
             del self.stored[rid]
+            self.running.pop(rid, None)
             await reply(200, {"id": rid, "object": "response.deleted", "deleted": True})
         elif path.endswith("/input_items"):
             await reply(200, {"object": "list", "data": [], "first_id": None, "last_id": None, "has_more": False})
+        elif path.endswith("/cancel"):
+            if self.running.pop(rid, None) is not None:
+                self.stored[rid] = found = {**found, "status": "cancelled", "output": [], "usage": None}
+            await reply(200, found)
+        elif rid in self.running and time.monotonic() < self.running[rid]:
+            await reply(200, {**found, "status": "in_progress", "output": [], "usage": None, "background": True})
         else:
+            self.running.pop(rid, None)
             await reply(200, found)
 
     async def audio(self, path: str, body: bytes, content_type: str | None, reply: Reply, send: Send,

@@ -56,6 +56,7 @@ class FakeUpstream:
         self.options = options or FakeOptions()
         self.received: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.paths: list[str] = []   # the path of each request, in order
         self.apis = FakeApis()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -68,6 +69,7 @@ class FakeUpstream:
         headers = {bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1") for k, v in scope["headers"]}
         headers[":query"] = bytes(scope.get("query_string", b"")).decode("latin-1")
         self.headers.append(headers)
+        self.paths.append(path)
 
         async def reply(status: int, data: dict[str, Any]) -> None:
             await _send(send, status, data)

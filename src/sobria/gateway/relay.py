@@ -53,13 +53,16 @@ class Dialect:
     stream_error: Callable[[GatewayError], bytes]  # the whole SSE event ending a broken stream
     headers: dict[str, str] = field(default_factory=dict)  # request headers for the upstream (anthropic-beta)
     binary: bool = False  # the answer may be other than JSON (audio, text): passed on with its content type
+    running: Callable[[Any], bool] = lambda answer: False  # a background answer: its usage comes later
 
 
 @dataclass
 class Outcome:
-    """What the client got: the answer's id (a Responses id, for the conversation links)."""
+    """What the client got: the answer's id (a Responses id, for the conversation links); ``running``:
+    a background response, answered before it ran (the call's event waits for its end)."""
 
     answer_id: str | None = None
+    running: bool = False
 
 
 async def relay(gw: Gateway, call: Call, data: bytes, send: Send, dialect: Dialect,
@@ -133,10 +136,15 @@ async def _once(gw: Gateway, call: Call, target: Target, data: bytes, send: Send
         except ValueError:
             await _fail(gw, call, send, dialect, "upstream_malformed")
             return True
+    outcome.answer_id = answer.get("id") if isinstance(answer, dict) and isinstance(answer.get("id"), str) else None
+    if outcome.answer_id is not None and dialect.running(answer):
+        outcome.running = True
+        headers = [(b"content-type", kind.encode("latin-1")), *call_headers(gw, call, call.estimate, pending=True)]
+        await send_bytes(send, 200, content, headers)
+        return True
     cpt = gw.config.estimates.chars_per_token
     text = dialect.answer_text(answer) if answer is not None else ""
     usage = dialect.answer_usage(answer) or Usage(round(call.inbound.chars / cpt), round(len(text) / cpt))
-    outcome.answer_id = answer.get("id") if isinstance(answer, dict) and isinstance(answer.get("id"), str) else None
     footprint = answered(gw, call, 200, usage)
     headers = [(b"content-type", kind.encode("latin-1")), *call_headers(gw, call, footprint)]
     await send_bytes(send, 200, content, headers)

@@ -6,11 +6,13 @@ The charter step is the chat path's own (``enforce.enforce_policy``: every text 
 comes from the answer (``usage.input_tokens``, ``input_tokens_details.cached_tokens``,
 ``output_tokens``, ``output_tokens_details.reasoning_tokens``; in a stream, from
 ``response.completed``). ``previous_response_id`` links a request to its conversation
-(``response_links``).
+(``response_links``). A ``background: true`` request is answered before it runs: its event waits for
+the response's end (``background``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from typing import Any
 
 import aiohttp
 
+from sobria.gateway.background import BackgroundCalls, is_running
 from sobria.gateway.call import Usage, close, finish, usage_from
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
@@ -127,7 +130,7 @@ def _stream_error(err: GatewayError) -> bytes:
 
 
 DIALECT = Dialect(path="/responses", answer_usage=usage_from, answer_text=answer_text, reader=ResponsesReader,
-                  error_body=GatewayError.body, stream_error=_stream_error)
+                  error_body=GatewayError.body, stream_error=_stream_error, running=is_running)
 
 
 @dataclass
@@ -135,6 +138,10 @@ class ResponsesApi:
     gw: Gateway
     authenticate: Authenticate
     links: ResponseLinks = field(default_factory=ResponseLinks)
+    background: BackgroundCalls = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.background = BackgroundCalls(self.gw)
 
     async def create(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = self.gw.clock.monotonic()
@@ -147,6 +154,7 @@ class ResponsesApi:
         placed = self.links.place(key.id, inbound, inbound.payload.get("previous_response_id"),
                                   named_id if isinstance(named_id, str) else None)
         call = await enforce_policy(gw, scope, key, inbound, started)
+        outcome = None
         try:
             chain = api_chain(gw, call, "openai")
             if not chain:
@@ -156,7 +164,10 @@ class ResponsesApi:
             data = json.dumps(call.inbound.payload).encode() if call.rewritten else body
             outcome = await relay(gw, call, data, send, DIALECT, chain)
         finally:
-            close(gw, call)
+            if outcome is not None and outcome.running and outcome.answer_id and call.target is not None:
+                self.background.hold(call, outcome.answer_id, call.target)
+            else:
+                close(gw, call)
         self.links.remember(outcome.answer_id, key.id, placed, call.target.config.name if call.target else None)
 
     async def stored(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -185,6 +196,9 @@ class ResponsesApi:
             raise upstream_failure(gw, "upstream_auth" if status < 500 else "upstream_error", status)
         if scope["method"] == "DELETE" and status < 300:
             self.links.forget(answer_id)
+        elif status == 200 and answer_id in self.background.pending:
+            with contextlib.suppress(ValueError):
+                self.background.seen(answer_id, json.loads(content))
         await send_bytes(send, status, content, [(b"content-type", kind.encode("latin-1"))])
 
     def _target(self, name: str | None) -> Target:
