@@ -64,8 +64,8 @@ class Apis:
             return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
 
 
-def write_apis_config(folder: Path, upstream: str, policy: Path) -> Path:
-    text = (f"policy: {policy}\ntool: passerelle-sobria\nstore: sqlite:///{folder / 'sobria.db'}\n"
+def write_apis_config(folder: Path, upstream: str, policy: Path, tool: str = "passerelle-sobria") -> Path:
+    text = (f"policy: {policy}\ntool: {tool}\nstore: sqlite:///{folder / 'sobria.db'}\n"
             f"journal: {folder / 'journal'}\ndrain_interval_s: 0.05\nbackground_poll_s: 0.05\n"
             "upstreams:\n"
             "  - name: fake\n"
@@ -92,13 +92,14 @@ def write_apis_config(folder: Path, upstream: str, policy: Path) -> Path:
 
 
 @contextlib.contextmanager
-def serve_apis(folder: Path) -> Iterator[Apis]:
-    """The fake upstream and a gateway in front of it, until the block ends (the gateway's shutdown)."""
+def serve_apis(folder: Path, tool: str = "passerelle-sobria") -> Iterator[Apis]:
+    """The fake upstream and a gateway in front of it, until the block ends (the gateway's shutdown);
+    ``tool``: the charter's tool the gateway is (``chatgpt-gratuit``: a consumer tier)."""
     app = FakeUpstream(FakeOptions(timeout_s=5))
     with pytest.MonkeyPatch.context() as patch, serve_in_thread(app) as url:
         patch.setenv("SOBRIA_TEST_OPENAI_KEY", OPENAI_KEY)
         patch.setenv("SOBRIA_TEST_ANTHROPIC_KEY", ANTHROPIC_KEY)
-        config = load_config(write_apis_config(folder, url, write_policy(folder)))
+        config = load_config(write_apis_config(folder, url, write_policy(folder), tool))
         gw = build_gateway(config, Settings(db="sqlite://", keep_names=True))
         _record, token = create_key(gw.store, "Alice", "p_alice", "commercial")
         _other, other = create_key(gw.store, "Bob", "p_bob", "commercial")

@@ -92,3 +92,40 @@ def test_the_rule_header_names_every_rule_that_fired(running: Running) -> None:
         "Avant l'envoi, la passerelle a masqué des données personnelles de clients (email). | "
         "Le modèle lourd « gpt-4o » est réservé aux usages prévus par la charte et aucun usage n'a été déclaré : "
         "la requête passe par « gpt-4o-mini ».")
+
+
+def test_an_agents_tool_loop_is_not_a_regeneration(running: Running) -> None:
+    """Each step of a tool loop re-sends the same user message with one more tool result: another
+    request, not the same one sent again (the warning needs the whole prompt and parameters equal)."""
+    url, auth = f"{running.url}/v1/chat/completions", {"Authorization": f"Bearer {running.key}"}
+    messages: list[dict[str, object]] = [{"role": "user", "content": "Range les factures de mars par client"}]
+    decisions = []
+    for step in range(6):
+        answer = httpx.post(url, headers=auth, json={"model": "gpt-4o-mini", "messages": messages})
+        decisions.append(answer.headers["x-sobria-decision"])
+        messages = [*messages, {"role": "assistant", "content": None, "tool_calls": [
+            {"id": f"c{step}", "type": "function", "function": {"name": "lire", "arguments": f'{{"page": {step}}}'}}]},
+            {"role": "tool", "tool_call_id": f"c{step}", "content": f"page {step} lue"}]
+    assert decisions == ["allow"] * 6
+
+
+def test_the_same_message_under_other_instructions_is_not_a_regeneration(running: Running) -> None:
+    url, auth = f"{running.url}/v1/chat/completions", {"Authorization": f"Bearer {running.key}"}
+    decisions = [httpx.post(url, headers=auth, json={"model": "gpt-4o-mini", "messages": [
+        {"role": "system", "content": f"Tu es l'assistant numéro {n}"}, {"role": "user", "content": "continue"}]})
+        .headers["x-sobria-decision"] for n in range(6)]
+    assert decisions == ["allow"] * 6
+    # the same whole request sent again, streamed or not, is one: the fifth warns
+    same = {"model": "gpt-4o-mini", "messages": [{"role": "system", "content": "Tu es bref"},
+                                                 {"role": "user", "content": "Résume la note de service"}]}
+    again = [httpx.post(url, headers=auth, json={**same, "stream": n % 2 == 1}).headers["x-sobria-decision"]
+             for n in range(5)]
+    assert again == ["allow", "allow", "allow", "allow", "warn"]
+
+
+def test_images_without_a_declared_purpose_say_so(running: Running) -> None:
+    refused = httpx.post(f"{running.url}/v1/images/generations", headers={"Authorization": f"Bearer {running.key}"},
+                         json={"model": "gpt-image-1", "prompt": "illustration"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == ("Images autorisées seulement pour : communication_externe ; aucun "
+                                                  "usage n'a été déclaré (en-tête X-Sobria-Purpose).")

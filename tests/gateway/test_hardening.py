@@ -99,8 +99,9 @@ def test_max_tokens_is_capped_at_the_models_limit_and_the_reservation_released(r
     r = _post(running, _chat("une phrase", max_tokens=10**26, stream=True))
     assert r.status_code == 200
     gw = running.gw
+    # gpt-4o-mini writes at most 16,384 tokens (catalog/data/output_limits.json): the reservation's cap
     cap = gw.footprints.footprint("openai", "gpt-4o-mini", "chat", input_tokens=round(len("une phrase") / 4),
-                                  output_tokens=128_000)
+                                  output_tokens=16_384)
     assert float(r.headers["x-sobria-carbon-g"]) == pytest.approx(cap.gwp_kgco2e * 1000, rel=1e-5)
     running.drain()
     with gw.store.engine.connect() as conn:
@@ -237,3 +238,76 @@ def test_a_request_that_fails_inside_the_gateway_still_has_its_event(running: Ru
         reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).scalar()
     assert tuple(row) == (500, "gateway_internal")
     assert reserved == 0
+
+
+@pytest.mark.parametrize("body", [
+    b'{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "bonjour", "\\ud800": "x"}]}',
+    b'{"model": "gpt-4o-mini", "stream": true, "messages": [{"role": "user", "content": '
+    b'[{"type": "text", "text": "bonjour", "\\udfff": 1}]}]}',
+    b'{"model": "gpt-4o-mini", "metadata": {"\\ud800cl\\u00e9": "x"}, "messages": [{"role": "user", "content": "a"}]}',
+])
+def test_a_lone_surrogate_in_a_key_is_a_400_before_anything_leaves(running: Running, body: bytes) -> None:
+    before = len(running.upstream.received)
+    r = _post(running, body)
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_text")
+    assert len(running.upstream.received) == before
+
+
+def test_a_defect_reading_the_prompt_still_writes_the_event(running: Running,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt's columns (fingerprint, conversation, thread signal) are computed after the answer;
+    whatever fails there, the usage event is written and the reservation settled."""
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr("sobria.gateway.call.fingerprint", broken)
+    r = _post(running, _chat("Résume la réunion de lundi"))
+    monkeypatch.undo()
+    assert r.status_code == 200
+    running.drain()
+    with running.gw.store.engine.connect() as conn:
+        row = conn.execute(sa.select(events.c.input_tokens, events.c.output_tokens, events.c.prompt_fingerprint,
+                                     events.c.conversation_id, requests.c.status_code)
+                           .join(requests, requests.c.event_id == events.c.event_id)
+                           .where(events.c.event_id == r.headers["x-sobria-event-id"])).one()
+        reserved = conn.execute(sa.select(budgets.c.reserved_ug).where(budgets.c.team == "commercial")).scalar()
+    usage = r.json()["usage"]
+    assert tuple(row) == (usage["prompt_tokens"], usage["completion_tokens"], None, None, 200)
+    assert reserved == 0
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/completions", {"model": "gpt-4o-mini", "prompt": [1212, 318, 257]}),
+    ("/v1/completions", {"model": "gpt-4o-mini", "prompt": [[1212, 318], [257, 1332]]}),
+    ("/v1/embeddings", {"model": "text-embedding-3-small", "input": [[1212, 318, 257]]}),
+])
+def test_a_prompt_sent_as_token_ids_is_a_400_before_anything_leaves(running: Running, path: str,
+                                                                    body: dict[str, Any]) -> None:
+    before = len(running.upstream.received)
+    r = _post(running, body, path)
+    error = r.json()["error"]
+    assert (r.status_code, error["code"], error["param"]) == (400, "token_ids", (body.get("prompt") and "prompt")
+                                                              or "input")
+    assert error["message"].startswith(f"« {error['param']} » est envoyé en identifiants de jetons")
+    assert len(running.upstream.received) == before
+
+
+def test_a_text_file_is_redacted_inside_its_encoding(running: Running) -> None:
+    """An e-mail in a text file sent inline is masked in the file the upstream receives (decoded,
+    redacted, encoded again); a binary file goes unchanged."""
+    import base64
+
+    text = "Contact : jean.dupont@client.fr\nObjet : relance\n"
+    pdf = base64.b64encode(b"%PDF-1.4 jean.dupont@client.fr").decode()
+    body = _chat(messages=[{"role": "user", "content": [
+        {"type": "text", "text": "Résume ce fichier"},
+        {"type": "file", "file": {"filename": "note.txt",
+                                  "file_data": "data:text/plain;base64," + base64.b64encode(text.encode()).decode()}},
+        {"type": "file", "file": {"filename": "note.pdf", "file_data": "data:application/pdf;base64," + pdf}}]}])
+    r = _post(running, body)
+    assert (r.status_code, r.headers["x-sobria-decision"]) == (200, "redact")
+    parts = running.upstream.received[-1]["messages"][0]["content"]
+    sent = parts[1]["file"]["file_data"]
+    assert sent.startswith("data:text/plain;base64,")
+    assert base64.b64decode(sent.split(",", 1)[1]).decode() == "Contact : [EMAIL_1]\nObjet : relance\n"
+    assert parts[2]["file"]["file_data"] == "data:application/pdf;base64," + pdf

@@ -41,7 +41,7 @@ def _written(apis: Apis, event_id: str) -> bool:  # noqa: F811
 
 def test_polled_by_the_client_the_event_has_the_finished_usage(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
     before = _reserved_ug(apis)
-    apis.upstream.apis.background_s = 1.0
+    apis.upstream.apis.background_s = 3600.0
     try:
         raw = client.responses.with_raw_response.create(model="gpt-4o-mini", input=PROMPT, background=True)
     finally:
@@ -52,6 +52,8 @@ def test_polled_by_the_client_the_event_has_the_finished_usage(client: openai.Op
     event_id = raw.headers["x-sobria-event-id"]
     assert not _written(apis, event_id), apis.event(event_id)   # its usage is not known yet: no event
     assert _reserved_ug(apis) > before    # the reservation is held meanwhile
+    assert client.responses.retrieve(queued.id).status == "in_progress"
+    apis.upstream.apis.running[queued.id] = 0.0   # the model finishes now
     response = queued
     deadline = time.monotonic() + 10
     while response.status in ("queued", "in_progress") and time.monotonic() < deadline:

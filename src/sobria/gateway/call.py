@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,8 @@ from sobria.gateway.runtime import Gateway
 from sobria.gateway.upstream import Target
 from sobria.impact.request import MAX_MEDIA_SECONDS
 from sobria.policy.decision import Decision
+
+log = logging.getLogger("sobria.gateway")
 
 
 @dataclass(slots=True)
@@ -134,6 +137,9 @@ def _latency_ms(gw: Gateway, call: Call) -> float | None:
     return elapsed if elapsed > 0 else None
 
 
+PROMPT_COLUMNS = ("prompt_fingerprint", "conversation_id", "thread_turn", "thread_signal")
+
+
 def prepare_event(gw: Gateway, call: Call) -> dict[str, Any]:
     """The event's columns that depend on the prompt only (its fingerprint, conversation and thread
     signal), computed once, when the event is journaled (after the answer: never on its path)."""
@@ -213,7 +219,12 @@ def journal_event(gw: Gateway, call: Call) -> None:
     event, outcome = call.unjournaled
     call.unjournaled = None
     try:
-        gw.record({**event, **prepare_event(gw, call)}, outcome)
+        try:
+            columns = prepare_event(gw, call)
+        except Exception:  # a defect reading the prompt must not lose the usage event (nor its settlement)
+            log.exception("event %s: prompt fingerprint and thread not computed", call.event_id)
+            columns = dict.fromkeys(PROMPT_COLUMNS)
+        gw.record({**event, **columns}, outcome)
     finally:
         gw.unjournaled -= 1
 

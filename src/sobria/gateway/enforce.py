@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import unquote
 
+from sobria.catalog.output_limits import output_limit
 from sobria.gateway.budgets import month_of
 from sobria.gateway.call import Call, call_headers, finish
 from sobria.gateway.footprint import NOTHING
 from sobria.gateway.http import GatewayError, Scope, header
-from sobria.gateway.inbound import Inbound, last_user_text, map_texts
+from sobria.gateway.inbound import Inbound, map_texts, request_identity
 from sobria.gateway.keys import KeyRecord
 from sobria.gateway.runtime import Gateway
 from sobria.policy.decision import BudgetState, Decision, RequestContext, decide
@@ -49,7 +50,7 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
         model=inbound.model, tool=gw.config.tool, person=key.person, team=key.team, purpose=purpose,
         kind="image" if inbound.operation == "image" else "text",
         justification=justification, data_classes=kinds,
-        regeneration=gw.regenerations.count(key.id, last_user_text(inbound), gw.clock.monotonic()) if metered else 0,
+        regeneration=gw.regenerations.count(key.id, request_identity(inbound), gw.clock.monotonic()) if metered else 0,
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
     call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
     if call.decision.action == "block":
@@ -61,7 +62,8 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
     cfg = call.target.config
     estimates = gw.config.estimates
     output = inbound.max_tokens if inbound.max_tokens is not None else estimates.output_tokens
-    output = min(output, cfg.max_output_tokens or estimates.max_output_tokens)  # the model cannot write more
+    # the model cannot write more than its limit (the upstream's setting, else the model's published one)
+    output = min(output, cfg.max_output_tokens or output_limit(call.model) or estimates.max_output_tokens)
     if inbound.operation == "embedding":
         output = 0
     call.estimate = gw.footprints.footprint(

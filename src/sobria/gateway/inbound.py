@@ -2,13 +2,18 @@
 
 Texts are visited by one function, :func:`map_texts`, used both to scan them for personal data and
 to replace them by their redacted form before anything leaves. It visits *every* string the gateway
-forwards (message contents and names, tool-call arguments, tool descriptions, ``response_format``,
-``user``, ``metadata``, ``suffix``...) except the values of structural fields (model, role, ids,
-URLs and inline data), so that a field added by a new API version is scanned by default.
+forwards (message contents and names, tool-call arguments, tool descriptions, ``response_format``
+and Responses' ``text.format``, ``user``, ``metadata``, ``suffix``...) except the values of
+structural fields (model, role, ids, URLs, enumerations), so that a field added by a new API
+version is scanned by default. Also visited: the text of text files sent inline
+(``inline_files``), object keys that are not plain field names (a ``metadata`` key, a schema
+property holding digits, spaces or accents), and integers long enough to be an identifier inside
+objects (a card number sent as a JSON number in tool arguments or metadata; redacted, it becomes
+the redacted text; the body's own numbers are parameters: ``max_tokens``, ``seed``).
 
-A body the gateway cannot read faithfully — not JSON, nested deeper than :data:`MAX_DEPTH`, or a
-string holding a lone UTF-16 surrogate (``"\\ud800"``, which has no UTF-8 form) — is a 400 before
-anything leaves.
+A body the gateway cannot read faithfully — not JSON, nested deeper than :data:`MAX_DEPTH`, a string
+or key holding a lone UTF-16 surrogate (``"\\ud800"``, which has no UTF-8 form), or a prompt sent as
+token ids (which it cannot check without the model's tokenizer) — is a 400 before anything leaves.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from sobria.events.thread import ThreadSignal
 from sobria.gateway.http import GatewayError
+from sobria.gateway.inline_files import map_inline_file
 from sobria.i18n import Translator
 from sobria.impact.terms import pixel_factor
 
@@ -29,11 +35,16 @@ _REQUIRED = {"chat": "messages", "completion": "prompt", "embedding": "input", "
 MAX_DEPTH = 64  # nesting levels of a request body (OpenAI's own bodies need fewer than 20)
 # Fields whose values are identifiers, enumerations or inline binary data, not text a person wrote.
 STRUCTURAL = frozenset({"model", "role", "type", "id", "tool_call_id", "url", "detail", "data", "file_data",
-                        "file_id", "format", "voice", "encoding_format", "stream", "tool_choice", "modalities",
+                        "file_id", "voice", "encoding_format", "stream", "tool_choice", "modalities",
                         "service_tier", "reasoning_effort", "size", "quality", "style", "previous_response_id",
                         # opaque provider blobs (Responses reasoning items, Anthropic thinking blocks): altering
                         # them breaks the request, and they hold no text a person wrote
                         "encrypted_content", "signature", "call_id", "tool_use_id", "media_type"})
+# Structural when their value is a string (an enumeration, a URL or an image's data URL); an object
+# is visited (Responses' ``text.format``: a schema's name and descriptions)
+SCALAR_STRUCTURAL = frozenset({"format", "image_url", "file_url", "audio_url"})
+_INLINE = frozenset({"data", "file_data"})   # inline data: read when it is a text file
+IDENTIFIER_DIGITS = 10_000_000   # an integer from this many digits (8) may be an identifier: visited as text
 
 
 @dataclass(slots=True)
@@ -79,7 +90,7 @@ def text_chars(payload: dict[str, Any]) -> int:
         lengths.append(len(text))
         return text
 
-    _map_dict(payload, measure)
+    _map_dict(payload, measure, top=True)
     return sum(lengths)
 
 
@@ -94,6 +105,8 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
     required = _REQUIRED[operation]
     if not _valid_texts(operation, payload.get(required)):
         raise GatewayError(400, "missing_field", t("gateway.error.missing_field", field=required), param=required)
+    if _token_ids(payload.get(required)):
+        raise GatewayError(400, "token_ids", t("gateway.error.token_ids", field=required), param=required)
     inbound = Inbound(operation, payload, model, payload.get("stream") is True, text_chars(payload))
     inbound.max_tokens = max_tokens_of(payload)
     if operation == "image":
@@ -120,6 +133,11 @@ def _image_fields(inbound: Inbound, t: Translator) -> None:
     inbound.image_quality = quality if isinstance(quality, str) else None
 
 
+def _token_ids(value: Any) -> bool:
+    """A prompt or input sent as token ids (``[1, 2]``, ``[[1, 2]]``) rather than text."""
+    return isinstance(value, list) and any(isinstance(item, int | list) for item in value)
+
+
 def _valid_texts(operation: str, value: Any) -> bool:
     if operation == "chat":
         return isinstance(value, list) and bool(value) and all(isinstance(m, dict) for m in value)
@@ -135,7 +153,13 @@ def check_readable(payload: dict[str, Any], t: Translator) -> None:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise GatewayError(400, "invalid_json", t("gateway.error.too_deep", limit=MAX_DEPTH))
-        items = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict):
+            for name in value:
+                if not name.isascii():
+                    _utf8(name, t)
+            items = value.values()
+        else:
+            items = value
         for item in items:
             if isinstance(item, str):
                 if not item.isascii():
@@ -154,19 +178,40 @@ def _utf8(text: str, t: Translator) -> None:
 def map_texts(payload: dict[str, Any], operation: str, fn: Callable[[str], str]) -> None:
     """Apply ``fn`` to every text the request forwards, in place, in a fixed order (``operation`` is
     kept for the callers: every operation is visited the same way)."""
-    _map_dict(payload, fn)
+    _map_dict(payload, fn, top=True)
 
 
-def _map_dict(value: dict[str, Any], fn: Callable[[str], str]) -> None:
+def _plain_name(key: str) -> bool:
+    """A field name of an API (letters, ``_``, ``-``, ``$``), not text a person wrote."""
+    return key.isascii() and key.replace("_", "").replace("-", "").replace("$", "").isalpha()
+
+
+def _map_dict(value: dict[str, Any], fn: Callable[[str], str], top: bool = False) -> None:
+    """``top``: the body itself, whose numbers are the API's parameters (``max_tokens``, ``seed``)."""
+    renamed: dict[str, str] | None = None
     for key, item in value.items():
         if key in STRUCTURAL:
+            if key in _INLINE and isinstance(item, str):
+                value[key] = map_inline_file(value, key, item, fn)
             continue
         if isinstance(item, str):
-            value[key] = fn(item)
+            if key not in SCALAR_STRUCTURAL:
+                value[key] = fn(item)
         elif isinstance(item, dict):
             _map_dict(item, fn)
         elif isinstance(item, list):
             _map_list(item, fn)
+        elif type(item) is int and abs(item) >= IDENTIFIER_DIGITS and not top:
+            value[key] = _map_number(item, fn)
+        if key and not _plain_name(key):
+            name = fn(key)
+            if name != key:
+                renamed = renamed if renamed is not None else {}
+                renamed[key] = name
+    if renamed:
+        items = [(renamed.get(k, k), v) for k, v in value.items()]
+        value.clear()
+        value.update(items)
 
 
 def _map_list(value: list[Any], fn: Callable[[str], str]) -> None:
@@ -177,6 +222,14 @@ def _map_list(value: list[Any], fn: Callable[[str], str]) -> None:
             _map_dict(item, fn)
         elif isinstance(item, list):
             _map_list(item, fn)
+        elif type(item) is int and abs(item) >= IDENTIFIER_DIGITS:
+            value[index] = _map_number(item, fn)
+
+
+def _map_number(number: int, fn: Callable[[str], str]) -> int | str:
+    text = str(number)
+    mapped = fn(text)
+    return number if mapped == text else mapped
 
 
 def prompt_text(inbound: Inbound) -> str | None:
@@ -215,19 +268,15 @@ def conversation_opening(inbound: Inbound) -> str | None:
     return json.dumps(opening, sort_keys=True, ensure_ascii=False)
 
 
-_NOT_PARAMETERS = frozenset({"messages", "stream", "stream_options", "user", "metadata"})
+_NOT_PARAMETERS = frozenset({"stream", "stream_options", "user", "metadata"})
 
 
-def last_user_text(inbound: Inbound) -> str:
-    """What identifies a request for regeneration counting: its last user message (or prompt) and its
-    parameters (model, temperature, tools...) — asking the same thing with other settings is not a
-    regeneration."""
+def request_identity(inbound: Inbound) -> str:
+    """What identifies a request for regeneration counting: the whole prompt (every message of the
+    thread, with its tool calls and results, or the prompt, input, instructions) and every parameter
+    (model, temperature, tools...), but how the answer is delivered (``stream``) and who asks
+    (``user``, ``metadata``). A regeneration sends the same request again; an agent's next step (a
+    tool result appended) or the same question under other instructions or settings is another."""
     payload = inbound.payload
-    required = _REQUIRED.get(inbound.operation, "input")  # audio: the text to speak
-    parameters = {k: v for k, v in payload.items() if k not in _NOT_PARAMETERS and k != required}
-    text: Any = None
-    if inbound.operation == "chat":
-        text = next((m.get("content") for m in reversed(chat_messages(inbound)) if m.get("role") == "user"), None)
-    else:
-        text = payload.get(required)
-    return json.dumps([text, parameters], sort_keys=True)
+    return json.dumps({k: v for k, v in payload.items() if k not in _NOT_PARAMETERS}, sort_keys=True,
+                      ensure_ascii=False)

@@ -252,9 +252,13 @@ def _image(rules: Rules, ctx: RequestContext, fired: list[Firing]) -> str:
         fired.append(Firing("images.forbidden_purposes", "block", "policy.decision.image_forbidden_purpose",
                             {"purpose": purpose}))
     elif rules.image_allowed_purposes and purpose not in rules.image_allowed_purposes:
-        fired.append(Firing("images.allowed_purposes", "block", "policy.decision.image_purpose_unlisted",
-                            {"purpose": purpose or "-",
-                             "allowed": ", ".join(sorted(rules.image_allowed_purposes))}))
+        allowed = ", ".join(sorted(rules.image_allowed_purposes))
+        if purpose:
+            fired.append(Firing("images.allowed_purposes", "block", "policy.decision.image_purpose_unlisted",
+                                {"purpose": purpose, "allowed": allowed}))
+        else:
+            fired.append(Firing("images.allowed_purposes", "block", "policy.decision.image_no_purpose",
+                                {"allowed": allowed}))
     elif rules.image_models and ctx.model not in rules.image_models:
         target = rules.image_models[0]
         fired.append(Firing("images.models", "route", "policy.decision.image_model",
