@@ -63,7 +63,7 @@ def test_admin_api_pseudonymises_people_unless_names_are_kept(running: Running) 
         running.gw.keep_names = True
 
 
-def test_revoke_by_a_unique_prefix_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_revoke_by_a_unique_whole_prefix_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'k.db'}")
     store.migrate()
     tokens = iter(["sk-sobria-abcdefXXXX-one", "sk-sobria-abcdefYYYY-two", "sk-sobria-zzzzzzZZZZ-three"])
@@ -71,8 +71,13 @@ def test_revoke_by_a_unique_prefix_only(tmp_path: Path, monkeypatch: pytest.Monk
     first = [create_key(store, name, None, "t")[0] for name in ("un", "deux", "trois")]
     assert {r.prefix for r in first} == {"sk-sobria-abcdef", "sk-sobria-zzzzzz"}  # 6 random characters
     with pytest.raises(UserInputError) as ambiguous:
-        revoke_key(store, "sk-sobria-abc")
+        revoke_key(store, "sk-sobria-abcdef")
     assert ambiguous.value.key == "gateway.keys.ambiguous"
-    assert revoke_key(store, "sk-sobria-zz").name == "trois"
+    for start in ("sk-sobria-zz", "sk-sobria-abc"):   # the start of a prefix, even one only a key has: refused
+        with pytest.raises(UserInputError) as short:
+            revoke_key(store, start)
+        assert (short.value.key, short.value.where.parameter) == ("gateway.keys.short_prefix", "key")
+    assert [r.active for r in list_keys(store)] == [True, True, True]
+    assert revoke_key(store, "sk-sobria-zzzzzz").name == "trois"
     assert revoke_key(store, first[1].id).name == "deux"  # by id, always unique
     assert [r.active for r in list_keys(store)] == [True, False, False]

@@ -4,7 +4,8 @@ A key is a high-entropy random token (``sk-sobria-`` + 43 URL-safe characters, 2
 keyed SHA-256 (HMAC) is enough: nobody can guess a key from its hash, and checking a key costs a
 microsecond. The store keeps the hash and a prefix (``sk-sobria-`` and 6 random characters, 36 bits:
 to recognise a key in a list), never the key itself: it is shown once, when created. A key is revoked
-by its id, or by its prefix (or the start of it) only when exactly one key has it.
+by its id, or by its whole prefix (or the whole key) only when exactly one key has it: the start of a
+prefix is refused, so that a short string never revokes a key it happened to be unique to.
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ def list_keys(store: Store) -> list[KeyRecord]:
 
 
 def revoke_key(store: Store, key_id: str) -> KeyRecord:
-    """Revoke the key whose id is ``key_id``, or the one key whose prefix starts with it (the whole key
-    works too); an unknown or ambiguous key is a user error."""
+    """Revoke the key whose id is ``key_id``, or the one key with this whole prefix (the whole key works
+    too); an unknown or ambiguous key, or a prefix cut short, is a user error."""
     now_us = time.time_ns() // 1000
+    if key_id.startswith(TOKEN_PREFIX) and len(key_id) < PREFIX_LENGTH:
+        raise UserInputError("gateway.keys.short_prefix", {"id": key_id, "length": PREFIX_LENGTH},
+                             Location(parameter="key"))
     if key_id.startswith(TOKEN_PREFIX):
         found = store.revoke_key(prefix=key_id[:PREFIX_LENGTH], now_us=now_us)
     else:
