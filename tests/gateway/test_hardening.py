@@ -120,11 +120,17 @@ def test_a_declared_purpose_must_be_one_the_key_allows(running: Running) -> None
     default = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(), headers=auth)
     declared = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(),
                           headers={**auth, "X-Sobria-Purpose": "email_rh"})
+    # a key that names no purpose: whatever is declared is the client's word, recorded as such
+    unchecked = httpx.post(f"{running.url}/v1/chat/completions", json=_chat(),
+                           headers={"Authorization": f"Bearer {running.key}", "X-Sobria-Purpose": "email"})
+    silent = _post(running, _chat())
     running.drain()
     with running.gw.store.engine.connect() as conn:
-        purposes = [conn.execute(sa.select(events.c.purpose).where(
-            events.c.event_id == r.headers["x-sobria-event-id"])).scalar_one() for r in (default, declared)]
-    assert purposes == ["recrutement", "email_rh"]
+        rows = [tuple(conn.execute(sa.select(events.c.purpose, requests.c.purpose_source)
+                                   .join(requests, requests.c.event_id == events.c.event_id)
+                                   .where(events.c.event_id == r.headers["x-sobria-event-id"])).one())
+                for r in (default, declared, unchecked, silent)]
+    assert rows == [("recrutement", "key"), ("email_rh", "checked"), ("email", "unchecked"), (None, None)]
 
 
 @pytest.mark.parametrize(("name", "value"), [("X-Sobria-Justification", "ligne%0D%0AX-Admin: 1"),

@@ -44,6 +44,7 @@ class Call:
     strip_usage_chunk: bool = False  # the gateway asked for the stream's usage chunk: not the client's
     prompt_columns: dict[str, Any] | None = None  # the event's prompt fingerprint and thread (prepare_event)
     unjournaled: tuple[dict[str, Any], dict[str, Any]] | None = None  # its event, until ``journal_event``
+    purpose_source: str | None = None  # key, checked (declared, the key allows it), unchecked (declared only)
 
     @property
     def model(self) -> str:
@@ -187,7 +188,7 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
                "requested_model": inbound.model, "stream": inbound.stream,
                "upstream": call.target.config.name if call.target is not None else None,
-               "fallbacks": ", ".join(call.fallbacks) or None}
+               "fallbacks": ", ".join(call.fallbacks) or None, "purpose_source": call.purpose_source}
     call.unjournaled = (event, {"outcome": outcome, "reservation": call.reservation,
                                 "actual_kgco2e": footprint.gwp_kgco2e,
                                 **({JOURNAL_TEXT: prompt_text(inbound)} if gw.semantic else {})})

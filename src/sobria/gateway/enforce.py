@@ -38,7 +38,7 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
 
     map_texts(inbound.payload, inbound.operation, scan)
     kinds = frozenset(str(f.kind) for fs in findings for f in fs)
-    purpose = _purpose(gw, key, _header_text(gw, scope, b"x-sobria-purpose", PURPOSE_CHARS))
+    purpose, purpose_source = _purpose(gw, key, _header_text(gw, scope, b"x-sobria-purpose", PURPOSE_CHARS))
     # SDKs send ASCII: a justification in French comes percent-encoded
     justification = _header_text(gw, scope, b"x-sobria-justification", JUSTIFICATION_CHARS, decode=True) or ""
     ts_us = gw.clock.wall_us()
@@ -52,7 +52,8 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
         justification=justification, data_classes=kinds,
         regeneration=gw.regenerations.count(key.id, request_identity(inbound), gw.clock.monotonic()) if metered else 0,
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
-    call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit)
+    call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit,
+                purpose_source=purpose_source)
     if call.decision.action == "block":
         raise _blocked(gw, call, metered)
     call.target = gw.upstreams.route(call.model)
@@ -99,15 +100,18 @@ def allowed_purposes(key: KeyRecord) -> tuple[str, ...]:
     return tuple(p.strip() for p in (key.purpose or "").split(",") if p.strip())
 
 
-def _purpose(gw: Gateway, key: KeyRecord, declared: str | None) -> str | None:
-    """The request's purpose: the declared one if the key allows it (a 403 otherwise), else the key's first."""
+def _purpose(gw: Gateway, key: KeyRecord, declared: str | None) -> tuple[str | None, str | None]:
+    """The request's purpose: the declared one if the key allows it (a 403 otherwise), else the key's
+    first; and where it comes from (recorded with the request): ``key`` (the key's own), ``checked``
+    (declared, among the key's purposes), ``unchecked`` (declared, the key names none to check it
+    against: the client's word only)."""
     allowed = allowed_purposes(key)
     if declared is None:
-        return allowed[0] if allowed else None
+        return (allowed[0], "key") if allowed else (None, None)
     if allowed and declared not in allowed:
         raise GatewayError(403, "purpose_not_allowed", gw.t("gateway.error.purpose_not_allowed", purpose=declared,
                                                             allowed=", ".join(allowed)), kind="permission_error")
-    return declared
+    return declared, "checked" if allowed else "unchecked"
 
 
 async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, month: str, limit: float) -> None:

@@ -47,4 +47,5 @@ requests = Table(
     Column("stream", Boolean, nullable=False),
     Column("upstream", String(200), nullable=True),  # the upstream that answered
     Column("fallbacks", Text, nullable=True),  # "name:why, ..." of the upstreams that failed before it
+    Column("purpose_source", String(16), nullable=True),  # key | checked | unchecked (the client's word only)
 )
