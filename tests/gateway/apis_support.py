@@ -41,7 +41,7 @@ class Apis:
         self.gw.wait_drained()
         with self.gw.store.engine.connect() as conn:
             row = conn.execute(sa.select(events, requests.c.status_code, requests.c.action, requests.c.error,
-                                         requests.c.stream, requests.c.upstream)
+                                         requests.c.stream, requests.c.upstream, requests.c.endpoint)
                                .join(requests, requests.c.event_id == events.c.event_id)
                                .where(events.c.event_id == event_id)).mappings().one()
         return dict(row)
@@ -74,7 +74,7 @@ def write_apis_config(folder: Path, upstream: str, policy: Path, tool: str = "pa
             "    provider: openai\n"
             "    timeout_s: 2\n"
             "    models: [gpt-4o-mini, gpt-4o, whisper-1, gpt-4o-mini-transcribe, tts-1, gpt-4o-mini-tts,\n"
-            "             omni-moderation-latest]\n"
+            "             omni-moderation-latest, text-embedding-3-small]\n"
             "  - name: claude\n"
             f"    base_url: {upstream}/v1\n"
             "    api: anthropic\n"

@@ -45,6 +45,7 @@ class Call:
     prompt_columns: dict[str, Any] | None = None  # the event's prompt fingerprint and thread (prepare_event)
     unjournaled: tuple[dict[str, Any], dict[str, Any]] | None = None  # its event, until ``journal_event``
     purpose_source: str | None = None  # key, checked (declared, the key allows it), unchecked (declared only)
+    endpoint: str | None = None  # the API called (``/v1/chat/completions``, ``/v1/responses``, ``/v1/messages``...)
 
     @property
     def model(self) -> str:
@@ -188,7 +189,8 @@ def finish(gw: Gateway, call: Call, status: int, usage: Usage | None, error: str
     outcome = {"status_code": status, "action": decision.action, "rule": decision.rule, "error": error,
                "requested_model": inbound.model, "stream": inbound.stream,
                "upstream": call.target.config.name if call.target is not None else None,
-               "fallbacks": ", ".join(call.fallbacks) or None, "purpose_source": call.purpose_source}
+               "fallbacks": ", ".join(call.fallbacks) or None, "purpose_source": call.purpose_source,
+               "endpoint": call.endpoint}
     call.unjournaled = (event, {"outcome": outcome, "reservation": call.reservation,
                                 "actual_kgco2e": footprint.gwp_kgco2e,
                                 **({JOURNAL_TEXT: prompt_text(inbound)} if gw.semantic else {})})

@@ -92,7 +92,8 @@ class Drainer:
         """The events (checked as any import), outcomes, budget moves and people of ``records``."""
         events, errors = event_rows([r["event"] for r in records], self.journal.name, lines, self.now())
         # a line journaled before a column existed lacks it: every row has every column
-        outcomes = [{"event_id": r["event"]["event_id"], "purpose_source": None, **r["gw"]["outcome"]}
+        outcomes = [{"event_id": r["event"]["event_id"], "purpose_source": None, "endpoint": None,
+                     **r["gw"]["outcome"]}
                     for r in records]
         by_line = dict(zip(lines, outcomes, strict=True))
         for error in errors:  # never an event the checks refuse, but the request's outcome all the same

@@ -53,7 +53,7 @@ async def enforce_policy(gw: Gateway, scope: Scope, key: KeyRecord, inbound: Inb
         regeneration=gw.regenerations.count(key.id, request_identity(inbound), gw.clock.monotonic()) if metered else 0,
         budget=BudgetState(used) if used is not None else (BudgetState(0.0) if limit is not None else None))
     call = Call(gw.new_event_id(), ts_us, started, key, inbound, purpose, decide(gw.rules, ctx), limit_kgco2e=limit,
-                purpose_source=purpose_source)
+                purpose_source=purpose_source, endpoint=str(scope.get("path", ""))[:64] or None)
     if call.decision.action == "block":
         raise _blocked(gw, call, metered)
     call.target = gw.upstreams.route(call.model)

@@ -48,4 +48,5 @@ requests = Table(
     Column("upstream", String(200), nullable=True),  # the upstream that answered
     Column("fallbacks", Text, nullable=True),  # "name:why, ..." of the upstreams that failed before it
     Column("purpose_source", String(16), nullable=True),  # key | checked | unchecked (the client's word only)
+    Column("endpoint", String(64), nullable=True),  # the API called: /v1/chat/completions, /v1/responses...
 )
