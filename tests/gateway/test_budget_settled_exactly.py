@@ -42,8 +42,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, F
             yield gateway, upstream
 
 
-def _send(served: Served, api: str, stream: bool, limit: Any) -> tuple[str, str, str]:
-    """The event id and carbon header of one request, its whole answer read, and its answer text."""
+def _send(served: Served, api: str, stream: bool, limit: Any) -> tuple[str, str, str, str]:
+    """The event id, carbon and budget-left headers of one request, and its answer's text (all read)."""
     if api == "messages":
         # an explicit timeout: else the SDK itself refuses a non-streamed request for that many tokens
         client = anthropic.Anthropic(base_url=served.url, api_key=served.key, max_retries=0, timeout=30)
@@ -66,7 +66,8 @@ def _send(served: Served, api: str, stream: bool, limit: Any) -> tuple[str, str,
             answer = raw.parse()
             text = ("".join(e.delta for e in answer if e.type == "response.output_text.delta") if stream
                     else answer.output_text)
-    return raw.headers["x-sobria-event-id"], raw.headers["x-sobria-carbon-g"], text
+    headers = raw.headers
+    return headers["x-sobria-event-id"], headers["x-sobria-carbon-g"], headers["x-sobria-budget-left-kgco2e"], text
 
 
 @pytest.mark.parametrize("limit", HUGE, ids=["int-1e26", "int-1e300", "float-1e26", "float-1e300"])
@@ -77,7 +78,7 @@ def test_an_unbounded_output_limit_is_capped_and_settled_exactly(served: tuple[S
     gateway, upstream = served
     team = "commercial"
     spent, reserved = gateway.budget(team)
-    event_id, carbon_g, text = _send(gateway, api, stream, limit)
+    event_id, carbon_g, left, text = _send(gateway, api, stream, limit)
     assert text == "echo: une phrase"
     field = "max_output_tokens" if api == "responses" else "max_tokens"
     assert upstream.received[-1][field] == limit  # passed on as the client wrote it
@@ -85,9 +86,11 @@ def test_an_unbounded_output_limit_is_capped_and_settled_exactly(served: tuple[S
     assert (row["status_code"], row["error"], row["input_tokens"], row["output_tokens"]) == (200, None, 2, 3)
     actual = (row["gwp_kgco2e_min"] + row["gwp_kgco2e_max"]) / 2
     provider, model = ("anthropic", "claude-haiku-4-5") if api == "messages" else ("openai", "gpt-4o-mini")
-    if stream:  # the answer's headers carry the estimate made before forwarding: what was reserved
-        output = CAP if isinstance(limit, int) else DEFAULT
-        estimate = gateway.gw.footprints.footprint(provider, model, "chat", input_tokens=2, output_tokens=output)
+    output = CAP if isinstance(limit, int) else DEFAULT
+    estimate = gateway.gw.footprints.footprint(provider, model, "chat", input_tokens=2, output_tokens=output)
+    # what was reserved: the team's 6 kg less what it had spent and reserved, less this estimate
+    assert left == f"{6 - (spent + reserved + micrograms(estimate.gwp_kgco2e)) / 1e9:.6g}"
+    if stream:  # the answer's headers carry the estimate made before forwarding
         assert carbon_g == f"{estimate.gwp_kgco2e * 1000:.6g}"
     else:
         assert carbon_g == f"{actual * 1000:.6g}"
