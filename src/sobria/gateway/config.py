@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from sobria.errors import Location, UserInputError
 from sobria.policy.checks import dotted
@@ -74,6 +74,13 @@ class GatewayConfig(_Strict):
     metrics: Literal["off", "admin", "public"] = "admin"  # who may read /metrics ("admin": the admin key)
     estimates: Estimates = Estimates()
     upstreams: list[Upstream] = Field(min_length=1)
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _bare_off(cls, value: object) -> object:
+        """``metrics: off`` written unquoted, as the docs write it: YAML reads a bare ``off`` (or ``no``,
+        ``false``) as the boolean false, which here can only mean the ``off`` mode."""
+        return "off" if value is False else value
 
     def resolve(self, folder: Path) -> GatewayConfig:
         """The same configuration with its file paths made absolute against ``folder``."""
