@@ -16,6 +16,7 @@ import openai
 import pytest
 
 from sobria.catalog import load_catalog
+from sobria.catalog.output_limits import output_limit
 from sobria.gateway.budgets import micrograms
 from sobria.gateway.fake_upstream import FakeUpstream
 from sobria.gateway.keys import create_key
@@ -86,7 +87,8 @@ def test_an_unbounded_output_limit_is_capped_and_settled_exactly(served: tuple[S
     assert (row["status_code"], row["error"], row["input_tokens"], row["output_tokens"]) == (200, None, 2, 3)
     actual = (row["gwp_kgco2e_min"] + row["gwp_kgco2e_max"]) / 2
     provider, model = ("anthropic", "claude-haiku-4-5") if api == "messages" else ("openai", "gpt-4o-mini")
-    output = CAP if isinstance(limit, int) else DEFAULT
+    # an integer limit is capped at the model's published output limit (catalog/data/output_limits.json)
+    output = (output_limit(model) or CAP) if isinstance(limit, int) else DEFAULT
     estimate = gateway.gw.footprints.footprint(provider, model, "chat", input_tokens=2, output_tokens=output)
     # what was reserved: the team's 6 kg less what it had spent and reserved, less this estimate
     assert left == f"{6 - (spent + reserved + micrograms(estimate.gwp_kgco2e)) / 1e9:.6g}"
