@@ -274,3 +274,21 @@ def test_without_httptools_the_server_falls_back_to_h11(served: Served, monkeypa
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def test_on_the_messages_api_the_refusal_is_in_anthropics_shape(served: Served) -> None:
+    with served.connect() as conn:
+        conn.sendall(b"POST /v1/messages HTTP/1.1\r\nHost: x\r\nanthropic-version: 2023-06-01\r\nX-Slow: a")
+        answer = _read_all(conn)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    body = json.loads(answer.partition(b"\r\n\r\n")[2])
+    assert body["type"] == "error" and body["error"]["message"].startswith("en-têtes de la requête non reçus")
+
+
+def test_a_connection_that_never_sent_a_byte_is_logged_without_method_or_path(
+        served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="sobria.gateway.security"), served.connect() as conn:
+        assert _read_all(conn).startswith(b"HTTP/1.1 408 ")
+    lines = [r.getMessage() for r in caplog.records if r.name == "sobria.gateway.security"]
+    assert [line.split(" client=")[0] for line in lines] == [
+        "rejected status=408 code=header_timeout method=- path=- key=-"]

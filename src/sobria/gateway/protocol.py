@@ -158,7 +158,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _partial_scope(self) -> dict[str, Any]:
         """What is known of the refused request: its client, and its method and path once the
         request line has begun (truncated, printable ASCII only: it goes to the security log)."""
-        scope: dict[str, Any] = {"client": self.client, "method": None, "path": "-", "headers": []}
+        scope: dict[str, Any] = {"client": self.client, "method": "-", "path": "-", "headers": []}
         url = getattr(self, "url", b"")
         if url:
             scope["method"] = self.parser.get_method().decode("ascii", "replace")
