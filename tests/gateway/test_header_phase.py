@@ -3,6 +3,7 @@ it (the same protocol class, loop and options), over real sockets."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import select
@@ -18,6 +19,7 @@ import uvicorn
 from sobria.gateway.app import GatewayApp
 from sobria.gateway.config import load_config
 from sobria.gateway.fake_upstream import FakeUpstream
+from sobria.gateway.keys import create_key
 from sobria.gateway.protocol import BoundedHttpToolsProtocol
 from sobria.gateway.runtime import Gateway, build_gateway
 from sobria.gateway.server import http_protocol, uvicorn_config
@@ -32,6 +34,8 @@ class Served:
     host: str
     port: int
     gw: Gateway
+    key: str
+    upstream: FakeUpstream
 
     def connect(self) -> socket.socket:
         return socket.create_connection((self.host, self.port), timeout=10)
@@ -41,8 +45,10 @@ class Served:
 def served(fake: tuple[str, FakeUpstream], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("gw")
     config = load_config(write_config(folder, fake[0], write_policy(folder),
-                                      extra=f"header_timeout_s: {HEADER_TIMEOUT_S}\n"))
+                                      extra=f"header_timeout_s: {HEADER_TIMEOUT_S}\n", timeout_s=10))
     app = GatewayApp(build_gateway(config, Settings(db="sqlite://", keep_names=True)))
+    _record, key = create_key(app.gw.store, "Alice", "p_alice", "commercial")
+    app.gw.keys.refresh()
     port = free_port()
     server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,7 +58,7 @@ def served(fake: tuple[str, FakeUpstream], tmp_path_factory: pytest.TempPathFact
         assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
         time.sleep(0.01)
     try:
-        yield Served("127.0.0.1", port, app.gw)
+        yield Served("127.0.0.1", port, app.gw, key, fake[1])
     finally:
         server.should_exit = True
         thread.join(10)
@@ -258,7 +264,8 @@ def test_without_httptools_the_server_falls_back_to_h11(served: Served, monkeypa
     app = GatewayApp(served.gw)
     assert http_protocol(app) == "h11"
     port = free_port()
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, log_level="error"))
+    # no lifespan: the module's server runs this gateway's tasks on its own loop
+    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, log_level="error", lifespan="off"))
     assert server.config.h11_max_incomplete_event_size == served.gw.config.max_header_bytes
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -292,3 +299,21 @@ def test_a_connection_that_never_sent_a_byte_is_logged_without_method_or_path(
     lines = [r.getMessage() for r in caplog.records if r.name == "sobria.gateway.security"]
     assert [line.split(" client=")[0] for line in lines] == [
         "rejected status=408 code=header_timeout method=- path=- key=-"]
+
+
+def test_a_pipelined_request_left_unfinished_during_a_response_does_not_cut_into_it(served: Served) -> None:
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "bonjour"}]}).encode()
+    chat = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s") % (served.key.encode(), len(body), body)
+    options = served.upstream.options
+    served.upstream.options = dataclasses.replace(options, latency_ms=HEADER_TIMEOUT_S * 1000 + 800)  # outlasts it
+    before = _rejected(served.gw, 408, "header_timeout")
+    try:
+        with served.connect() as conn:
+            conn.sendall(chat + b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # the second request never finished
+            responses = Responses(conn)
+            assert responses.next() == 200
+            assert responses.file.read() == b""  # then the connection is closed, nothing written in the answer
+    finally:
+        served.upstream.options = options
+    assert _rejected(served.gw, 408, "header_timeout") == before + 1

@@ -128,7 +128,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         """Answer ``err`` and close: nothing more is read (the kernel's buffers fill, the client's
         sending stops), the answer is followed by a FIN, and the connection is closed
         :data:`LINGER_S` later (time for the client to read the answer before the reset that
-        closing with unread bytes causes)."""
+        closing with unread bytes causes). While an earlier request's response is still being sent
+        (a pipelined request), nothing is written in its midst: that response ends, then the
+        connection is closed."""
         self.refused = True
         self.in_headers = False
         if self.header_timer is not None:
@@ -141,6 +143,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 app._rejected(scope, err)  # the security log and sobria_gateway_rejected_total
             except Exception:  # never let the accounting keep the connection open
                 self.logger.exception("rejection not recorded")
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.keep_alive = False  # uvicorn closes the connection once that response is sent
+            self.flow.pause_reading()
+            return
         body = _body(scope, err)
         content = [STATUS_LINE[err.status]]
         for name, value in self.server_state.default_headers:
