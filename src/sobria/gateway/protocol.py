@@ -10,7 +10,7 @@ is counted and logged like the application's rejections. Between requests the ke
 still applies, and a request whose headers arrive in one read (nearly all of them) costs no timer.
 
 The byte count is taken at each read, so the header phase may hold up to a read more than the limit
-(256 KiB with uvloop); for a connection's later requests the read in which one begins is not counted
+(256,000 bytes with uvloop); for a connection's later requests the read in which one begins is not counted
 either (the parser does not say where in it the request began, and a pipelined request must not be
 charged for its predecessors' bytes): up to two reads beyond the limit.
 """
