@@ -68,6 +68,7 @@ class GatewayConfig(_Strict):
     max_body_bytes: int = Field(4_000_000, ge=1024)
     max_header_bytes: int = Field(32_768, ge=1024)  # names and values of all request headers
     body_timeout_s: float = Field(30.0, gt=0)  # to receive a whole request body
+    header_timeout_s: float = Field(10.0, gt=0)  # to receive a request's headers (from its first byte)
     background_poll_s: float = Field(2.0, gt=0)  # first wait before polling a background response (doubles)
     background_max_s: float = Field(21_600.0, gt=0)  # a background response's event is written by then
     client_names: str | None = None

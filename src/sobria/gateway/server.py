@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import sys
+from typing import Any
 
 from sobria.gateway.app import GatewayApp
 from sobria.gateway.config import GatewayConfig
@@ -14,13 +17,35 @@ from sobria.settings import Settings
 KEEP_ALIVE_S = 75
 
 
+def http_protocol(app: GatewayApp) -> type[asyncio.Protocol] | str:
+    """httptools with the gateway's bounded header phase (:mod:`sobria.gateway.protocol`); h11
+    without httptools (its header size bounded by ``h11_max_incomplete_event_size``, no header timeout)."""
+    if importlib.util.find_spec("httptools") is None:
+        return "h11"
+    from sobria.gateway.protocol import gateway_protocol
+
+    return gateway_protocol(app)
+
+
+def uvicorn_config(app: GatewayApp, host: str, port: int, **options: Any) -> Any:
+    """The uvicorn configuration serving ``app`` (``options``: uvicorn's, over the gateway's)."""
+    import uvicorn
+
+    settings: dict[str, Any] = {
+        "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio", "http": http_protocol(app),
+        "log_level": "warning", "access_log": False, "lifespan": "on", "timeout_keep_alive": KEEP_ALIVE_S,
+        "h11_max_incomplete_event_size": app.gw.config.max_header_bytes, **options}
+    return uvicorn.Config(app, host=host, port=port, **settings)
+
+
 def serve(config: GatewayConfig, settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted (one process; run several behind a load balancer to scale)."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     app = GatewayApp(build_gateway(config, settings))
-    uvicorn.run(app, host=host or config.listen.host, port=port if port is not None else config.listen.port,
-                loop="uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-                http="httptools" if importlib.util.find_spec("httptools") else "h11",
-                log_level="warning", access_log=False, lifespan="on", timeout_keep_alive=KEEP_ALIVE_S,
-                h11_max_incomplete_event_size=config.max_header_bytes)
+    server = uvicorn.Server(uvicorn_config(app, host or config.listen.host,
+                                           port if port is not None else config.listen.port))
+    server.run()
+    if not server.started:  # as uvicorn.run: a port taken, a failed start-up
+        sys.exit(STARTUP_FAILURE)
