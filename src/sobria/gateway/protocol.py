@@ -25,6 +25,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from sobria.gateway.apis import error_body
 from sobria.gateway.http import GatewayError
+from sobria.i18n import Translator
 
 if TYPE_CHECKING:
     from asyncio import TimerHandle
@@ -36,14 +37,6 @@ if TYPE_CHECKING:
 
 LINE_ALLOWANCE = 16_384  # the request line and the header lines' separators, beyond max_header_bytes
 LINGER_S = 0.5  # after a refusal, time left to the client to read it before the connection is closed
-
-# used when the translator has no such message (the gateway's locales come first)
-FALLBACK: dict[str, dict[str, str]] = {
-    "gateway.error.header_timeout": {"fr": "en-têtes de la requête non reçus en entier dans les {limit} s",
-                                     "en": "request headers not fully received within {limit} s"},
-    "gateway.error.headers_too_large": {"fr": "en-têtes de la requête trop volumineux (limite : {limit} octets)",
-                                        "en": "request headers too large (limit: {limit} bytes)"},
-}
 
 
 def gateway_protocol(app: GatewayApp) -> type[asyncio.Protocol]:
@@ -177,14 +170,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def _translate(app: GatewayApp | None, key: str, **params: Any) -> str:
-    lang = "en"
-    if app is not None:
-        try:
-            return app.gw.t(key, **params)
-        except KeyError:
-            lang = app.gw.t.lang
-    fallback = FALLBACK[key]
-    return fallback.get(lang, fallback["en"]).format(**params)
+    """The message in the gateway's language (French, the default, without a gateway)."""
+    return (app.gw.t if app is not None else Translator.for_lang())(key, **params)
 
 
 def _body(scope: dict[str, Any], err: GatewayError) -> bytes:
