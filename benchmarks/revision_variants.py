@@ -352,6 +352,19 @@ def positives_weighted(factor: float, l2: float = 1.0) -> Trainer:
     return lambda x, y, w: fit_logistic(x, y, w * np.where(y == 1, factor, 1.0), l2)
 
 
+def with_products(names: list[str], pairs: list[tuple[str, str]], l2: float = 1.0) -> Trainer:
+    """A logistic regression on ``names`` plus the products of the feature ``pairs``."""
+    at = [(names.index(a), names.index(b)) for a, b in pairs]
+
+    def extended(v: FloatArray) -> FloatArray:
+        return np.hstack([v, np.stack([v[:, i] * v[:, j] for i, j in at], axis=1)])
+
+    def train(x: FloatArray, y: FloatArray, w: FloatArray) -> Model:
+        model = fit_logistic(extended(x), y, w, l2)
+        return lambda v: model(extended(v))
+    return train
+
+
 def variants(samples: dict[str, list[Conv]]) -> None:
     print("leave-one-sample-out F1 with / without ids, mean of the 6 held-out samples; worst sample and each "
           "(with ids: " + ", ".join(tr.short(p) for p in PREFIXES) + ")")
@@ -375,6 +388,13 @@ def variants(samples: dict[str, list[Conv]]) -> None:
     small = ["cue_retry", "cue_continue", "jaccard", "previous_request", "previous_revision", "question",
              "edit_request", "pushback", "coherence", "marker_swap", "request", "pasted_both"]
     variant(samples, "12 features", logistic(1.0), small)
+    for name in ("short_after_request", "imperative_on_it", "statement_fix", "constraint"):
+        variant(samples, f"18 + {name}", logistic(1.0), [*SHIPPED, name])
+    for pair in (("previous_revision", "edit_lead"), ("previous_request", "edit_lead"),
+                 ("previous_revision", "question"), ("previous_request", "refers_back"),
+                 ("previous_revision", "jaccard"), ("coherence", "jaccard"),
+                 ("previous_revision", "position"), ("previous_request", "log_length_ratio")):
+        variant(samples, f"18 + {pair[0]} x {pair[1]}", with_products(SHIPPED, [pair]), SHIPPED)
     for depth in (1, 2, 5):
         variant(samples, f"shipped, chain depth {depth}", logistic(1.0), SHIPPED, depth=depth)
     for trees, depth, rate in ((60, 2, 0.1), (100, 2, 0.05)):
