@@ -3,8 +3,8 @@
 Where the previous user turn of the thread is at hand — the gateway (a chat request carries its
 thread), an import whose records carry the messages (LiteLLM spend logs) — the pair (previous user
 turn, this turn) is read once, reduced to a dozen numbers (``pair_features``: shared content
-words, lengths, the intent cue, wording that refers to the previous answer, edits, corrections,
-a new question…), scored by a logistic regression whose coefficients ship as data
+words, lengths, the intent cue, wording that refers to the previous answer, edits, pushing back,
+a new question, the turn's position…), scored by a logistic regression whose coefficients ship as data
 (``data/revision_model.json``, trained by ``benchmarks/train_revision.py`` on the development
 samples only) and kept as one word: the thread signal ``revision`` or ``new``. Neither text nor
 features are stored. docs/waste.md, "Revision score", gives the features, the training and the
@@ -29,14 +29,14 @@ from sobria.events.fingerprint import STOPWORDS, _fold, _normalised, normalise_t
 from sobria.events.intent import REQUEST, cue_and_flags
 
 FEATURES = (
-    "cue_retry", "cue_continue", "log_words", "log_length_ratio", "contained", "jaccard", "refers_back",
-    "edit_lead", "correction", "question", "request", "previous_request", "new_salient", "pasted", "refilled",
-    "previous_revision", "edit_request", "error", "marker_swap", "earlier_jaccard",
-    "pushback", "pasted_both", "coherence",
+    "cue_retry", "cue_continue", "log_length_ratio", "jaccard", "refers_back", "edit_lead", "question", "request",
+    "previous_request", "new_salient", "previous_revision", "edit_request", "marker_swap", "earlier_jaccard",
+    "pushback", "pasted_both", "coherence", "position",
 )
 MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
 EARLIER_TURNS = 2      # user turns before the previous request compared for ``earlier_jaccard``
 COHERENCE_TURNS = 12   # user turns before this one whose consecutive pairs give ``coherence``
+POSITION_CAP = 13      # ``position``: user turns before this one, counted up to this (the samples' longest thread)
 _WORD = re.compile(r"\w+")
 _REFERS = re.compile(
     r"\b(it|this|that|them|these|those|above|previous|your|you|last|same|ca|cela|ceci|le texte|ta reponse|"
@@ -46,9 +46,6 @@ _EDIT = re.compile(
     r"[,.!]? )*(add|change|update|modify|remove|replace|include|use|make|fix|adjust|don'?t|do not|without|"
     r"not|no|also|instead|what about|how about|only|keep|put|rewrite|ajoute|change|modifie|enleve|utilise|"
     r"garde|mets|sans|pas|plus|moins|aussi|except|exclude|avoid|limit|focus)\b")
-_CORRECTION = re.compile(
-    r"\b(wrong|error|mistake|incorrect|doesn'?t|does not|didn'?t|did not|isn'?t|aren'?t|wasn'?t|not working|"
-    r"still|forgot|missing|gone|broken|faux|erreur|marche pas|oublie|manque)\b")
 _QUESTION = re.compile(r"^(what|why|how|who|when|where|which|is|are|do|does|can i|quel\w*|pourquoi|comment|qui)\b")
 _LEADS = (r"^(?:(?:ok(?:ay)?|yes|oui|now|so|but|mais|and|et|please|great|thanks|also|then|can you|could you|"
           r"can we|could we|let'?s|let us|we need to|i want (?:you )?to|i need (?:you )?to|i would like (?:you )?to|"
@@ -57,9 +54,6 @@ _EDIT_REQUEST = re.compile(
     _LEADS + r"(add|change|update|modify|remove|replace|include|use|make|fix|adjust|don'?t|do not|without|take out|"
     r"delete|put|shorten|expand|rephrase|rewrite|reword|try|also|instead|what about|how about|only|keep|ajoute|"
     r"change|modifie|enleve|supprime|utilise|garde|mets|sans)\b")
-_ERROR = re.compile(
-    r"(error|exception|traceback|failed|fails|not work|n'?t work|i'?m getting|i get |i got |getting this|still|"
-    r"wrong|incorrect|not correct|not right|doesn'?t|didn'?t|isn'?t|that'?s not|you forgot|missing)")
 _PUSHBACK = re.compile(
     r"^(no\b|nope|but\b|actually|are you sure|you'?re right|that'?s not|not quite|hmm|wait\b|i think|"
     r"i don'?t think|i meant|sorry|are you|is that|really)")
@@ -67,7 +61,6 @@ LONG_TURN = 300        # characters: both turns this long, a text or code pasted
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|last|premier|"
                       r"premiere|deuxieme|troisieme|quatrieme|cinquieme|\d+)\b")
 _CAPITAL = re.compile(r"\b([IVX]{1,5}|[A-Z])\b|(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})")
-_SYMBOL = re.compile(r"[^\w\s]|_")
 _SALIENT = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})|\d+")
 
 
@@ -128,12 +121,9 @@ class TurnFeatures:
     markers: frozenset[int]             # subject markers (_markers)
     refers: bool
     edit_lead: bool
-    correction: bool
     question: bool
     edit_request: bool
-    error: bool
     pushback: bool
-    pasted: bool                        # code or an error pasted
 
 
 def _hashed(words: set[str]) -> frozenset[int]:
@@ -163,11 +153,8 @@ def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFea
         salient_head=tuple(hash(w) for w in _SALIENT.findall(folded[:160])),
         markers=_hashed(_markers(text, folded)),
         refers=_REFERS.search(" ".join(head.split()[:8])) is not None,
-        edit_lead=_EDIT.search(head) is not None, correction=_CORRECTION.search(head) is not None,
-        question=_QUESTION.search(head) is not None and "?" in head,
-        edit_request=_EDIT_REQUEST.search(head) is not None, error=_ERROR.search(head) is not None,
-        pushback=_PUSHBACK.search(head) is not None,
-        pasted=text.count("\n") >= 4 or len(_SYMBOL.findall(text[:300])) > 40)
+        edit_lead=_EDIT.search(head) is not None, question=_QUESTION.search(head) is not None and "?" in head,
+        edit_request=_EDIT_REQUEST.search(head) is not None, pushback=_PUSHBACK.search(head) is not None)
     return features, content
 
 
@@ -254,32 +241,27 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
     ``previous_revision``: ``previous`` itself revised the request before it (a chain under way);
     ``earlier``: the user turns just before ``previous`` (``EARLIER_TURNS`` at most), whose best
     word Jaccard with ``text`` says whether the request goes back further than the previous turn;
-    ``thread``: all the user turns before ``text``, in order (``coherence``); ``turns``: the turns
-    already read (:class:`Turns`)."""
+    ``thread``: all the user turns before ``text``, in order (``coherence``; their number, up to
+    ``POSITION_CAP``, is ``position``); ``turns``: the turns already read (:class:`Turns`)."""
     memo = turns or Turns()
     now, before = memo.of(text), memo.of(previous)
     mine, theirs = now.mine, memo.content(previous)
-    shared = len(mine & theirs)
     new_salient = any(s not in before.salient for s in now.salient_head)
+    jaccard = _jaccard(mine, theirs)
     return (
-        float(now.cue == "r"), float(now.cue == "c"), math.log1p(now.words),
-        math.log((1 + now.words) / (1 + before.words)),
-        shared / len(mine) if mine else 0.0,
-        _jaccard(mine, theirs),
-        float(now.refers), float(now.edit_lead), float(now.correction), float(now.question),
+        float(now.cue == "r"), float(now.cue == "c"),
+        math.log((1 + now.words) / (1 + before.words)), jaccard,
+        float(now.refers), float(now.edit_lead), float(now.question),
         float(bool(now.flags & REQUEST)), float(bool(before.flags & REQUEST)), float(new_salient),
-        float(now.pasted),
-        float(new_salient and shared >= 2 and shared * 2 >= len(mine)),   # a template filled for another subject
-        float(previous_revision),
-        float(now.edit_request), float(now.error),
+        float(previous_revision), float(now.edit_request),
         # the same request again with its subject swapped: "…the second scenario" after "…the first scenario"
-        float(bool(now.markers - before.markers) and bool(before.markers - now.markers)
-              and _jaccard(mine, theirs) >= 0.3),
+        float(bool(now.markers - before.markers) and bool(before.markers - now.markers) and jaccard >= 0.3),
         max((_jaccard(mine, memo.content(e)) for e in earlier[-EARLIER_TURNS:]), default=0.0),
         # pushing back on the answer ("no, …", "are you sure", "you're right, but…")
         float(now.pushback),
         float(now.chars > LONG_TURN and before.chars > LONG_TURN),
         coherence(thread, memo),
+        math.log1p(min(len(thread), POSITION_CAP)),
     )
 
 
