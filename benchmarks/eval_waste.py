@@ -1,10 +1,9 @@
 """Evaluate the waste detector's chains at pair level, on real conversations and on the demo.
 
 Run from the repository root: ``python benchmarks/eval_waste.py [--sample NAME]... [--timing N]``
-(``--sample NAME`` restricts the run to named samples; every sample but ``test4`` has been evaluated
-once unseen and is development data; ``test4``, the next held-out sample, is run only with
-``--sample test4``, once, with its files copied to tests/data/waste as
-``sharegpt_test4_user_turns.jsonl`` and ``sharegpt_test4_labels.csv``).
+(``--sample NAME`` restricts the run to named samples; every sample has been evaluated once unseen
+and is development data: ``test4``, the last, on 2026-12-04 — a next change needs a new held-out
+sample, drawn by ``sample_real_pairs.py`` and labelled before the detector runs on it).
 
 Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
 (the chain's first request included). Precision is the share of predicted pairs that are true
@@ -41,14 +40,14 @@ TEST = "sharegpt_test"    # file prefix of the first held-out sample (seen since
 DEV3 = "sharegpt_dev3"    # file prefix of the third development sample
 TEST2 = "sharegpt_test2"  # file prefix of the second held-out sample (evaluated once: now development data)
 TEST3 = "sharegpt_test3"  # file prefix of the third held-out sample (evaluated once: now development data)
-TEST4 = "sharegpt_test4"  # file prefix of the fourth held-out sample (unseen: evaluated once, by the lead)
+TEST4 = "sharegpt_test4"  # file prefix of the fourth held-out sample (evaluated once: now development data)
 SAMPLES = {  # --sample name: (row label, file prefix)
     "dev": ("development sample", DEV), "dev2": ("second development sample", DEV2),
     "test": ("first held-out sample, now development data", TEST), "dev3": ("third development sample", DEV3),
     "test2": ("second held-out sample, now development data", TEST2),
     "test3": ("third held-out sample, now development data", TEST3),
-    "test4": ("fourth held-out sample (unseen)", TEST4)}
-DEV_SAMPLES = ("dev", "dev2", "test", "dev3", "test2", "test3")   # the default: every development sample
+    "test4": ("fourth held-out sample, now development data", TEST4)}
+DEV_SAMPLES = ("dev", "dev2", "test", "dev3", "test2", "test3", "test4")   # the default: every sample
 CHAIN_REASONS = ("reformulation", "regeneration")
 PER_PERSON = 3            # without conversation ids: conversations per person and session
 TRUTH_CHAIN_REASONS = ("original", "reformulation", "regeneration")

@@ -14,6 +14,7 @@ from benchmarks.eval_waste import (
     TEST,
     TEST2,
     TEST3,
+    TEST4,
     Scores,
     agreement,
     co_chain_pairs,
@@ -132,6 +133,22 @@ def test_the_held_out_sample_test3_labelled_twice(catalog: Catalog) -> None:
     assert (events.height, events["conversation_id"].n_unique()) == (500, 90)
     scores = score(chains, detect_waste(events, catalog))
     assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (187, 72, 41)
+
+
+def test_the_held_out_sample_test4_labelled_twice_and_its_single_run(catalog: Catalog) -> None:
+    """test4: labelled twice (instances of one AI assistant) before the detector ran on it, then
+    evaluated once, on 2026-12-04, with the revision score trained on the six development samples
+    (18 features, threshold 0.40): F1 0.449 with ids, 0.427 without, fingerprints only 0.405 / 0.387
+    (docs/waste.md, "Fourth held-out sample"; src/sobria/audit/data/waste_accuracy.json)."""
+    labellers, detector = agreement(prefix=TEST4)
+    assert (labellers.truth_pairs, labellers.predicted_pairs, labellers.true_pairs) == (188, 188, 184)
+    assert (detector.truth_pairs, detector.predicted_pairs, detector.true_pairs) == (188, 128, 64)
+    kappa, same, turns = turn_kappa(prefix=TEST4)
+    assert (round(kappa, 3), round(same, 3), turns) == (0.964, 0.987, 474)
+    for conversations, predicted in ((True, 217), (False, 238)):
+        events, chains = real_sample(prefix=TEST4, conversations=conversations, revision=True)
+        scores = score(chains, detect_waste(events, catalog))
+        assert (scores.truth_pairs, scores.predicted_pairs, scores.true_pairs) == (188, predicted, 91)
 
 
 def test_two_labellers_agree_far_more_than_the_detector_with_either() -> None:
