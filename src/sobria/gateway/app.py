@@ -163,7 +163,7 @@ class GatewayApp:
                 for task in self.gw.tasks:
                     task.cancel()
                 await asyncio.gather(*self.gw.tasks, return_exceptions=True)
-                self.apis.responses.background.close()  # their events before the drain's last pass
+                await self.apis.responses.background.close()  # their events before the drain's last pass
                 await self.gw.upstreams.close()
                 self.gw.budgets.close()
                 await asyncio.to_thread(self.gw.drain.finish)

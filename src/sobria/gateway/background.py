@@ -62,10 +62,13 @@ class BackgroundCalls:
         if answer_id in self.pending and isinstance(answer, dict) and answer.get("status") in FINISHED:
             self._settle(answer_id, answer, None)
 
-    def close(self) -> None:
-        """The gateway stops: every call still waiting gets its event now (the estimate)."""
+    async def close(self) -> None:
+        """The gateway stops: every call still waiting gets its event now (the estimate), and the
+        polls in flight end before the upstream clients close (no connection left open)."""
+        tasks = [entry.task for entry in self.pending.values() if entry.task is not None]
         for answer_id in list(self.pending):
             self._settle(answer_id, None, "background_unfinished")
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _watch(self, answer_id: str, entry: _Pending) -> None:
         cfg = self.gw.config
