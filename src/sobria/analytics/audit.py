@@ -97,9 +97,15 @@ class Scan:
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         return _first_pass(self, split)
 
+    def spills(self, ranges: list[tuple[str | None, str | None]]) -> bool:
+        """Whether the months are first split by range: past ``SPILL_AFTER`` ranges, unless every
+        month is in the partitions' person layout (a range then reads only its own row groups)."""
+        return len(ranges) > SPILL_AFTER and not all(self.partitions.person_sorted(m) for m in self.months)
+
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
-        """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
-        if len(ranges) <= SPILL_AFTER:
+        """The events of each person range, read directly or, for months in the old layout (sorted by
+        time), from every month read once (:mod:`sobria.analytics.spill`)."""
+        if not self.spills(ranges):
             for low, high in ranges:
                 yield self.slice(low, high)
             return
@@ -108,8 +114,8 @@ class Scan:
     def pooled(self, pool: Pool, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]
                ) -> list[SlicePart]:
         """Each range's part, audited by the pool's workers (each reading its range), in range order;
-        past ``SPILL_AFTER`` ranges the months are split first, one month per task."""
-        if len(ranges) <= SPILL_AFTER:
+        past ``SPILL_AFTER`` ranges of months in the old layout, the months are split first, one month per task."""
+        if not self.spills(ranges):
             parts = pool.map([SliceTask(RangeSource(self, low, high)) for low, high in ranges])
         else:
             buckets = range_of_person(persons, ranges)
@@ -119,7 +125,8 @@ class Scan:
         return [part for part in parts if isinstance(part, SlicePart)]
 
     def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
-        """The events of the people in [low, high) (and, for the first range, those without a person)."""
+        """The events of the people in [low, high) (and, for the first range, those without a person),
+        in time order (months in the person layout: only the row groups of those people are read)."""
         person = pl.col("person")
         within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
         chosen = within | person.is_null() if low is None else within
