@@ -173,3 +173,15 @@ def test_generated_activity_is_capped_for_a_large_group() -> None:
     assert large.max() == pytest.approx(HEAVIEST * np.median(large))
     assert large.max() / large.sum() < 0.001          # uncapped: 2.2 % of all events on one person
     assert (np.diff(large) <= 0).all()
+
+
+def test_time_ordered_is_the_sort_by_time_and_id() -> None:
+    """Sorted on ``ts_us`` alone when no two events share a time, by (``ts_us``, ``event_id``)
+    otherwise: always the frame sorted by both."""
+    from sobria.analytics.partitions import time_ordered
+
+    distinct = pl.DataFrame({"ts_us": [3, 1, 2, 5, 4], "event_id": ["c", "a", "b", "e", "d"], "v": [0, 1, 2, 3, 4]})
+    tied = pl.DataFrame({"ts_us": [2, 1, 2, 2, 1], "event_id": ["z", "b", "a", "m", "a"], "v": [0, 1, 2, 3, 4]})
+    for frame in (distinct, tied, distinct.sort("ts_us"), tied.sort("ts_us", "event_id")):
+        assert time_ordered(frame).equals(frame.sort("ts_us", "event_id"))
+    assert time_ordered(tied)["v"].to_list() == [4, 1, 2, 3, 0]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
-from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
+from sobria.analytics.partitions import PartitionSet, month_bounds_us, time_ordered
 from sobria.analytics.person_pass import Pool, SlicePart, SliceTask, audit_slice, combined, worker_pool
 from sobria.analytics.spill import range_frame, range_of_person, spill_month, spilled_slices
 from sobria.audit.adoption import compute_adoption
@@ -130,8 +130,7 @@ class Scan:
         person = pl.col("person")
         within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
         chosen = within | person.is_null() if low is None else within
-        frame = self.frame(self.months).filter(chosen).collect()
-        return frame if is_ordered(frame) else frame.sort(ORDER)    # months in order, each sorted: no sort
+        return time_ordered(self.frame(self.months).filter(chosen).collect())
 
 
 @dataclass(frozen=True)
