@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     from sobria.analytics.clickhouse import ClickHouseEvents
 
 SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
-SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
-                             # ten reads: below this, reading every month per range is cheaper)
+SPILL_AFTER = 12             # more ranges, months in the old layout (by time): each month split once into
+                             # per-range files (a write costs about ten reads: below this, reading every
+                             # month per range is cheaper); months in the person layout are never split
 POOL_EVENTS = 2_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
 CHUNK_ROWS = 1_000_000       # rows of a month read at a time by the first pass and the spill (~0.6 GB in memory
                              # with every column): their memory bound, whatever the month's size
