@@ -185,3 +185,24 @@ def test_time_ordered_is_the_sort_by_time_and_id() -> None:
     for frame in (distinct, tied, distinct.sort("ts_us"), tied.sort("ts_us", "event_id")):
         assert time_ordered(frame).equals(frame.sort("ts_us", "event_id"))
     assert time_ordered(tied)["v"].to_list() == [4, 1, 2, 3, 0]
+
+
+def test_row_groups_hold_consecutive_people(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month written whole (``PartitionSet.write``) is cut in row groups of ``ROW_GROUP`` rows in
+    person order, each with its person bounds: a range of people overlaps only a few of them."""
+    import pyarrow.parquet as pq
+
+    from sobria.analytics import partitions
+
+    monkeypatch.setattr(partitions, "ROW_GROUP", 500)
+    parts = PartitionSet(tmp_path / "p")
+    parts.write(generate_events(3_000, catalog, months=1).select(event_column_names()))
+    meta = pq.ParquetFile(parts.path("2025-01")).metadata
+    column = meta.schema.names.index("person")
+    stats = [meta.row_group(g).column(column).statistics for g in range(meta.num_row_groups)]
+    assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [500] * 6
+    assert all(a.max <= b.min for a, b in itertools.pairwise(stats))
+    people = sorted({s.min for s in stats})
+    low, high = people[2], people[3]
+    overlapping = [g for g, s in enumerate(stats) if s.max >= low and s.min < high]
+    assert len(overlapping) <= 2
