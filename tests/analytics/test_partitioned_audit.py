@@ -32,6 +32,24 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Partition
     return path, partitioned(store, path)
 
 
+@pytest.fixture(scope="module")
+def time_sorted(generated: tuple[Path, PartitionSet], tmp_path_factory: pytest.TempPathFactory) -> PartitionSet:
+    """The generated partitions in the layout written before the person layout: each month sorted
+    by time, row groups of 128,000 rows, no layout in the metadata (person ranges are spilled)."""
+    import shutil
+
+    import polars as pl
+
+    _, parts = generated
+    old = PartitionSet(tmp_path_factory.mktemp("time-sorted") / "sobria.db.parquet")
+    shutil.copytree(parts.root, old.root)
+    for month in old.months():
+        pl.read_parquet(old.path(month)).sort("ts_us", "event_id").write_parquet(
+            old.path(month), compression="lz4", statistics=True, row_group_size=128_000)
+        assert not old.person_sorted(month) and parts.person_sorted(month)
+    return old
+
+
 OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
            AuditOptions(start=dt.date(2025, 2, 10), end=dt.date(2025, 4, 3)),
            AuditOptions(team="commercial", split=dt.date(2025, 2, 1))]
@@ -42,16 +60,21 @@ OPTIONS = [AuditOptions(), AuditOptions(split=dt.date(2025, 3, 17)),
 SLICES = [(1_000_000, 12, 1_000_000), (9_000, 12, 2_500), (2_000, 1, 1_000_000), (2_000, 1, 2_500)]
 
 
+@pytest.mark.parametrize("layout", ["person", "time"])
 @pytest.mark.parametrize("slices", SLICES)
 @pytest.mark.parametrize("options", OPTIONS)
 def test_generated_store_same_json(generated: tuple[Path, PartitionSet], options: AuditOptions,
-                                   slices: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+                                   slices: tuple[int, int, int], layout: str, request: pytest.FixtureRequest,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both layouts: months by person (ranges read directly) and months by time (spilled past
+    ``SPILL_AFTER`` ranges)."""
     from sobria.analytics import audit as module
 
     monkeypatch.setattr(module, "SLICE_EVENTS", slices[0])
     monkeypatch.setattr(module, "SPILL_AFTER", slices[1])
     monkeypatch.setattr(module, "CHUNK_ROWS", slices[2])
     path, parts = generated
+    parts = parts if layout == "person" else request.getfixturevalue("time_sorted")
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
     expected = run_audit(store, catalog, options, NOW)
     got = run_partitioned_audit(store, parts, catalog, options, NOW)
@@ -149,8 +172,10 @@ def test_each_person_falls_in_its_range() -> None:
     assert range_of_person(persons, [(None, None)]).rows() == [("a", 0), ("b", 0), ("c", 0), ("d", 0), ("e", 0)]
 
 
-@pytest.mark.parametrize("slices", [(9_000, 12, 1_000_000), (2_000, 1, 1_000_000), (2_000, 1, 2_500)])
+@pytest.mark.parametrize(("slices", "layout"), [((9_000, 12, 1_000_000), "person"), ((2_000, 1, 1_000_000), "person"),
+                                               ((2_000, 1, 1_000_000), "time"), ((2_000, 1, 2_500), "time")])
 def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet], slices: tuple[int, int, int],
+                                             layout: str, request: pytest.FixtureRequest,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from sobria.analytics import audit as module
 
@@ -159,6 +184,7 @@ def test_worker_processes_give_the_same_json(generated: tuple[Path, PartitionSet
     monkeypatch.setattr(module, "CHUNK_ROWS", slices[2])   # carried by the tasks to the spawned workers
     monkeypatch.setattr(module, "POOL_EVENTS", 0)       # two spawned workers, months read per range or spilled
     path, parts = generated
+    parts = parts if layout == "person" else request.getfixturevalue("time_sorted")
     store, catalog = open_store(f"sqlite:///{path}"), load_catalog()
     options = AuditOptions(split=dt.date(2025, 3, 17))
     expected = run_audit(store, catalog, options, NOW)
@@ -176,12 +202,13 @@ def _scan(parts: PartitionSet, chunk_rows: int, team: str | None = None) -> Scan
 
 
 @pytest.mark.parametrize("team", [None, "commercial"])
-def test_spilled_chunks_give_the_direct_slices(generated: tuple[Path, PartitionSet], team: str | None) -> None:
-    """Months split by range a chunk of rows at a time: each range's frame is, row for row, the one
-    read directly from the partitions (the first range with the events without a person)."""
+def test_spilled_chunks_give_the_direct_slices(time_sorted: PartitionSet, team: str | None) -> None:
+    """Months in the old layout (by time) split by range a chunk of rows at a time: each range's
+    frame is, row for row, the one read directly from the partitions (the first range with the
+    events without a person)."""
     from sobria.analytics.spill import spilled_slices
 
-    _, parts = generated
+    parts = time_sorted
     scan = _scan(parts, 1_000, team)
     _, persons, _ = scan.first_pass(None)
     ranges = person_ranges(persons, 500)
@@ -210,3 +237,23 @@ def test_first_pass_by_chunks_is_the_first_pass_by_months(generated: tuple[Path,
     assert a.select(keys).equals(b.select(keys))
     for column in a.columns[len(keys):]:
         assert all(x == pytest.approx(y, rel=1e-12) for x, y in zip(a[column], b[column], strict=True))
+
+
+@pytest.mark.parametrize("team", [None, "commercial"])
+def test_person_layout_reads_the_time_sorted_slices(generated: tuple[Path, PartitionSet], time_sorted: PartitionSet,
+                                                     team: str | None) -> None:
+    """Months by person, then time: each range's frame is, row for row, the one read from the
+    months sorted by time; the first pass gives the same people (requests, events, first team seen)
+    and the same pairs; many ranges are read directly, never spilled."""
+    _, parts = generated
+    new, old = _scan(parts, 1_000, team), _scan(time_sorted, 1_000, team)
+    _, persons, pairs = new.first_pass(None)
+    _, old_persons, old_pairs = old.first_pass(None)
+    assert persons.sort("person").equals(old_persons.sort("person"))   # order: of first appearance in the files
+    assert pairs.sort("team", "person").equals(old_pairs.sort("team", "person"))
+    ranges = person_ranges(persons, 500 if team is None else 100)
+    assert len(ranges) > 12 and not new.spills(ranges) and old.spills(ranges)
+    for low, high in ranges:
+        frame = new.slice(low, high)
+        assert frame.height > 0 and frame.equals(old.slice(low, high))
+    assert sum(new.slice(low, high).height for low, high in ranges) == persons["events"].sum()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -41,7 +42,50 @@ def test_write_is_idempotent_by_event_id(tmp_path: Path, catalog: Catalog) -> No
     assert parts.months() == ["2025-01", "2025-02", "2025-03"]
     assert stored.height == 2_000 and stored["event_id"].n_unique() == 2_000
     assert stored["request_count"].unique().to_list() == [1]
-    assert stored.equals(store_shaped(frame).sort("ts_us", "event_id"))
+    expected = store_shaped(frame)
+    for month in parts.months():   # each month by person then time, as its metadata says
+        start, end = month_bounds_us(month)
+        within = expected.filter((pl.col("ts_us") >= start) & (pl.col("ts_us") < end))
+        assert parts.scan(month).collect().equals(within.sort("person", "ts_us", "event_id"))
+        assert parts.person_sorted(month)
+    assert stored.sort("ts_us", "event_id").equals(expected.sort("ts_us", "event_id"))
+
+
+def test_in_layout_is_the_sorted_check() -> None:
+    from sobria.analytics.partitions import in_layout
+
+    frame = pl.DataFrame({"person": [None, None, "a", "a", "b"], "ts_us": [5, 7, 1, 1, 0],
+                          "event_id": ["x", "y", "a", "b", "c"]})
+    assert in_layout(frame) and in_layout(frame.head(1)) and in_layout(frame.head(0))
+    for order in ([1, 0, 2, 3, 4], [0, 1, 3, 2, 4], [0, 1, 4, 2, 3], [2, 0, 1, 3, 4]):
+        assert not in_layout(frame[order])
+
+
+def test_a_month_written_by_blocks_is_the_month_written_whole(tmp_path: Path, catalog: Catalog) -> None:
+    """``write_blocks`` (a month too large for memory, blocks of consecutive people): the same rows,
+    layout and metadata as ``PartitionSet.write``; several row groups, each with its people's bounds."""
+    import pyarrow.parquet as pq
+
+    from sobria.analytics.partitions import LAYOUT, write_blocks
+
+    whole, blocks = PartitionSet(tmp_path / "whole"), PartitionSet(tmp_path / "blocks")
+    frame = generate_events(3_000, catalog, months=1).select(event_column_names())
+    whole.write(frame)
+    shaped = store_shaped(frame).sort(LAYOUT)
+    people = shaped["person"].unique().sort()
+    cuts = [people[i] for i in range(0, people.len(), 7)][1:]
+    parts = [shaped.filter(pl.col("person") < cuts[0])]
+    parts += [shaped.filter((pl.col("person") >= a) & (pl.col("person") < b)) for a, b in itertools.pairwise(cuts)]
+    parts.append(shaped.filter(pl.col("person") >= cuts[-1]))
+    assert write_blocks(blocks.path("2025-01"), parts) == 3_000
+    assert blocks.scan("2025-01").collect().equals(whole.scan("2025-01").collect())
+    assert blocks.person_sorted("2025-01") and whole.person_sorted("2025-01")
+    groups = pq.ParquetFile(blocks.path("2025-01")).metadata
+    assert groups.num_row_groups == len(parts)
+    column = groups.schema.names.index("person")
+    bounds = [(groups.row_group(g).column(column).statistics.min, groups.row_group(g).column(column).statistics.max)
+              for g in range(groups.num_row_groups)]
+    assert all(high < low for (_, high), (low, _) in itertools.pairwise(bounds))
 
 
 def test_a_failed_write_leaves_the_month_as_it_was(tmp_path: Path, catalog: Catalog,
@@ -129,3 +173,36 @@ def test_generated_activity_is_capped_for_a_large_group() -> None:
     assert large.max() == pytest.approx(HEAVIEST * np.median(large))
     assert large.max() / large.sum() < 0.001          # uncapped: 2.2 % of all events on one person
     assert (np.diff(large) <= 0).all()
+
+
+def test_time_ordered_is_the_sort_by_time_and_id() -> None:
+    """Sorted on ``ts_us`` alone when no two events share a time, by (``ts_us``, ``event_id``)
+    otherwise: always the frame sorted by both."""
+    from sobria.analytics.partitions import time_ordered
+
+    distinct = pl.DataFrame({"ts_us": [3, 1, 2, 5, 4], "event_id": ["c", "a", "b", "e", "d"], "v": [0, 1, 2, 3, 4]})
+    tied = pl.DataFrame({"ts_us": [2, 1, 2, 2, 1], "event_id": ["z", "b", "a", "m", "a"], "v": [0, 1, 2, 3, 4]})
+    for frame in (distinct, tied, distinct.sort("ts_us"), tied.sort("ts_us", "event_id")):
+        assert time_ordered(frame).equals(frame.sort("ts_us", "event_id"))
+    assert time_ordered(tied)["v"].to_list() == [4, 1, 2, 3, 0]
+
+
+def test_row_groups_hold_consecutive_people(tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month written whole (``PartitionSet.write``) is cut in row groups of ``ROW_GROUP`` rows in
+    person order, each with its person bounds: a range of people overlaps only a few of them."""
+    import pyarrow.parquet as pq
+
+    from sobria.analytics import partitions
+
+    monkeypatch.setattr(partitions, "ROW_GROUP", 500)
+    parts = PartitionSet(tmp_path / "p")
+    parts.write(generate_events(3_000, catalog, months=1).select(event_column_names()))
+    meta = pq.ParquetFile(parts.path("2025-01")).metadata
+    column = meta.schema.names.index("person")
+    stats = [meta.row_group(g).column(column).statistics for g in range(meta.num_row_groups)]
+    assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [500] * 6
+    assert all(a.max <= b.min for a, b in itertools.pairwise(stats))
+    people = sorted({s.min for s in stats})
+    low, high = people[2], people[3]
+    overlapping = [g for g, s in enumerate(stats) if s.max >= low and s.min < high]
+    assert len(overlapping) <= 2

@@ -40,7 +40,8 @@ def test_enable_writes_every_month_of_the_store(three_months: tuple[Path, pl.Dat
     assert out == f"partitions d'analyse activées dans {root} : 2000 événements, 3 mois"
     parts = PartitionSet(root)
     assert parts.months() == ["2025-01", "2025-02", "2025-03"]
-    assert parts.scan_all().collect().equals(open_store(f"sqlite:///{path}").read_events())
+    assert parts.scan_all().collect().sort("ts_us", "event_id").equals(open_store(f"sqlite:///{path}").read_events())
+    assert all(parts.person_sorted(month) for month in parts.months())
 
 
 def test_retention_drops_old_raw_events_and_keeps_rollups(three_months: tuple[Path, pl.DataFrame],

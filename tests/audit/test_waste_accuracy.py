@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from sobria.audit.result import WasteFigures
-from sobria.audit.waste_accuracy import data_shares, expected, measured
+from sobria.audit.waste_accuracy import data_counts, data_shares, expected, measured
 from sobria.i18n import Translator
 from sobria.report.sections import chain_accuracy
 
@@ -28,6 +28,18 @@ def test_the_mode_follows_most_of_the_data() -> None:
     assert expected(data_shares(_events([None, None], [None, None]))) == measured()["without_ids_fingerprint_only"]
     assert data_shares(pl.DataFrame({"operation": ["image"], "prompt_fingerprint": [None],
                                      "conversation_id": [None]})) is None
+
+
+def test_data_counts_count_chats_with_a_fingerprint() -> None:
+    """Chat or completion requests with a fingerprint (not images, not a null operation), those of
+    them with a conversation id, with a thread signal; no thread signal column: none."""
+    events = pl.DataFrame({"operation": ["chat", "completion", "chat", None, "image", "chat"],
+                           "prompt_fingerprint": ["a", "b", None, "c", "d", "e"],
+                           "conversation_id": ["c1", None, "c2", "c3", "c4", "c5"],
+                           "thread_signal": [None, "edit", "new", "new", "new", "revision"]})
+    assert data_counts(events) == (3, 2, 2)
+    assert data_counts(events.drop("thread_signal")) == (3, 2, 0)
+    assert data_counts(events.head(0)) == (0, 0, 0)
 
 
 @pytest.mark.parametrize(("lang", "text"), [

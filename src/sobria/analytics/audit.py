@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
-from sobria.analytics.partitions import ORDER, PartitionSet, is_ordered, month_bounds_us
+from sobria.analytics.partitions import PartitionSet, month_bounds_us, time_ordered
 from sobria.analytics.person_pass import Pool, SlicePart, SliceTask, audit_slice, combined, worker_pool
 from sobria.analytics.spill import range_frame, range_of_person, spill_month, spilled_slices
 from sobria.audit.adoption import compute_adoption
@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     from sobria.analytics.clickhouse import ClickHouseEvents
 
 SLICE_EVENTS = 500_000       # events of one person range (about): the memory bound (~1.2 GiB RSS)
-SPILL_AFTER = 12             # more ranges: each month split once into per-range files (a write costs about
-                             # ten reads: below this, reading every month per range is cheaper)
+SPILL_AFTER = 12             # more ranges, months in the old layout (by time): each month split once into
+                             # per-range files (a write costs about ten reads: below this, reading every
+                             # month per range is cheaper); months in the person layout are never split
 POOL_EVENTS = 2_000_000      # from this many events (in two ranges or more): ranges audited by worker processes
 CHUNK_ROWS = 1_000_000       # rows of a month read at a time by the first pass and the spill (~0.6 GB in memory
                              # with every column): their memory bound, whatever the month's size
@@ -97,9 +98,15 @@ class Scan:
     def first_pass(self, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         return _first_pass(self, split)
 
+    def spills(self, ranges: list[tuple[str | None, str | None]]) -> bool:
+        """Whether the months are first split by range: past ``SPILL_AFTER`` ranges, unless every
+        month is in the partitions' person layout (a range then reads only its own row groups)."""
+        return len(ranges) > SPILL_AFTER and not all(self.partitions.person_sorted(m) for m in self.months)
+
     def slices(self, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]) -> Iterator[pl.DataFrame]:
-        """The events of each person range, every month read once (:mod:`sobria.analytics.spill`)."""
-        if len(ranges) <= SPILL_AFTER:
+        """The events of each person range, read directly or, for months in the old layout (sorted by
+        time), from every month read once (:mod:`sobria.analytics.spill`)."""
+        if not self.spills(ranges):
             for low, high in ranges:
                 yield self.slice(low, high)
             return
@@ -108,8 +115,8 @@ class Scan:
     def pooled(self, pool: Pool, persons: pl.DataFrame, ranges: list[tuple[str | None, str | None]]
                ) -> list[SlicePart]:
         """Each range's part, audited by the pool's workers (each reading its range), in range order;
-        past ``SPILL_AFTER`` ranges the months are split first, one month per task."""
-        if len(ranges) <= SPILL_AFTER:
+        past ``SPILL_AFTER`` ranges of months in the old layout, the months are split first, one month per task."""
+        if not self.spills(ranges):
             parts = pool.map([SliceTask(RangeSource(self, low, high)) for low, high in ranges])
         else:
             buckets = range_of_person(persons, ranges)
@@ -119,12 +126,12 @@ class Scan:
         return [part for part in parts if isinstance(part, SlicePart)]
 
     def slice(self, low: str | None, high: str | None) -> pl.DataFrame:
-        """The events of the people in [low, high) (and, for the first range, those without a person)."""
+        """The events of the people in [low, high) (and, for the first range, those without a person),
+        in time order (months in the person layout: only the row groups of those people are read)."""
         person = pl.col("person")
         within = (pl.lit(True) if low is None else person >= low) & (pl.lit(True) if high is None else person < high)
         chosen = within | person.is_null() if low is None else within
-        frame = self.frame(self.months).filter(chosen).collect()
-        return frame if is_ordered(frame) else frame.sort(ORDER)    # months in order, each sorted: no sort
+        return time_ordered(self.frame(self.months).filter(chosen).collect())
 
 
 @dataclass(frozen=True)

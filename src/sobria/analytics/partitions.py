@@ -1,9 +1,13 @@
 """Events for analysis in Parquet files, one per month, beside the store (the control plane).
 
 A partition is ``<root>/month=YYYY-MM/events.parquet`` holding that month's events with the
-columns and dtypes :meth:`Store.read_events` returns, sorted by (``ts_us``, ``event_id``), each
-``event_id`` once. Writing merges with what the partition holds (an event already there is kept,
-as the store keeps the first copy), writes a temporary file in the same folder and renames it over
+columns and dtypes :meth:`Store.read_events` returns, each ``event_id`` once, sorted by person then
+time (``LAYOUT``: ``person``, ``ts_us``, ``event_id``) in row groups of ``ROW_GROUP`` rows with
+statistics, so that the events of a range of people are read from the few row groups holding them
+(the others are skipped on their ``person`` bounds). The file's metadata names the layout
+(``LAYOUT_KEY``); a month written before it (sorted by time) is still read, its ranges spilled.
+Writing merges with what the partition holds (an event already there is kept, as the store keeps
+the first copy), writes a temporary file in the same folder and renames it over
 the partition: a reader sees the old month or the new one, never half of either. The month's
 rollups (:mod:`sobria.analytics.rollups`) are rewritten with it.
 
@@ -16,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +33,11 @@ from sobria.store import Store, event_column_names
 
 FILE = "events.parquet"
 SUFFIX = ".parquet"
-ORDER = ("ts_us", "event_id")
+ORDER = ("ts_us", "event_id")               # time order: the audit's slices, the store's reads
+LAYOUT = ("person", "ts_us", "event_id")    # a month partition's rows: person ranges are contiguous
+LAYOUT_KEY = "sobria.layout"
+LAYOUT_METADATA = {LAYOUT_KEY: ",".join(LAYOUT)}
+ROW_GROUP = 65_536                          # rows per row group: a range read skips the others
 
 
 def month_key(day: dt.date) -> str:
@@ -140,7 +149,13 @@ class PartitionSet:
             for path in (self.path(month), *(rollup_path(self.root, kind, month) for kind in KINDS)):
                 path.unlink(missing_ok=True)
             return
-        self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True).sort(ORDER))
+        self._store(month, store_shaped(frame).unique("event_id", keep="first", maintain_order=True))
+
+    def person_sorted(self, month: str) -> bool:
+        """The month's partition is in ``LAYOUT`` (its metadata says so): a range of people is
+        read from its row groups alone."""
+        path = self.path(month)
+        return path.exists() and pl.read_parquet_metadata(path).get(LAYOUT_KEY) == LAYOUT_METADATA[LAYOUT_KEY]
 
     def drop(self, month: str) -> int:
         """Retention: the month's raw events deleted, its rollups kept; returns the events dropped."""
@@ -169,33 +184,82 @@ class PartitionSet:
         else:
             fresh = merged = new
         if fresh.height:
-            self._store(month, merged if is_ordered(merged) else merged.sort(ORDER))
+            self._store(month, merged)
         return fresh.height
 
     def _store(self, month: str, frame: pl.DataFrame) -> None:
-        """The month's partition, then its rollups (each file replaced whole)."""
-        self._atomic_write(self.path(month), frame)
+        """The month's partition (``frame`` in ``LAYOUT``), then its rollups (each file replaced whole)."""
+        self._atomic_write(self.path(month), frame if in_layout(frame) else frame.sort(LAYOUT), LAYOUT_METADATA)
         lazy = frame.lazy()
         self._atomic_write(rollup_path(self.root, DAILY, month), rollups.daily(lazy).collect())
         self._atomic_write(rollup_path(self.root, PEOPLE, month), rollups.people(lazy, month).collect())
         self._atomic_write(rollup_path(self.root, STATUSES, month), rollups.statuses(lazy).collect())
 
     @staticmethod
-    def _atomic_write(target: Path, frame: pl.DataFrame) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
-        os.close(handle)
+    def _atomic_write(target: Path, frame: pl.DataFrame, metadata: dict[str, str] | None = None) -> None:
+        with atomic_target(target) as tmp:
+            frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=ROW_GROUP, metadata=metadata)
+
+
+@contextmanager
+def atomic_target(target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target`` to write, renamed over it when the block ends (removed if it fails)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=target.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_blocks(target: Path, blocks: Iterable[pl.DataFrame]) -> int:
+    """A month partition too large for memory, written from ``blocks`` of consecutive people (each
+    in ``LAYOUT``, the blocks in person order), one at a time, atomically; returns the rows written."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    rows = 0
+    with atomic_target(target) as tmp:
+        writer: pq.ParquetWriter | None = None
         try:
-            frame.write_parquet(tmp, compression="lz4", statistics=True, row_group_size=128_000)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            for block in blocks:
+                table = block.to_arrow()
+                if writer is None:
+                    schema = table.schema.with_metadata({k.encode(): v.encode() for k, v in LAYOUT_METADATA.items()})
+                    writer = pq.ParquetWriter(tmp, schema, compression="lz4", write_statistics=True)
+                writer.write_table(table.cast(writer.schema), row_group_size=ROW_GROUP)
+                rows += block.height
+        finally:
+            if writer is not None:
+                writer.close()
+    return rows
 
 
 def _month_number(ts: pl.Expr) -> pl.Expr:
     """YYYYMM as an integer (cheaper than formatting a string per event)."""
     return ts.dt.year().cast(pl.Int32) * 100 + ts.dt.month().cast(pl.Int32)
+
+
+def in_layout(frame: pl.DataFrame) -> bool:
+    """Already sorted by ``LAYOUT`` (person, nulls first, then time and id): no sort needed."""
+    person, ts, ids = pl.col("person"), pl.col("ts_us"), pl.col("event_id")
+    before, same = person.shift(1), person.eq_missing(person.shift(1))
+    later = (ts > ts.shift(1)) | ((ts == ts.shift(1)) & (ids > ids.shift(1)))
+    ordered = (person.is_not_null() & before.is_null()) | (person > before) | (same & later)
+    return frame.height < 2 or bool(frame.select(ordered.slice(1).fill_null(False).all()).item())
+
+
+def time_ordered(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` sorted by ``ORDER``: as it is when it already is; else sorted on ``ts_us`` alone
+    (an integer: several times cheaper than with the ids), which is the order when no two events
+    share a time (checked); else by ``ORDER``."""
+    if is_ordered(frame):
+        return frame
+    by_time = frame.sort("ts_us")
+    return by_time if is_ordered(by_time) else frame.sort(ORDER)
 
 
 def is_ordered(frame: pl.DataFrame) -> bool:

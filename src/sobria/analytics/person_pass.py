@@ -3,9 +3,10 @@ scenario, the data's id counts and the market-based carbon, then their sums in r
 
 On a large period the ranges are audited by worker processes (``WORKERS``, spawned: no state
 shared with the caller but what each task carries), each reading its own range from the month
-partitions (or, past ``SPILL_AFTER`` ranges, the months are first split by range, one month per
-task). Results come back in the order of the ranges and are added up in that order, as the
-single-process loop does: the same figures, the floats' last bits included. Memory is bounded per
+partitions (the row groups of its people, months in the person layout; for months in the old
+layout, past ``SPILL_AFTER`` ranges, the months are first split by range, one month per task).
+Results come back in the order of the ranges and are added up in that order, as the single-process
+loop does: the same figures, the floats' last bits included. Memory is bounded per
 worker by one range (about ``SLICE_EVENTS`` events). See docs/scale.md.
 """
 

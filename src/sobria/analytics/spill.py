@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sobria.analytics.partitions import ORDER, is_ordered
+from sobria.analytics.partitions import time_ordered
 
 Range = tuple[str | None, str | None]
 BUCKET = "_range"
@@ -65,5 +65,4 @@ def range_frame(folder: Path, index: int, empty: pl.DataFrame) -> pl.DataFrame:
     files = sorted((folder / f"r{index:05d}").glob("*.parquet"))
     if not files:
         return empty
-    frame = pl.scan_parquet(files).collect()
-    return frame if is_ordered(frame) else frame.sort(ORDER)
+    return time_ordered(pl.scan_parquet(files).collect())

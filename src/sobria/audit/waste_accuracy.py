@@ -35,10 +35,12 @@ def data_counts(events: pl.DataFrame) -> tuple[int, int, int]:
     needed = {"operation", "prompt_fingerprint", "conversation_id"}
     if not needed <= set(events.columns):
         return 0, 0, 0
-    chats = events.filter(pl.col("operation").is_in(CHAIN_OPERATIONS) & pl.col("prompt_fingerprint").is_not_null())
-    signal = pl.col("thread_signal") if "thread_signal" in chats.columns else pl.lit(None, pl.Utf8)
-    ids, signals = chats.select(pl.col("conversation_id").is_not_null().sum(), signal.is_not_null().sum()).row(0)
-    return chats.height, int(ids or 0), int(signals or 0)
+    chat = (pl.col("operation").is_in(CHAIN_OPERATIONS) & pl.col("prompt_fingerprint").is_not_null()).fill_null(False)
+    signal = pl.col("thread_signal") if "thread_signal" in events.columns else pl.lit(None, pl.Utf8)
+    chats, ids, signals = events.select(   # counted in place: no filtered copy of the events
+        chat.sum().alias("chats"), (chat & pl.col("conversation_id").is_not_null()).sum().alias("ids"),
+        (chat & signal.is_not_null()).sum().alias("signals")).row(0)
+    return int(chats or 0), int(ids or 0), int(signals or 0)
 
 
 def shares_of(counts: tuple[int, int, int]) -> tuple[float, float] | None:
