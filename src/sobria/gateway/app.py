@@ -59,15 +59,15 @@ class GatewayApp:
         except BodyTimeoutError:
             slow = GatewayError(408, "body_timeout", self.gw.t("gateway.error.body_timeout",
                                                                limit=self.gw.config.body_timeout_s))
-            self._rejected(scope, slow)
+            self.rejected(scope, slow)
             await self._error(scope, send, slow, [(b"connection", b"close")])
         except GatewayError as err:
-            self._rejected(scope, err)
+            self.rejected(scope, err)
             await self._error(scope, send, err)
         except BodyTooLargeError:
             limit = self.gw.config.max_body_bytes
             too_large = GatewayError(413, "body_too_large", self.gw.t("gateway.error.too_large", limit=limit))
-            self._rejected(scope, too_large)
+            self.rejected(scope, too_large)
             await self._error(scope, send, too_large)
 
     async def _error(self, scope: Scope, send: Send, err: GatewayError, headers: Headers | None = None) -> None:
@@ -75,7 +75,7 @@ class GatewayApp:
         await send_bytes(send, err.status, error_body(scope["path"], err, anthropic_client(scope)),
                          [*JSON_HEADERS, *(err.headers or []), *(headers or [])])
 
-    def _rejected(self, scope: Scope, err: GatewayError) -> None:
+    def rejected(self, scope: Scope, err: GatewayError) -> None:
         """A request refused before any usage event (400, 401, 404, 405, 413): the security log and a
         counter, with the key's id when it was recognised (a 403 of the charter is a usage event)."""
         if err.status == 403 and err.kind == "policy_error":

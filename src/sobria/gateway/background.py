@@ -32,6 +32,14 @@ _ERRORS = {"failed": "background_failed", "cancelled": "background_cancelled"}
 _MAX_POLL_S = 30.0
 
 
+async def read_stored(target: Target, rest: str, method: str = "GET", query: str = "") -> tuple[int, bytes, str]:
+    """``method /responses/{rest}`` on ``target`` with the organisation's key: status, body and
+    content type (the client's pass-through and the gateway's own polls); aiohttp's errors raised."""
+    url = target.url("/responses/" + rest) + (f"?{query}" if query else "")
+    async with target.client().request(method, url, headers=target.headers) as resp:
+        return resp.status, await resp.read(), resp.headers.get("Content-Type", "application/json")
+
+
 def is_running(answer: Any) -> bool:
     """A Responses answer of a background request that has not finished yet."""
     return isinstance(answer, dict) and answer.get("status") in RUNNING
@@ -91,9 +99,7 @@ class BackgroundCalls:
     async def _read(target: Target, answer_id: str) -> tuple[int | None, Any]:
         """The upstream's view of the response (None, None when it could not be read: poll again)."""
         try:
-            async with target.client().request("GET", target.url(f"/responses/{answer_id}"),
-                                                headers=target.headers) as resp:
-                status, content = resp.status, await resp.read()
+            status, content, _kind = await read_stored(target, answer_id)
         except (TimeoutError, aiohttp.ClientError):
             return None, None
         with contextlib.suppress(ValueError):

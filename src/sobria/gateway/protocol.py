@@ -25,7 +25,6 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from sobria.gateway.apis import error_body
 from sobria.gateway.http import GatewayError
-from sobria.i18n import Translator
 
 if TYPE_CHECKING:
     from asyncio import TimerHandle
@@ -51,14 +50,14 @@ def gateway_protocol(app: GatewayApp) -> type[asyncio.Protocol]:
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """:class:`HttpToolsProtocol` whose header phase is bounded (see the module's docstring)."""
 
-    gateway_app: GatewayApp | None = None
+    gateway_app: GatewayApp   # set by :func:`gateway_protocol`
 
     def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
                  _loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        gw_config = self.gateway_app.gw.config if self.gateway_app is not None else None
-        self.header_limit = (gw_config.max_header_bytes if gw_config else 32_768) + LINE_ALLOWANCE
-        self.header_timeout_s = gw_config.header_timeout_s if gw_config else 10.0
+        gw_config = self.gateway_app.gw.config
+        self.header_limit = gw_config.max_header_bytes + LINE_ALLOWANCE
+        self.header_timeout_s = gw_config.header_timeout_s
         self.in_headers = True  # from the connection's opening until the first request's headers end
         self.header_bytes = 0
         self.first_request = True
@@ -109,12 +108,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if not self.in_headers or self.refused or self.transport.is_closing():
             return
         limit = self.header_timeout_s
-        message = _translate(self.gateway_app, "gateway.error.header_timeout", limit=limit)
+        message = self.gateway_app.gw.t("gateway.error.header_timeout", limit=limit)
         self._refuse(GatewayError(408, "header_timeout", message))
 
     def _refuse_headers_too_large(self) -> None:
         limit = self.header_limit - LINE_ALLOWANCE
-        message = _translate(self.gateway_app, "gateway.error.headers_too_large", limit=limit)
+        message = self.gateway_app.gw.t("gateway.error.headers_too_large", limit=limit)
         self._refuse(GatewayError(431, "headers_too_large", message))
 
     def _refuse(self, err: GatewayError) -> None:
@@ -130,12 +129,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.header_timer.cancel()
             self.header_timer = None
         scope = self._partial_scope()
-        app = self.gateway_app
-        if app is not None:
-            try:
-                app._rejected(scope, err)  # the security log and sobria_gateway_rejected_total
-            except Exception:  # never let the accounting keep the connection open
-                self.logger.exception("rejection not recorded")
+        try:
+            self.gateway_app.rejected(scope, err)  # the security log and sobria_gateway_rejected_total
+        except Exception:  # never let the accounting keep the connection open
+            self.logger.exception("rejection not recorded")
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             cycle.keep_alive = False  # uvicorn closes the connection once that response is sent
@@ -167,11 +164,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if self.headers is not None:
             scope["headers"] = [(name, value) for name, value in self.headers if name == b"anthropic-version"]
         return scope
-
-
-def _translate(app: GatewayApp | None, key: str, **params: Any) -> str:
-    """The message in the gateway's language (French, the default, without a gateway)."""
-    return (app.gw.t if app is not None else Translator.for_lang())(key, **params)
 
 
 def _body(scope: dict[str, Any], err: GatewayError) -> bytes:

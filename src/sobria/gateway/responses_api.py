@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from sobria.gateway.background import BackgroundCalls, is_running
+from sobria.gateway.background import BackgroundCalls, is_running, read_stored
 from sobria.gateway.call import Usage, close, finish, usage_from
 from sobria.gateway.enforce import enforce_policy
 from sobria.gateway.forward import upstream_failure
@@ -184,11 +184,8 @@ class ResponsesApi:
             raise GatewayError(404, "not_found", gw.t("gateway_apis.response_not_found", id=answer_id))
         target = self._target(link.upstream if link is not None else None)
         query = scope.get("query_string", b"").decode("latin-1")
-        url = target.url("/responses/" + rest) + (f"?{query}" if query else "")
         try:
-            async with target.client().request(scope["method"], url, headers=target.headers) as resp:
-                status, content = resp.status, await resp.read()
-                kind = resp.headers.get("Content-Type", "application/json")
+            status, content, kind = await read_stored(target, rest, scope["method"], query)
         except (TimeoutError, aiohttp.ClientError) as exc:
             code = "upstream_timeout" if isinstance(exc, TimeoutError) else "upstream_unreachable"
             raise upstream_failure(gw, code) from None
