@@ -20,15 +20,19 @@ from sobria.store import Store
 log = logging.getLogger("sobria.gateway")
 
 
-def write_drained(store: Store, events: Sequence[Mapping[str, Any]]) -> int:
-    """Add the drained ``events`` (store rows: ``ts_us``, impacts, ``batch_id``) to the partitions
-    beside the store, when enabled; return how many were new there."""
+def write_drained(store: Store, events: pl.DataFrame | Sequence[Mapping[str, Any]]) -> int:
+    """Add the drained ``events`` (store rows: ``ts_us``, impacts, ``batch_id``; a frame or rows) to
+    the partitions beside the store, when enabled; return how many were new there."""
     file = store.sqlite_file()
     root = None if file is None else Path(str(file) + SUFFIX)
-    if root is None or not root.is_dir() or not events:
+    if root is None or not root.is_dir() or len(events) == 0:
         return 0
     dtypes = event_dtypes()
-    frame = pl.DataFrame({name: [row.get(name) for row in events] for name in dtypes}, schema=dtypes)
+    if isinstance(events, pl.DataFrame):
+        frame = events.select(pl.col(name).cast(dtype) if name in events.columns else pl.lit(None, dtype).alias(name)
+                              for name, dtype in dtypes.items())
+    else:
+        frame = pl.DataFrame({name: [row.get(name) for row in events] for name in dtypes}, schema=dtypes)
     try:
         return sum(PartitionSet(root).write(frame).values())
     except OSError as err:   # disk full, permissions: the store has the events, the audit will read it

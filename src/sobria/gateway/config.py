@@ -60,7 +60,7 @@ class GatewayConfig(_Strict):
     store: str | None = None
     journal: str = "sobria-gateway.journal"
     journal_fsync: bool = False
-    drain_interval_s: float = Field(0.2, gt=0)
+    drain_interval_s: float = Field(1.0, gt=0)  # a batch costs ~20 ms of CPU at any size (0.2 s: +25 % per request)
     drain_batch: int = Field(2000, ge=1)
     key_refresh_s: float = Field(2.0, gt=0)
     admin_key_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")

@@ -82,7 +82,7 @@ class Drainer:
         records = [(n, r) for n, r in parsed if r is not None]
         batch = self._batch([r for _, r in records], [n for n, _ in records], end)
         inserted, known = self.store.write_gateway_batch(batch)
-        write_drained(self.store, batch.events.to_dicts())  # analysis partitions, once committed
+        write_drained(self.store, batch.events)  # analysis partitions, once committed
         self.offset = end
         self.stored += inserted
         self.skipped += known

@@ -118,6 +118,10 @@ async def _reserve(gw: Gateway, call: Call, ctx: RequestContext, team: str, mont
     estimate = call.estimate.gwp_kgco2e
     hard = gw.rules.on_budget_exceeded == "block"
     result = await gw.budgets.reserve(team, month, estimate, limit if hard else None)
+    if result is None:  # the store was busy and nothing could be refused: the drain settles it alone
+        gw.budget_used[(team, month)] = gw.budget_used.get((team, month), 0.0) + estimate
+        call.reservation = (team, month, 0.0)
+        return
     gw.budget_used[(team, month)] = result.used_kgco2e
     if not result.granted:
         over = replace(ctx, budget=BudgetState(max(result.used_kgco2e, limit)))

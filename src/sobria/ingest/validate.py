@@ -102,14 +102,14 @@ def validate(frame: pl.DataFrame, known_teams: Collection[str], seen: SeenIds | 
     bounds = (limits or EventLimits()).checks(now or datetime.now(UTC))
     checks = [(field, key, expr, None) for field, key, expr in _checks(frame, known_teams)] + bounds
     flags = frame.select(expr.fill_null(False).alias(f"_check{i}") for i, (_, _, expr, _) in enumerate(checks))
-    for (field, key, _, limit), flagged in zip(checks, flags.iter_columns(), strict=True):
-        rows = flagged.arg_true()
+    bad = flags.select(pl.any_horizontal(pl.all()) if checks else pl.repeat(False, frame.height)).to_series()
+    for (field, key, _, limit), flagged in zip(checks, flags.iter_columns() if bad.any() else (), strict=False):
+        rows = flagged.arg_true()  # only when a row failed a check: a clean batch skips the loop
         if rows.len() == 0:
             continue
         for row in frame.select("_file", "_line", field)[rows].iter_rows():
             params = {"value": row[2]} if limit is None else {"value": row[2], "limit": limit}
             errors.append(RowError(row[0], row[1], field, key, params))
-    bad = flags.select(pl.any_horizontal(pl.all()) if checks else pl.repeat(False, frame.height)).to_series()
     dup = _duplicates(frame, seen, errors)
     rejected = bad | dup
     valid = frame.filter(~rejected) if rejected.any() else frame
