@@ -1,7 +1,7 @@
 """An unbounded output limit (``max_tokens`` of 10**26 or 10**300, as an integer or as the JSON float
 ``1e26`` / ``1e300``) on chat, Responses (``max_output_tokens``) and Messages, streamed and not,
-through the official SDKs: never a crash; the reservation is the model's cap (an integer limit) or
-the default estimate (a float, which is no token count); the event is written; the reservation is
+through the official SDKs: never a crash; the reservation is the model's cap (a whole number of
+tokens, written as an integer or as a float); the event is written; the reservation is
 settled exactly (``reserved_ug`` back to its value, ``spent_ug`` up by exactly the event's carbon).
 A key without a team spends a budget of its own (``key:<id>``) with the charter's default limit, to the
 microgram."""
@@ -27,7 +27,7 @@ from tests.gateway.upstreams_support import Served, serve_gateway
 
 TEXT = "une phrase"  # 10 characters: 2 tokens for the estimate, 2 words for the fake's usage
 HUGE = [10**26, 10**300, 1e26, 1e300]
-CAP, DEFAULT = 128_000, 500  # estimates.max_output_tokens, estimates.output_tokens
+CAP = 128_000  # estimates.max_output_tokens
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +87,8 @@ def test_an_unbounded_output_limit_is_capped_and_settled_exactly(served: tuple[S
     assert (row["status_code"], row["error"], row["input_tokens"], row["output_tokens"]) == (200, None, 2, 3)
     actual = (row["gwp_kgco2e_min"] + row["gwp_kgco2e_max"]) / 2
     provider, model = ("anthropic", "claude-haiku-4-5") if api == "messages" else ("openai", "gpt-4o-mini")
-    # an integer limit is capped at the model's published output limit (catalog/data/output_limits.json)
-    output = (output_limit(model) or CAP) if isinstance(limit, int) else DEFAULT
+    # the limit is capped at the model's published output limit (catalog/data/output_limits.json)
+    output = output_limit(model) or CAP
     estimate = gateway.gw.footprints.footprint(provider, model, "chat", input_tokens=2, output_tokens=output)
     # what was reserved: the team's 6 kg less what it had spent and reserved, less this estimate
     assert left == f"{6 - (spent + reserved + micrograms(estimate.gwp_kgco2e)) / 1e9:.6g}"
@@ -114,7 +114,7 @@ def test_a_key_without_a_team_spends_its_own_default_budget_exactly(served: tupl
     assert gateway.gw.rules.default_budget == 3.0  # the charter's budgets.default_kgco2e (write_policy)
     client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=token, max_retries=0)
     actual = _direct_ug(1, 2)  # "bonjour": 1 word in, "echo: bonjour" 2 words out
-    estimate = _direct_ug(2, DEFAULT)  # 7 characters / 4, and the default 500 output tokens
+    estimate = _direct_ug(2, 500)  # 7 characters / 4, and the default 500 output tokens (estimates.output_tokens)
     lefts = []
     for turn in (1, 2):
         raw = client.chat.completions.with_raw_response.create(model="gpt-4o-mini",
@@ -127,3 +127,11 @@ def test_a_key_without_a_team_spends_its_own_default_budget_exactly(served: tupl
     # the budget left when each was forwarded: 3 kg less what was spent and reserved then
     assert lefts == [f"{3 - estimate / 1e9:.6g}", f"{3 - (actual + estimate) / 1e9:.6g}"]
     assert gateway.budget("key:") == (0, 0) and gateway.budget(record.id) == (0, 0)  # no other row took it
+
+
+def test_an_output_limit_is_a_whole_number_of_tokens_whatever_its_json_type() -> None:
+    from sobria.gateway.inbound import max_tokens_of
+
+    assert [max_tokens_of({"max_tokens": v}) for v in (100, 100.0, 1e26, 0, 0.0)] == [100, 100, int(1e26), 0, 0]
+    assert [max_tokens_of({"max_tokens": v}) for v in (100.5, -1, -1.0, True, "100", None)] == [None] * 6
+    assert max_tokens_of({"max_output_tokens": 2e3}) == max_tokens_of({"max_completion_tokens": 2000}) == 2000

@@ -117,6 +117,8 @@ def parse_inbound(path: str, body: bytes, t: Translator, default_image_model: st
 def max_tokens_of(payload: dict[str, Any]) -> int | None:
     """The output limit the client set (chat, completions, Responses, Anthropic), if any."""
     value = payload.get("max_completion_tokens", payload.get("max_tokens", payload.get("max_output_tokens")))
+    if isinstance(value, float) and value.is_integer() and value >= 0:  # JSON 1e26, 100.0: a count all the same
+        return int(value)  # (finite: is_integer() is false for inf and nan); the model's limit caps it
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
