@@ -8,9 +8,9 @@ sample, drawn by ``sample_real_pairs.py`` and labelled before the detector runs 
 Pair level: two requests form a pair when they are in the same reformulation/regeneration chain
 (the chain's first request included). Precision is the share of predicted pairs that are true
 pairs, recall the share of true pairs found. Real samples: user turns of ShareGPT conversations,
-labelled by hand (tests/data/waste/README.md): the development samples (``dev``, ``dev2``, ``test``
-``test2`` and ``test3`` — the three held-out samples, each evaluated once unseen and now
-development data — and ``dev3``); demo: the
+labelled by hand (tests/data/waste/README.md): the development samples (``dev``, ``dev2``, ``test``,
+``test2``, ``test3`` and ``test4`` — the four held-out samples, each evaluated once unseen and now
+development data, the revision score trained on all of them — and ``dev3``); demo: the
 generator's ground truth. Note: the semantic fingerprint only links requests of *different*
 conversations of one session (``audit.semantic_links``); in these samples a session holds one
 thread (with ids: one conversation per person and day; without: the session is the thread), so

@@ -1,19 +1,26 @@
 """Variants of the revision score, judged by leave-one-sample-out cross-validation (not shipped).
 
 Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/revision_variants.py
-[--section NAME]...`` (sections: ``ceiling``, ``errors``, ``variants``, ``nested``, ``bootstrap``,
-``curve``; default all, about 10 minutes on one core). Reads the six development samples (as
-``train_revision.py``: dev, dev2, test, dev3, test2, test3; never the next held-out sample, test4).
+[--section NAME]... [--only A,B+C,D@L2]`` (sections: ``candidates``, ``ceiling``, ``errors``,
+``variants``, ``nested``, ``bootstrap``, ``curve``, ``lookback``; default all, about 15 minutes on one
+core).
+Reads the seven development samples (as ``train_revision.py``: dev, dev2, test, dev3, test2,
+test3, test4; the first labelling, ``*_labels.csv``, as reference); no held-out sample.
 
 Every figure is a pair-level F1 of the detector (``detect_waste`` with the thread signals of a
-model trained on the *other* samples), averaged over the six held-out samples, with / without
+model trained on the *other* samples), averaged over the seven held-out samples, with / without
 conversation ids, with the worst sample's and each sample's (with ids):
 
+* ``candidates`` (issue 17): the 18 features of 2026-12-04 (``EIGHTEEN``), the shipped 20, and the
+  18 plus each of ``CANDIDATES`` (edits of the same deliverable, corrections stated as facts,
+  pasted errors, the same template with another slot, a new deliverable…) or the ones named by
+  ``--only`` (``a+b``: together; ``@10``: L2 10); with the mean over the thresholds 0.35–0.50
+  (``band``: how much a result depends on the one threshold);
 * ``ceiling``: the signals set from the labels (a perfect pair classifier), per sample: what the
   detector's chains allow at best;
-* ``errors``: turn-level error analysis (counts by kind, no text) of the previous model at 0.50
-  and the shipped one at 0.40, each with its leave-one-sample-out signals;
-* ``variants``: the previous model (23 features, ``PREVIOUS``), the shipped one (18), other L2
+* ``errors``: turn-level error analysis (counts by kind, no text) of the 23-feature model at 0.50,
+  the 18-feature one at 0.40 and the shipped one at 0.45, each with its leave-one-sample-out signals;
+* ``variants``: the 23-feature model of 2026-12-03 (``PREVIOUS``), the 18 of 2026-12-04, other L2
   strengths, fewer features (``STABLE``: the six ``LEGACY`` features whose standardised weight moved
   most across the fits dropped), positives weighted, candidate features one at a time (``EXTRA``:
   the best word Jaccard with the last 3 turns, French and English constraint and correction
@@ -21,14 +28,17 @@ conversation ids, with the worst sample's and each sample's (with ids):
   depths and a small gradient-boosted tree ensemble (numpy); best threshold of ``THRESHOLDS``, the
   figure at 0.40, and the pooled held-out log loss and AUC of the pair classifier
   (``previous_revision`` from the labels);
-* ``nested``: the threshold chosen by an inner leave-one-sample-out on the five training samples
-  (best mean, or best worst sample), then scored on the sixth (the cost of choosing a threshold on
+* ``nested``: the threshold chosen by an inner leave-one-sample-out on the six training samples
+  (best mean, or best worst sample), then scored on the seventh (the cost of choosing a threshold on
   so few samples);
-* ``bootstrap``: the previous model (23 features, threshold 0.50) against the shipped one and two
-  other procedures, conversations resampled within each sample (1,000 draws, with ids): the
-  difference of the mean F1 and of the worst sample's, with their 95 % intervals;
-* ``curve``: held-out F1 (threshold 0.40) of the shipped features trained on 1 … 5 of the other
+* ``bootstrap``: the previous model (18 features, threshold 0.40) against the shipped one and other
+  procedures, conversations resampled within each sample (1,000 draws, with ids): the difference
+  of the mean F1 and of the worst sample's, with their 95 % intervals;
+* ``curve``: held-out F1 (threshold 0.40) of the shipped features trained on 1 … 6 of the other
   samples (every subset): does more data help?
+* ``lookback``: parents further back than the previous request, the turn scored against the 1–3
+  requests before it and linked to the best-scoring one (chains merged after the detector), and
+  the same with the labelled parents (the most a lookback could add).
 """
 
 from __future__ import annotations
@@ -76,11 +86,17 @@ CHAINED = FEATURES.index("previous_revision")
 EXTRA = ("short", "short_after_request", "best3", "best3_gain", "constraint", "statement_fix", "same_for",
          "prev_retry", "starts_lower", "prev_short", "imperative_on_it", "new_topic_q",
          "first_jaccard", "skipped")
+# candidates of 2026-12-04 (issue 17, seven samples): edits of the same deliverable, corrections stated
+# as facts, pasted errors, the same template with another slot, a new deliverable
+CANDIDATES = ("edit_ref", "make_it", "now_or_another", "complaint_or_still", "error_trace", "slot_swap", "same_content",
+              "prev_question", "edit_x_refers", "complaint_x_prev_request", "back_gain", "now_lead", "another_new",
+              "complaint_no_still", "still", "negation_fix", "complaint_fr", "another_lead", "another_more")
 # the six features of the model of 2026-12-03 dropped on 2026-12-04 (computed here as that model did)
 LEGACY = ("contained", "log_words", "correction", "error", "pasted", "refilled")
-NAMES = (*FEATURES, *EXTRA, *LEGACY)
-SHIPPED = list(FEATURES)                                  # the 18 of 2026-12-04 (17 stable + ``position``)
-STABLE = [f for f in FEATURES if f != "position"]         # the 17 whose weight was stable across the fits
+NAMES = (*FEATURES, *EXTRA, *LEGACY, *CANDIDATES)
+SHIPPED = list(FEATURES)                                  # the 20 shipped (issue 17): the 18 + 2 candidates
+EIGHTEEN = list(FEATURES[:18])                            # the 18 of 2026-12-04 (17 stable + ``position``)
+STABLE = [f for f in EIGHTEEN if f != "position"]         # the 17 whose weight was stable across the fits
 PREVIOUS = [*STABLE, *LEGACY]                             # the 23 of 2026-12-03 (22 + ``coherence``)
 BASE = [f for f in PREVIOUS if f != "coherence"]          # the 22 of 2026-12-03
 _CORRECTION = re.compile(
@@ -104,6 +120,69 @@ _SAME_FOR = re.compile(r"\b(do the same|same (thing )?for|now (do|write|make) (o
 _IMPERATIVE_IT = re.compile(r"^(?:\w+[,.!]? ){0,3}(make|turn|give|put|write|rewrite|change|convert|translate|"
                             r"format|shorten|expand|summari[sz]e|fix|update|sort|fais|rends|mets|traduis|corrige)"
                             r" (it|this|that|them|these|the|ca|le|la|les|ce)\b")
+
+
+_EDIT_VERB = (r"(add|change|update|modify|remove|replace|include|use|make|fix|adjust|rewrite|rephrase|reword|shorten|"
+              r"expand|put|delete|convert|translate|format|turn|ajoute|change|modifie|enleve|supprime|utilise|mets|"
+              r"remplace|corrige|reecris|raccourcis|traduis|transforme)")
+_EDIT_REF = re.compile(
+    r"^(?:\w+[,.!]? ){0,4}" + _EDIT_VERB + r"\b(?: \w+){0,6} (it|this|that|them|these|those|the (code|text|email|"
+    r"mail|story|poem|script|list|answer|function|letter|article|post|essay|table|query|program|paragraph|title)|"
+    r"your (answer|response|code|text)|le (code|texte|mail|titre)|la (reponse|liste|lettre)|ca|cela)\b"
+    r"|\b(add|ajoute)\b.{1,60}\b(to (it|this|that|them|the)|dedans|au (texte|code|mail))\b")
+_MAKE_IT = re.compile(
+    r"\b(make|keep|write|do|rends|fais) (it|this|that|them|le|la|les|ca) (more|less|a bit|shorter|longer|simpler|"
+    r"plus|moins|\w+er)\b|\binstead\b|\brather than\b|\bwithout\b|\bplutot\b|\bau lieu\b|\bsans\b")
+_NEW_DELIVERABLE = re.compile(
+    r"^(?:(?:ok(?:ay)?|great|thanks?|thank you|perfect|good|nice|cool|merci|parfait|super|bien)[,.!]* )*"
+    r"(now|next|then|maintenant|ensuite)\b|\b(another|new|next|une autre|un autre|nouveau|nouvelle|suivant\w*)\b")
+_COMPLAINT = re.compile(
+    r"\b(doesn'?t|does not|didn'?t|did not|isn'?t|is not|not|won'?t|can'?t|cannot) (work\w*|compil\w*|run\w*|"
+    r"correct|right|what i|show\w*|display\w*|chang\w*|load\w*|fix\w*|solv\w*)\b|\bstill\b|\b(wrong|incorrect|"
+    r"mistake|bug|broken)\b|\bne (marche|fonctionne|compile|s'?affiche) (pas|plus)\b|\btoujours pas\b|"
+    r"\bc'?est faux\b|\berreur\b|\bmarche pas\b")
+_NOW_LEAD = re.compile(
+    r"^(?:(?:ok(?:ay)?|great|thanks?|thank you|perfect|good|nice|cool|merci|parfait|super|bien)[,.!]* )*"
+    r"(now|next|then|maintenant|ensuite)\b")
+_ANOTHER = re.compile(r"\b(another|new|next|une autre|un autre|nouveau|nouvelle|suivant\w*)\b")
+_ANOTHER_MORE = re.compile(r"\b(another|new|next|other|else|une autre|un autre|autres?|nouveau|nouvelle|suivant\w*|"
+                           r"different topic|moving on|passons)\b")
+_NEGATION_FIX = re.compile(
+    r"\b(doesn'?t|does not|didn'?t|did not|isn'?t|is not|not|won'?t|can'?t|cannot) (work\w*|compil\w*|run\w*|"
+    r"correct|right|what i|show\w*|display\w*|chang\w*|load\w*|fix\w*|solv\w*)\b")
+_COMPLAINT_FR = re.compile(
+    r"\bne (marche|fonctionne|compile|s'?affiche) (pas|plus)\b|\btoujours pas\b|\bc'?est faux\b|\berreur\b|"
+    r"\bmarche pas\b|\bincorrect\w*\b|\bpas (bon|correct|juste)\b")
+_TRACE = re.compile(
+    r"Traceback \(most recent|\b[A-Z]\w*(Error|Exception)\b|\b(error|erreur|warning)\s*:|\bat \S+:\d+|"
+    r"\bline \d+\b|npm ERR|\bfatal:|\bundefined\b|cannot find|is not defined|not found|Uncaught|\bErrno\b")
+
+
+def candidate_features(turns: list[str], before: int, turn: int) -> tuple[float, ...]:
+    """The ``CANDIDATES`` of ``turns[turn]`` following ``turns[before]`` (text-free numbers)."""
+    norm, norm_prev = _normalised(_fold(turns[turn])), _normalised(_fold(turns[before]))
+    head = norm[:160]
+    mine = _content(head if len(norm) > 600 else norm)
+    theirs = _content(norm_prev[:600])
+    jaccard = _jaccard(mine, theirs)
+    memo = Turns()
+    now, then = memo.of(turns[turn]), memo.of(turns[before])
+    edit_ref = _EDIT_REF.search(head) is not None
+    complaint = _COMPLAINT.search(head) is not None
+    back = max((_jaccard(mine, _content(_normalised(_fold(turns[i]))[:600]))
+                for i in range(max(0, before - 4), before)), default=0.0)
+    return (float(edit_ref), float(_MAKE_IT.search(head) is not None),
+            float(_NEW_DELIVERABLE.search(head) is not None), float(complaint),
+            float(_TRACE.search(turns[turn][:600]) is not None),
+            float(jaccard >= 0.4 and 1 <= len(mine - theirs) <= 3 and 1 <= len(theirs - mine) <= 3),
+            float(bool(mine) and mine == theirs), float(then.question),
+            float(now.edit_request and now.refers), float(complaint and bool(then.flags & REQUEST)),
+            max(0.0, back - jaccard), float(_NOW_LEAD.search(head) is not None),
+            float(_ANOTHER.search(head) is not None),
+            float(_COMPLAINT.search(head.replace("still", "")) is not None), float(" still " in f" {head} "),
+            float(_NEGATION_FIX.search(head) is not None), float(_COMPLAINT_FR.search(head) is not None),
+            float(_ANOTHER.search(" ".join(head.split()[:8])) is not None),
+            float(_ANOTHER_MORE.search(head) is not None))
 
 
 def extra_features(turns: list[str], before: int, turn: int) -> tuple[float, ...]:
@@ -163,7 +242,8 @@ def load() -> dict[str, list[Conv]]:
                 conv.rows[turn] = np.array([*pair_features(turns[before], turns[turn], False,
                                                            turns[max(0, before - EARLIER_TURNS):before],
                                                            turns[:turn]),
-                                            *extra_features(turns, before, turn)])
+                                            *extra_features(turns, before, turn),
+                                            *candidate_features(turns, before, turn)])
                 a, b = chain_of.get(f"{conv.key}#{before}"), chain_of.get(f"{conv.key}#{turn}")
                 conv.positive[turn] = a is not None and a == b
             convs.append(conv)
@@ -336,7 +416,9 @@ def variant(samples: dict[str, list[Conv]], label: str, trainer: Trainer, names:
         return (f"{t:.2f}: {np.mean(with_ids):.3f} / {np.mean([per[h][t][1] for h in PREFIXES]):.3f} worst "
                 f"{min(with_ids):.3f} [" + " ".join(f"{f:.3f}" for f in with_ids) + "]")
     loss, auc = classifier_quality(samples, trainer, cols, cap)
+    band = float(np.mean([mean[t] for t in THRESHOLDS if 0.35 <= t <= 0.50]))
     print(f"{label:44} best {row(best)}; at {row(0.40)}" + (f"; at {row(fixed)}" if fixed else "")
+          + f"; band 0.35-0.50 {band:.3f}"
           + f"; log loss {loss:.4f}, AUC {auc:.4f}", flush=True)
 
 
@@ -366,10 +448,10 @@ def with_products(names: list[str], pairs: list[tuple[str, str]], l2: float = 1.
 
 
 def variants(samples: dict[str, list[Conv]]) -> None:
-    print("leave-one-sample-out F1 with / without ids, mean of the 6 held-out samples; worst sample and each "
-          "(with ids: " + ", ".join(tr.short(p) for p in PREFIXES) + ")")
+    print(f"leave-one-sample-out F1 with / without ids, mean of the {len(PREFIXES)} held-out samples; worst "
+          "sample and each (with ids: " + ", ".join(tr.short(p) for p in PREFIXES) + ")")
     variant(samples, "previous model (23 features: 22 + coherence)", logistic(1.0), PREVIOUS, fixed=0.50)
-    variant(samples, "shipped (18: 17 stable + position)", logistic(1.0), SHIPPED)
+    variant(samples, "18 of 2026-12-04 (17 stable + position)", logistic(1.0), EIGHTEEN)
     for l2 in (0.3, 3.0, 10.0, 30.0, 100.0):
         variant(samples, f"23 features, L2 {l2}", logistic(l2), PREVIOUS)
     variant(samples, "22 (no coherence)", logistic(1.0), BASE)
@@ -389,24 +471,36 @@ def variants(samples: dict[str, list[Conv]]) -> None:
              "edit_request", "pushback", "coherence", "marker_swap", "request", "pasted_both"]
     variant(samples, "12 features", logistic(1.0), small)
     for name in ("short_after_request", "imperative_on_it", "statement_fix", "constraint"):
-        variant(samples, f"18 + {name}", logistic(1.0), [*SHIPPED, name])
+        variant(samples, f"18 + {name}", logistic(1.0), [*EIGHTEEN, name])
     for pair in (("previous_revision", "edit_lead"), ("previous_request", "edit_lead"),
                  ("previous_revision", "question"), ("previous_request", "refers_back"),
                  ("previous_revision", "jaccard"), ("coherence", "jaccard"),
                  ("previous_revision", "position"), ("previous_request", "log_length_ratio")):
-        variant(samples, f"18 + {pair[0]} x {pair[1]}", with_products(SHIPPED, [pair]), SHIPPED)
+        variant(samples, f"18 + {pair[0]} x {pair[1]}", with_products(EIGHTEEN, [pair]), EIGHTEEN)
     for depth in (1, 2, 5):
-        variant(samples, f"shipped, chain depth {depth}", logistic(1.0), SHIPPED, depth=depth)
+        variant(samples, f"18, chain depth {depth}", logistic(1.0), EIGHTEEN, depth=depth)
     for trees, depth, rate in ((60, 2, 0.1), (100, 2, 0.05)):
         variant(samples, f"boosted trees {trees} x depth {depth}, rate {rate}, 18", boosted(trees, depth, rate),
-                SHIPPED)
+                EIGHTEEN)
+
+
+def candidates(samples: dict[str, list[Conv]]) -> None:
+    """The shipped features plus each of ``CANDIDATES`` (issue 17), then the ones that helped together."""
+    print("leave-one-sample-out F1 with / without ids over the seven samples; worst sample and each (with ids: "
+          + ", ".join(tr.short(p) for p in PREFIXES) + ")")
+    variant(samples, "18 of 2026-12-04", logistic(1.0), EIGHTEEN)
+    variant(samples, "shipped (20: the 18 + new_deliverable + complaint)", logistic(1.0), SHIPPED)
+    names = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(CANDIDATES)
+    for name in names:
+        l2 = float(name.split("@")[1]) if "@" in name else 1.0
+        variant(samples, f"18 + {name}", logistic(l2), [*EIGHTEEN, *name.split("@")[0].split("+")])
 
 
 def nested(samples: dict[str, list[Conv]]) -> None:
-    print("nested: threshold by leave-one-sample-out on the 5 training samples (best mean, or best worst "
-          "sample), scored on the 6th")
+    print(f"nested: threshold by leave-one-sample-out on the {len(PREFIXES) - 1} training samples (best mean, or "
+          f"best worst sample), scored on the held-out one")
     for label, names in (("previous model (23 features)", PREVIOUS), ("17 stable", STABLE),
-                         ("shipped (17 stable + position)", SHIPPED),
+                         ("18 (17 stable + position)", EIGHTEEN), ("shipped (20)", SHIPPED),
                          ("23 + short_after_request + position", [*PREVIOUS, "short_after_request", "position"])):
         cols = columns(names)
         for rule in ("mean", "worst"):
@@ -450,10 +544,13 @@ def per_conversation(prefix: str, revision: dict[str, bool]) -> dict[str, FloatA
 
 
 def bootstrap(samples: dict[str, list[Conv]]) -> None:
-    procedures = {"previous model (23, L2 1, 0.50)": (logistic(1.0), PREVIOUS, 0.50),
+    procedures = {"previous model (18: 17 stable + position, 0.40)": (logistic(1.0), EIGHTEEN, 0.40),
+                  "23 of 2026-12-03, L2 1, 0.50": (logistic(1.0), PREVIOUS, 0.50),
                   "23, L2 1, 0.40": (logistic(1.0), PREVIOUS, 0.40),
                   "17 stable, 0.40": (logistic(1.0), STABLE, 0.40),
-                  "shipped (17 stable + position, 0.40)": (logistic(1.0), SHIPPED, 0.40)}
+                  "18, 0.45": (logistic(1.0), EIGHTEEN, 0.45),
+                  "shipped (20, 0.40)": (logistic(1.0), SHIPPED, 0.40),
+                  "shipped (20, 0.45)": (logistic(1.0), SHIPPED, 0.45)}
     counts = {}
     for label, (trainer, names, threshold) in procedures.items():
         cols, counts[label] = columns(names), {}
@@ -485,7 +582,7 @@ def bootstrap(samples: dict[str, list[Conv]]) -> None:
 
 def curve(samples: dict[str, list[Conv]]) -> None:
     cols = columns(SHIPPED)
-    for k in (1, 2, 3, 4, 5):
+    for k in range(1, len(PREFIXES)):
         per = []
         for held in PREFIXES:
             others = [p for p in PREFIXES if p != held]
@@ -550,7 +647,8 @@ def errors(samples: dict[str, list[Conv]]) -> None:
     0.50 and the shipped one at 0.40. Counts only: no text is printed."""
     from sobria.audit.waste import detect_waste
     for label, names, threshold in (("previous model (23 features, 0.50)", PREVIOUS, 0.50),
-                                    ("shipped (18 features, 0.40)", SHIPPED, 0.40)):
+                                    ("18 features, 0.40", EIGHTEEN, 0.40),
+                                    ("shipped (20 features, 0.45)", SHIPPED, 0.45)):
         cols = columns(names)
         tables: dict[str, Counter[tuple[str, str]]] = {"missed": Counter(), "found": Counter(), "false": Counter()}
         for held in PREFIXES:
@@ -586,13 +684,98 @@ def errors(samples: dict[str, list[Conv]]) -> None:
                 print(f"    {kind:60} " + " ".join(f"{g:4d}" for g in got) + f" {sum(got):5d}", flush=True)
 
 
-SECTIONS = {"ceiling": ceiling, "errors": errors, "variants": variants, "nested": nested, "bootstrap": bootstrap,
-            "curve": curve}
+def _find(root: dict[str, str], x: str) -> str:
+    while root.get(x, x) != x:
+        x = root[x]
+    return x
+
+
+def _merged_f1(held: str, ids: bool, revision: dict[str, bool], links: list[tuple[str, str]]) -> float:
+    """The held-out sample's pair-level F1 with the detector's chains merged along ``links``."""
+    from sobria.audit.waste import detect_waste
+    DETECTOR.scores(held, ids, {})
+    events, truth = DETECTOR.cache[(held, ids)]
+    assert isinstance(events, pl.DataFrame) and isinstance(truth, pl.DataFrame)
+    chain = dict(predicted_chains(detect_waste(with_signals(events, revision), DETECTOR.catalog))
+                 .select("event_id", "chain_id").iter_rows())
+    root: dict[str, str] = {}
+    for event in events["event_id"]:
+        root[_find(root, event)] = _find(root, chain.get(event, event))
+    for child, parent in links:
+        root[_find(root, child)] = _find(root, parent)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for event in events["event_id"]:
+        groups[_find(root, event)].append(event)
+    found = co_chain_pairs(pl.DataFrame([(e, r) for r, m in groups.items() if len(m) > 1 for e in m],
+                                        schema={"event_id": pl.Utf8, "chain_id": pl.Utf8}, orient="row"))
+    expected = co_chain_pairs(truth)
+    return tr.f1((len(expected), len(found), len(expected & found)))
+
+
+def _lookback_links(conv: Conv, turns: list[str], model: Model, revision: dict[str, bool], k: int, bar: float,
+                    labelled: dict[tuple[str, int], int] | None) -> list[tuple[str, str]]:
+    """Per turn not linked to its previous request: a link to the best-scoring of the ``k``
+    requests before that one (probability ``bar`` at least), or to its labelled parent (``labelled``)."""
+    links = []
+    for turn, before in conv.previous.items():
+        if revision.get(f"{conv.key}#{turn}"):
+            continue
+        if labelled is not None:
+            up = labelled.get((conv.key, turn))
+            if up is not None and up != before:
+                links.append((f"{conv.key}#{turn}", f"{conv.key}#{up}"))
+            continue
+        memo, best, where = Turns(), 0.0, -1
+        for e in range(before - 1, max(-1, before - 1 - k), -1):
+            row = np.array(pair_features(turns[e], turns[turn], False, turns[max(0, e - EARLIER_TURNS):e],
+                                         turns[:turn], memo))
+            probability = float(model(row[None, :])[0])
+            if probability > best:
+                best, where = probability, e
+        if where >= 0 and best >= bar:
+            links.append((f"{conv.key}#{turn}", f"{conv.key}#{where}"))
+    return links
+
+
+def lookback(samples: dict[str, list[Conv]]) -> None:
+    """Parents further back than the previous request (issue 17): a turn the shipped model (held
+    out, 0.45) does not link to its previous request is scored, by the same model, against each of
+    the ``k`` requests before that one, and linked to the best if its probability reaches ``bar``;
+    a link merges the two predicted chains (union, after ``detect_waste``: what a signal naming its
+    parent turn would give the chains). ``ceiling``: the labelled parent instead (a perfect lookback)."""
+    cols = columns(SHIPPED)
+    texts = {(p, raw["conversation"]): raw["turns"] for p in PREFIXES
+             for raw in map(json.loads, (REAL_DIR / f"{p}_user_turns.jsonl").read_text(encoding="utf-8").splitlines())}
+
+    def run(k: int, bar: float, ceiling: bool = False) -> None:
+        out = {}
+        for held in PREFIXES:
+            model = fit_logistic(*rows_of([c for p in PREFIXES if p != held for c in samples[p]], cols))
+            revision: dict[str, bool] = {}
+            for conv in samples[held]:
+                revision.update(signals(conv, model, cols, 0.45, 3))
+            labelled = ({(c, t): up for c, t, up in pl.read_csv(REAL_DIR / f"{held}_labels.csv")
+                         .select("conversation", "turn", "parent_turn").iter_rows()} if ceiling else None)
+            links = [link for conv in samples[held]
+                     for link in _lookback_links(conv, texts[(held, conv.key)], model, revision, k, bar, labelled)]
+            out[held] = [_merged_f1(held, ids, revision, links) for ids in (True, False)]
+        print(("ceiling (labelled parents)" if ceiling else f"lookback {k}, bar {bar:.2f}") + ": "
+              f"{np.mean([v[0] for v in out.values()]):.3f} / {np.mean([v[1] for v in out.values()]):.3f} ["
+              + " ".join(f"{v[0]:.3f}" for v in out.values()) + "]", flush=True)
+    run(0, 2.0)
+    run(0, 2.0, ceiling=True)
+    for k in (1, 2, 3):
+        for bar in (0.5, 0.6, 0.7, 0.8):
+            run(k, bar)
+
+SECTIONS = {"candidates": candidates, "ceiling": ceiling, "errors": errors, "variants": variants, "nested": nested,
+            "bootstrap": bootstrap, "curve": curve, "lookback": lookback}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--section", action="append", choices=sorted(SECTIONS))
+    parser.add_argument("--only", help="candidates: the variants to run, comma-separated (a+b: two together)")
     args = parser.parse_args()
     samples = load()
     for name in args.section or SECTIONS:

@@ -1,25 +1,25 @@
-"""Train the revision score (``sobria.events.revision``) on the six development samples, the
+"""Train the revision score (``sobria.events.revision``) on the seven development samples, the
 threshold chosen by leave-one-sample-out cross-validation.
 
 Run from the repository root: ``OPENBLAS_NUM_THREADS=1 python benchmarks/train_revision.py [--write]``.
 
 Examples: every pair of consecutive user turns (the turn a turn follows, skipping "continue" turns,
 and the turn) of the development samples ``sharegpt``, ``sharegpt_dev2``, ``sharegpt_test``, ``sharegpt_dev3``,
-``sharegpt_test2`` and ``sharegpt_test3`` (tests/data/waste; the first labelling of the two
-double-labelled ones, ``*_labels.csv``, as their reference; the next held-out sample, test4, is
-read by neither this script nor ``revision_variants.py``); a pair is positive when the labels put
-both turns in one chain. Model:
-L2-regularised logistic regression (Newton steps,
+``sharegpt_test2``, ``sharegpt_test3`` and ``sharegpt_test4`` (tests/data/waste; the first labelling
+of the double-labelled ones, ``*_labels.csv``, as their reference; every one of them has been
+evaluated once unseen and is development data: a next held-out sample is read by neither this
+script nor ``revision_variants.py``); a pair is positive when the labels put both turns in one
+chain. Model: L2-regularised logistic regression (Newton steps,
 numpy), features standardised for the fit and the coefficients given back on the raw features;
 ``previous_revision`` is the labels' answer for training, the model's own at prediction (as
 ``thread_revision`` does).
 
 Two cross-validations, both printed. **Leave one sample out** (the decision): the model is trained
-on five samples and gives the thread signals of the sixth, all six ways; the detector
+on six samples and gives the thread signals of the seventh, all seven ways; the detector
 (``detect_waste``) then runs on the held-out sample with those signals, and ``eval_waste``'s
-pair-level F1 is averaged over the six held-out samples (each sample weighs the same: the test of
+pair-level F1 is averaged over the seven held-out samples (each sample weighs the same: the test of
 a sample-level shift, as from the five samples to test3). **By conversation**: ``REPEATS``
-repetitions of a ``FOLDS``-fold cross-validation (the conversations of the six samples shuffled
+repetitions of a ``FOLDS``-fold cross-validation (the conversations of the seven samples shuffled
 by ``random.Random(seed)``, seed 0 … REPEATS-1, dealt into folds), pair counts summed over the
 samples. The threshold shipped is the one of ``THRESHOLDS`` with the best leave-one-sample-out
 mean F1, with and without conversation ids averaged; the model shipped is then fitted on all the
@@ -44,7 +44,8 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DIR = ROOT / "tests" / "data" / "waste"
-DEV_PREFIXES = ("sharegpt", "sharegpt_dev2", "sharegpt_test", "sharegpt_dev3", "sharegpt_test2", "sharegpt_test3")
+DEV_PREFIXES = ("sharegpt", "sharegpt_dev2", "sharegpt_test", "sharegpt_dev3", "sharegpt_test2", "sharegpt_test3",
+                "sharegpt_test4")
 MODEL_FILE = ROOT / "src" / "sobria" / "events" / "data" / "revision_model.json"
 L2 = 1.0
 FOLDS = 5

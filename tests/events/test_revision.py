@@ -73,19 +73,35 @@ def test_pushing_back_on_the_answer_and_a_text_pasted_again() -> None:
     assert (pasted["pushback"], pasted["pasted_both"], pasted["jaccard"]) == (0.0, 1.0, 0.5)
 
 
+def test_a_complaint_stated_as_a_fact_and_a_new_deliverable_in_english_and_french() -> None:
+    """``complaint``: a correction of the answer stated as a fact ("doesn't work", "wrong", "ne
+    marche pas", "erreur"); ``new_deliverable``: "now …", "another", "new", "un autre", "maintenant"."""
+    code = "Write a python function that parses a CSV file of invoices"
+    def read(text: str) -> tuple[float, float]:
+        features = dict(zip(FEATURES, pair_features(code, text), strict=True))
+        return features["complaint"], features["new_deliverable"]
+    assert read("that doesn't work, the totals are wrong") == (1.0, 0.0)
+    assert read("ça ne marche pas, il y a une erreur") == (1.0, 0.0)
+    assert read("now write a new function that sends them by email") == (0.0, 1.0)
+    assert read("maintenant, écris un autre mail pour le client") == (0.0, 1.0)
+    assert read("it is still slow") == (0.0, 0.0)   # "still" alone: not kept (it did not help)
+    assert is_revision_of(code, "that doesn't work, the totals are wrong", MODEL)
+    assert not is_revision_of(code, "now write a new function that sends them by email", MODEL)
+
+
 def test_shipped_model_scores_a_retry_high_and_a_new_question_low() -> None:
-    assert revision_probability(LETTER, "make it shorter and more formal", MODEL) == pytest.approx(0.8551, abs=1e-4)
-    assert revision_probability(LETTER, "What is the capital of Peru?", MODEL) == pytest.approx(0.1001, abs=1e-4)
+    assert revision_probability(LETTER, "make it shorter and more formal", MODEL) == pytest.approx(0.8280, abs=1e-4)
+    assert revision_probability(LETTER, "What is the capital of Peru?", MODEL) == pytest.approx(0.0969, abs=1e-4)
     assert is_revision_of(LETTER, "make it shorter and more formal", MODEL)
     assert not is_revision_of(LETTER, "What is the capital of Peru?", MODEL)
-    assert MODEL.threshold == 0.40 and len(MODEL.coefficients) == len(FEATURES) == 18
+    assert MODEL.threshold == 0.45 and len(MODEL.coefficients) == len(FEATURES) == 20
 
 
 def test_a_chain_under_way_raises_the_score() -> None:
     itinerary = "Write an itinerary for 5 days in Lisbon"
     alone = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL)
     chained = revision_probability(itinerary, "we have 2 kids aged 5 and 8", MODEL, previous_revision=True)
-    assert (round(alone, 4), round(chained, 4)) == (0.3630, 0.8544)
+    assert (round(alone, 4), round(chained, 4)) == (0.3541, 0.8553)
 
 
 def test_a_thread_is_read_from_the_request_before_skipping_continue_turns() -> None:

@@ -2,9 +2,10 @@
 
 Where the previous user turn of the thread is at hand — the gateway (a chat request carries its
 thread), an import whose records carry the messages (LiteLLM spend logs) — the pair (previous user
-turn, this turn) is read once, reduced to a dozen numbers (``pair_features``: shared content
+turn, this turn) is read once, reduced to twenty numbers (``pair_features``: shared content
 words, lengths, the intent cue, wording that refers to the previous answer, edits, pushing back,
-a new question, the turn's position…), scored by a logistic regression whose coefficients ship as data
+a complaint stated as a fact, a new question or deliverable, the turn's position…), scored by a
+logistic regression whose coefficients ship as data
 (``data/revision_model.json``, trained by ``benchmarks/train_revision.py`` on the development
 samples only) and kept as one word: the thread signal ``revision`` or ``new``. Neither text nor
 features are stored. docs/waste.md, "Revision score", gives the features, the training and the
@@ -31,7 +32,7 @@ from sobria.events.intent import REQUEST, cue_and_flags
 FEATURES = (
     "cue_retry", "cue_continue", "log_length_ratio", "jaccard", "refers_back", "edit_lead", "question", "request",
     "previous_request", "new_salient", "previous_revision", "edit_request", "marker_swap", "earlier_jaccard",
-    "pushback", "pasted_both", "coherence", "position",
+    "pushback", "pasted_both", "coherence", "position", "new_deliverable", "complaint",
 )
 MOMENTUM_DEPTH = 3     # turns back whose own decision feeds ``previous_revision``
 EARLIER_TURNS = 2      # user turns before the previous request compared for ``earlier_jaccard``
@@ -57,6 +58,18 @@ _EDIT_REQUEST = re.compile(
 _PUSHBACK = re.compile(
     r"^(no\b|nope|but\b|actually|are you sure|you'?re right|that'?s not|not quite|hmm|wait\b|i think|"
     r"i don'?t think|i meant|sorry|are you|is that|really)")
+# a new deliverable: "now …", "next …", "another", "new" ("now write a new poem": the guideline's "one
+# more", "another one" after a finished one, "now add comments" are not re-asks)
+_NEW_DELIVERABLE = re.compile(
+    r"^(?:(?:ok(?:ay)?|great|thanks?|thank you|perfect|good|nice|cool|merci|parfait|super|bien)[,.!]* )*"
+    r"(now|next|then|maintenant|ensuite)\b|\b(another|new|next|une autre|un autre|nouveau|nouvelle|suivant\w*)\b")
+# a correction or complaint stated as a fact: "that doesn't work", "is not correct", "wrong", "a bug",
+# "ne marche pas", "c'est faux", "erreur"
+_COMPLAINT = re.compile(
+    r"\b(doesn'?t|does not|didn'?t|did not|isn'?t|is not|not|won'?t|can'?t|cannot) (work\w*|compil\w*|run\w*|"
+    r"correct|right|what i|show\w*|display\w*|chang\w*|load\w*|fix\w*|solv\w*)\b|\b(wrong|incorrect|"
+    r"mistake|bug|broken)\b|\bne (marche|fonctionne|compile|s'?affiche) (pas|plus)\b|\btoujours pas\b|"
+    r"\bc'?est faux\b|\berreur\b|\bmarche pas\b")
 LONG_TURN = 300        # characters: both turns this long, a text or code pasted again (``pasted_both``)
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|last|premier|"
                       r"premiere|deuxieme|troisieme|quatrieme|cinquieme|\d+)\b")
@@ -124,6 +137,8 @@ class TurnFeatures:
     question: bool
     edit_request: bool
     pushback: bool
+    new_deliverable: bool
+    complaint: bool
 
 
 def _hashed(words: set[str]) -> frozenset[int]:
@@ -154,7 +169,8 @@ def read_turn(text: str, content: frozenset[int] | None = None) -> tuple[TurnFea
         markers=_hashed(_markers(text, folded)),
         refers=_REFERS.search(" ".join(head.split()[:8])) is not None,
         edit_lead=_EDIT.search(head) is not None, question=_QUESTION.search(head) is not None and "?" in head,
-        edit_request=_EDIT_REQUEST.search(head) is not None, pushback=_PUSHBACK.search(head) is not None)
+        edit_request=_EDIT_REQUEST.search(head) is not None, pushback=_PUSHBACK.search(head) is not None,
+        new_deliverable=_NEW_DELIVERABLE.search(head) is not None, complaint=_COMPLAINT.search(head) is not None)
     return features, content
 
 
@@ -262,6 +278,7 @@ def pair_features(previous: str, text: str, previous_revision: bool = False,
         float(now.chars > LONG_TURN and before.chars > LONG_TURN),
         coherence(thread, memo),
         math.log1p(min(len(thread), POSITION_CAP)),
+        float(now.new_deliverable), float(now.complaint),
     )
 
 
