@@ -41,12 +41,14 @@ DEV3 = "sharegpt_dev3"    # file prefix of the third development sample
 TEST2 = "sharegpt_test2"  # file prefix of the second held-out sample (evaluated once: now development data)
 TEST3 = "sharegpt_test3"  # file prefix of the third held-out sample (evaluated once: now development data)
 TEST4 = "sharegpt_test4"  # file prefix of the fourth held-out sample (evaluated once: now development data)
+TEST5 = "sharegpt_test5"  # file prefix of the fifth held-out sample (evaluated once, 2026-12-04)
 SAMPLES = {  # --sample name: (row label, file prefix)
     "dev": ("development sample", DEV), "dev2": ("second development sample", DEV2),
     "test": ("first held-out sample, now development data", TEST), "dev3": ("third development sample", DEV3),
     "test2": ("second held-out sample, now development data", TEST2),
     "test3": ("third held-out sample, now development data", TEST3),
-    "test4": ("fourth held-out sample, now development data", TEST4)}
+    "test4": ("fourth held-out sample, now development data", TEST4),
+    "test5": ("fifth held-out sample", TEST5)}
 DEV_SAMPLES = ("dev", "dev2", "test", "dev3", "test2", "test3", "test4")   # the default: every sample
 CHAIN_REASONS = ("reformulation", "regeneration")
 PER_PERSON = 3            # without conversation ids: conversations per person and session
