@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-STEPS = {"sobria.analytics.audit": ("_first_pass", "spill_month", "range_frame"),
+STEPS = {"sobria.analytics.audit": ("_first_pass", "spill_month", "range_frame", "time_ordered"),
          "sobria.analytics.spill": ("spill_month", "range_frame"),
          "sobria.analytics.person_pass": ("detect_waste", "waste_summary", "replay_scenario", "data_counts",
                                           "market_gwp_kgco2e")}

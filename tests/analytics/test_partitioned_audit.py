@@ -257,3 +257,24 @@ def test_person_layout_reads_the_time_sorted_slices(generated: tuple[Path, Parti
         frame = new.slice(low, high)
         assert frame.height > 0 and frame.equals(old.slice(low, high))
     assert sum(new.slice(low, high).height for low, high in ranges) == persons["events"].sum()
+
+
+def test_first_pass_formats_the_month_of_events_outside_their_partition(generated: tuple[Path, PartitionSet],
+                                                                          tmp_path: Path) -> None:
+    """The cube takes a partition's month as a constant; a partition holding another month's events
+    (not written by PartitionSet) has each event's own month, as before."""
+    import shutil
+
+    import polars as pl
+
+    _, parts = generated
+    odd = PartitionSet(tmp_path / "sobria.db.parquet")
+    shutil.copytree(parts.root, odd.root)
+    first, second = odd.months()[:2]
+    moved = pl.read_parquet(odd.path(second)).head(50)
+    pl.concat([pl.read_parquet(odd.path(first)), moved]).write_parquet(odd.path(first))
+    cube, _, _ = _scan(odd, 1_000_000).first_pass(None)
+    months = cube.group_by("month").agg(pl.col("events").sum()).sort("month")
+    expected = pl.concat([pl.scan_parquet(odd.path(m)).select(pl.col("ts").dt.strftime("%Y-%m").alias("month"))
+                          for m in odd.months()]).group_by("month").agg(pl.len().alias("events")).sort("month")
+    assert months.equals(expected.collect().cast(months.schema))

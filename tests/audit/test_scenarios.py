@@ -108,3 +108,26 @@ def test_compare_periods_per_working_day() -> None:
     assert cmp_.gwp_change_share == pytest.approx(0.0075 / 0.030 - 1)
     assert cmp_.requests_change_share == pytest.approx(1 / 2 - 1)
     assert compare_periods(data, period, dt.date(2025, 5, 1)) is None
+
+
+@pytest.mark.parametrize("check_tools", [False, True])
+def test_the_replay_by_context_is_the_replay_by_event(catalog: Catalog, check_tools: bool) -> None:
+    """Events in time order are decided per distinct context, their flags looked up by the
+    context's number: the same scenario, bit for bit, as from each event's decision
+    (``charter_decisions``, the path of events in any order), with budgets, tools, images and
+    regenerations firing."""
+    from sobria.analytics.synthetic import generate_events
+    from sobria.audit.scenarios import _scenario_of, charter_decisions
+
+    data = generate_events(6_000, catalog, months=2, seed=3).sort("ts_us", "event_id")
+    builtin = builtin_rules(catalog).rules
+    teams = data["team"].drop_nulls().unique().sort().to_list()
+    rules = ScenarioRules(replace(builtin, max_regenerations=1, team_budgets={teams[0]: 0.5, teams[1]: 5.0},
+                                  default_budget=50.0, tools={"chatgpt": ("enterprise", True)} if check_tools else {}),
+                          "test", check_tools=check_tools)
+    fast = replay_scenario(data, catalog, rules)
+    assert fast == _scenario_of(charter_decisions(data, rules), data, catalog, rules)
+    assert fast.rerouted and fast.dropped_regenerations and fast.dropped_images
+    assert (fast.blocked_other > 0) == check_tools
+    shuffled = data.sample(fraction=1.0, shuffle=True, seed=1)   # not in time order: decided per event
+    assert replay_scenario(shuffled, catalog, rules).projected.requests == fast.projected.requests

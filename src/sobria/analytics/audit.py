@@ -245,20 +245,32 @@ def _overlaps(month: str, period: Period) -> bool:
 def _first_pass(scan: Scan, split: dt.date | None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per chunk of a month (months and chunks in time order, one at a time: memory bounded by a
     chunk): the cube of sums, the people (in time order, so 'first team seen' holds) and the
-    (team, person) pairs."""
-    after = pl.col("ts").dt.date() >= split if split else pl.lit(False)
+    (team, person) pairs.
+
+    A month partition holds that month's events, so the cube's month is the partition's (a
+    constant, not a string formatted per event), checked on the chunk's first and last times
+    (else formatted per event); the side of the split compares the microseconds."""
+    split_us = int(dt.datetime.combine(split, dt.time(), dt.UTC).timestamp()) * 1_000_000 if split else None
+    after = pl.col("ts_us") >= split_us if split_us is not None else pl.lit(False)
     cubes, people, pairs = [], [], []
     for month in scan.months:
+        low, high = month_bounds_us(month)
         for lazy in scan.chunks(month):
-            cube, seen, pair = pl.collect_all([
-                lazy.group_by(pl.col("team"), pl.col("tool"), pl.col("model"),
-                              pl.col("ts").dt.strftime("%Y-%m").alias("month"), pl.col("tier"),
-                              pl.col("impact_status"), after.alias("after")).agg(sum_exprs()),
+            def cube(month_key: pl.Expr, lazy: pl.LazyFrame = lazy) -> pl.LazyFrame:
+                return lazy.group_by(pl.col("team"), pl.col("tool"), pl.col("model"), month_key.alias("month"),
+                                     pl.col("tier"), pl.col("impact_status"), after.alias("after")).agg(sum_exprs())
+
+            cells, seen, pair, times = pl.collect_all([
+                cube(pl.lit(month)),
                 lazy.group_by("person", maintain_order=True).agg(
                     pl.col("request_count").sum().alias("requests"), pl.len().alias("events"),
                     pl.col("team").drop_nulls().first().alias("team_seen")),
-                lazy.select("team", "person").unique()])
-            cubes.append(cube)
+                lazy.select("team", "person").unique(),
+                lazy.select(pl.col("ts_us").min().alias("first"), pl.col("ts_us").max().alias("last"))])
+            first, last = times.row(0)
+            if first is not None and not (low <= first and last < high):    # not this month's events alone
+                cells = cube(pl.col("ts").dt.strftime("%Y-%m")).collect()
+            cubes.append(cells)
             people.append(seen)
             pairs.append(pair)
     if not cubes:

@@ -255,11 +255,17 @@ def in_layout(frame: pl.DataFrame) -> bool:
 def time_ordered(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` sorted by ``ORDER``: as it is when it already is; else sorted on ``ts_us`` alone
     (an integer: several times cheaper than with the ids), which is the order when no two events
-    share a time (checked); else by ``ORDER``."""
+    share a time (checked); else by ``ORDER``. The same rows, for less CPU: the columns made
+    contiguous first (a range read from several row groups and months comes in as many chunks, and
+    gathering rows across chunks costs several times more than the copy), and with one engine
+    thread (a worker process) the sort's single-threaded path (the multithreaded one costs more
+    there). Together about half the CPU of ``frame.sort("ts_us")`` on a 500,000-event range."""
     if is_ordered(frame):
         return frame
-    by_time = frame.sort("ts_us")
-    return by_time if is_ordered(by_time) else frame.sort(ORDER)
+    threaded = pl.thread_pool_size() > 1
+    frame = frame.rechunk()
+    by_time = frame.sort("ts_us", multithreaded=threaded)
+    return by_time if is_ordered(by_time) else frame.sort(ORDER, multithreaded=threaded)
 
 
 def is_ordered(frame: pl.DataFrame) -> bool:

@@ -21,7 +21,7 @@ from sobria.audit.money import Money, compute_money
 from sobria.audit.period import DAYS_PER_YEAR
 from sobria.catalog import Catalog
 from sobria.impact.estimator import Estimator
-from sobria.impact.frame import estimate_frame
+from sobria.impact.frame import estimate_columns
 from sobria.impact.options import EstimateOptions
 from sobria.impact.spend import spend_check
 from sobria.ranges import Range
@@ -57,9 +57,10 @@ def market_gwp_kgco2e(events: pl.DataFrame, catalog: Catalog, options: EstimateO
     with the store's method (``options``: Settings.estimate_options)."""
     if events.height == 0:
         return Range(0.0, 0.0)
-    est = estimate_frame(Estimator(catalog, replace(options or EstimateOptions(), carbon_basis="market")), events)
-    low, high = est.select(pl.col("gwp_kgco2e_min").fill_nan(0.0).sum(),
-                           pl.col("gwp_kgco2e_max").fill_nan(0.0).sum()).row(0)
+    est = estimate_columns(Estimator(catalog, replace(options or EstimateOptions(), carbon_basis="market")), events,
+                           ("gwp_kgco2e_min", "gwp_kgco2e_max"))
+    low, high = pl.DataFrame(est).select(pl.col("gwp_kgco2e_min").fill_nan(0.0).sum(),
+                                         pl.col("gwp_kgco2e_max").fill_nan(0.0).sum()).row(0)
     return Range(float(low or 0.0), float(high or 0.0))
 
 

@@ -11,15 +11,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import polars as pl
 
 from sobria.audit.period import Period
 from sobria.audit.totals import INDICATORS, Totals, totals
 from sobria.catalog import Catalog, resolve
-from sobria.impact import Estimator, estimate_frame
+from sobria.impact import Estimator
+from sobria.impact.frame import RESULT_COLUMNS, estimate_columns
 from sobria.impact.options import EstimateOptions
 from sobria.policy.decision import Rules
-from sobria.policy.replay import decision_frame, event_time, in_time_order
+from sobria.policy.replay import (
+    CONTEXT,
+    context_frame,
+    decide_contexts,
+    decision_frame,
+    event_time,
+    fired_rules,
+    in_time_order,
+)
 from sobria.policy.schema import Policy
 
 REGENERATION_RULE = "regenerations.max_per_request"
@@ -82,8 +92,7 @@ class ScenarioResult:
 def charter_decisions(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFrame:
     """The events with the charter's decision (``action``, ``rule``, ``target``, ``rules``) and
     ``dropped``: blocked, or a retry past the allowed regenerations (a warning people heed)."""
-    replayed = events if rules.check_tools else events.with_columns(pl.lit(None, pl.Utf8).alias("tool"))
-    decisions = decision_frame(replayed, rules.rules)
+    decisions = decision_frame(_replayed(events, rules), rules.rules)
     # events in time order come back in their order (one row each): side by side, no join on the ids
     decided = (events.hstack(decisions.drop("event_id").get_columns()) if in_time_order(events, event_time(events))
                else events.join(decisions, on="event_id", how="left"))
@@ -96,8 +105,50 @@ def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules
     drop what it blocks, re-route what it routes, re-estimate the re-routed requests.
 
     Only the columns the decisions, the sums and the re-estimation read are carried (the same
-    rows in the same order: the same sums), not the prompts' fingerprints through every filter."""
-    decided = charter_decisions(events.select(_present(events, _REPLAYED)), rules)
+    rows in the same order: the same sums), not the prompts' fingerprints through every filter.
+    Events in time order (the partitions' slices, the store's reads) are decided once per distinct
+    context: each event gets its context's number, and the flags (dropped, a retry, re-routed) are
+    looked up by that number, with no string column per event."""
+    replayed = events.select(_present(events, _REPLAYED))
+    if not in_time_order(replayed, event_time(replayed)):
+        return _scenario_of(charter_decisions(replayed, rules), events, catalog, rules)
+    frame = context_frame(_replayed(replayed, rules), rules.rules)
+    groups = frame.select(CONTEXT).with_row_index("_row").group_by(CONTEXT).agg("_row")
+    decisions = decide_contexts(groups, rules.rules)
+    lengths = groups["_row"].list.len().to_numpy()
+    group = np.empty(frame.height, dtype=np.int64)
+    group[groups["_row"].explode().to_numpy()] = np.repeat(np.arange(len(decisions)), lengths)
+    retry = np.array([REGENERATION_RULE in fired_rules(d) for d in decisions], dtype=bool)
+    dropped = np.array([d.action == "block" for d in decisions], dtype=bool) | retry
+    models = groups["model"].to_list()
+    # target != model as the engine compares them: null when either is null (the row then in no part)
+    routed = [None if d.model is None or m is None else d.model != m for d, m in zip(decisions, models, strict=True)]
+    rerouted_g = np.array([r is True for r in routed], dtype=bool)
+    plain_g = np.array([r is False for r in routed], dtype=bool)
+    row_dropped, row_retry = pl.Series(dropped[group]), pl.Series(retry[group])
+    operation = replayed["operation"]
+    image = (operation == "image").fill_null(False)
+    images = int((row_dropped & image).sum())
+    retries = int((row_dropped & (operation != "image").fill_null(False) & row_retry).sum())
+    kept = ~dropped
+    columns = replayed.select(_present(replayed, _PROJECTED))
+    plain = columns.filter(pl.Series(plain_g[group] & kept[group]))
+    moved = kept[group] & rerouted_g[group]
+    targets = pl.Series("model", [d.model for d in decisions], dtype=pl.Utf8).gather(group[moved])
+    rerouted = _reestimate(columns.filter(pl.Series(moved)), targets, catalog, rules.estimate)
+    projected = pl.concat([plain, rerouted], how="vertical")
+    return ScenarioResult(rules, totals(events), totals(projected), rerouted.height, retries, images,
+                          int(row_dropped.sum()) - images - retries)
+
+
+def _replayed(events: pl.DataFrame, rules: ScenarioRules) -> pl.DataFrame:
+    """The events as the charter sees them: without their tool when the charter names none."""
+    return events if rules.check_tools else events.with_columns(pl.lit(None, pl.Utf8).alias("tool"))
+
+
+def _scenario_of(decided: pl.DataFrame, events: pl.DataFrame, catalog: Catalog,
+                 rules: ScenarioRules) -> ScenarioResult:
+    """The scenario from each event's decision (:func:`charter_decisions`), events in any order."""
     decided = decided.select(_present(decided, (*_PROJECTED, *_DECISION)))
     dropped = decided.filter(pl.col("dropped"))
     images = int((dropped["operation"] == "image").sum())
@@ -105,8 +156,8 @@ def replay_scenario(events: pl.DataFrame, catalog: Catalog, rules: ScenarioRules
     kept = decided.filter(~pl.col("dropped"))
     routed = pl.col("target") != pl.col("model")
     rerouted_rows = kept.filter(routed)
-    projected = pl.concat([kept.filter(~routed).drop(_DECISION), _reestimate(rerouted_rows, catalog, rules.estimate)],
-                          how="vertical")
+    rerouted = _reestimate(rerouted_rows.drop(_DECISION), rerouted_rows["target"], catalog, rules.estimate)
+    projected = pl.concat([kept.filter(~routed).drop(_DECISION), rerouted], how="vertical")
     return ScenarioResult(rules, totals(events), totals(projected), rerouted_rows.height, retries, images,
                           dropped.height - images - retries)
 
@@ -123,17 +174,18 @@ def _present(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in frame.columns]
 
 
-def _reestimate(rows: pl.DataFrame, catalog: Catalog, options: EstimateOptions) -> pl.DataFrame:
-    swapped = rows.with_columns(pl.col("target").alias("model")).drop(_DECISION)
+def _reestimate(rows: pl.DataFrame, targets: pl.Series, catalog: Catalog, options: EstimateOptions) -> pl.DataFrame:
+    """``rows`` (the projected columns) sent to ``targets`` (one model per row), re-estimated."""
+    swapped = rows.with_columns(targets.alias("model"))
     if rows.height == 0:
         return swapped
     providers = {m: resolve(catalog, None, m).provider for m in swapped["model"].unique().to_list()}
     swapped = swapped.with_columns(pl.col("model").replace_strict(providers, default=pl.col("provider"))
                                    .alias("provider"))
     inputs = swapped.select(_ESTIMATED).with_columns(pl.lit(None, pl.Float64).alias("latency_ms"))
-    est = estimate_frame(Estimator(catalog, options), inputs)
-    replaced = [est[c] for c in est.columns if c.endswith(("_min", "_max"))] + [est["cost_eur"].alias("est_cost_eur")]
-    return swapped.with_columns(replaced)
+    est = estimate_columns(Estimator(catalog, options), inputs, RESULT_COLUMNS[:11])   # no labels: not summed
+    replaced = [pl.Series(c, v) for c, v in est.items() if c.endswith(("_min", "_max"))]
+    return swapped.with_columns(*replaced, pl.Series("est_cost_eur", est["cost_eur"], nan_to_null=True))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,26 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool 
     ``status``, ``kind`` and ``resolved_model`` to a table of events (columns read: see
     docs/methodology.md). The central is the explicit one of images, video and audio, the
     midpoint otherwise, as :class:`sobria.ranges.Range` reports it."""
+    names = (*RESULT_COLUMNS[:11], *(CENTRAL_COLUMNS if central else ()))
+    arrays, labels = _estimate(estimator, events, names, with_labels=True)
+    result = [pl.Series(name, arr, nan_to_null=name == "cost_eur") for name, arr in arrays.items()]
+    return events.with_columns([*result, *labels])
+
+
+def estimate_columns(estimator: Estimator, events: pl.DataFrame, names: tuple[str, ...]) -> dict[str, Array]:
+    """Only the result columns ``names`` (of ``*_min``/``*_max`` and ``cost_eur``) of
+    :func:`estimate_frame`, as arrays in the rows' order (the same floats: ``cost_eur`` with NaN
+    where unknown), without the labels nor the other columns (a re-estimate that only sums some)."""
+    unknown = set(names) - set(RESULT_COLUMNS[:11])
+    if unknown:
+        raise ValueError(f"not a result column: {sorted(unknown)}")
+    return _estimate(estimator, events, names, with_labels=False)[0]
+
+
+def _estimate(estimator: Estimator, events: pl.DataFrame, names: tuple[str, ...], *, with_labels: bool
+              ) -> tuple[dict[str, Array], list[pl.Series]]:
+    """The result arrays ``names`` in the rows' order and, ``with_labels``, the status, kind and
+    resolved-model columns."""
     frame = _normalised(events)
     n = frame.height
     # media columns are keys only when a row uses them (grouping on all-null columns costs time)
@@ -50,7 +70,6 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool 
     per = {c: frame[c].to_numpy()[perm] / count for c in COUNT_COLUMNS}
     latency = frame["latency_ms"].to_numpy()[perm] / 1000
     latency = np.where(np.isnan(latency), math.inf, latency)
-    names = (*RESULT_COLUMNS[:11], *(CENTRAL_COLUMNS if central else ()))
     sorted_out = {name: np.empty(n) for name in names}
     labels: dict[str, list[str]] = {"status": [], "kind": [], "resolved_model": []}
     for g, key in enumerate(groups.select(keys).iter_rows(named=True)):
@@ -61,16 +80,16 @@ def estimate_frame(estimator: Estimator, events: pl.DataFrame, *, central: bool 
         coef = key_coefficients(estimator, key["provider"], key["model"] or "", key["operation"], key["zone"], media)
         _group(estimator, coef, key, {c: v[seg] for c, v in per.items()}, latency[seg], count[seg],
                {name: arr[seg] for name, arr in sorted_out.items()}, labels)
-    result: list[pl.Series] = []
+    arrays: dict[str, Array] = {}
     for name, arr in sorted_out.items():
         unsorted = np.empty(n)
         unsorted[perm] = arr
-        result.append(pl.Series(name, unsorted, nan_to_null=name == "cost_eur"))
+        arrays[name] = unsorted
+    if not with_labels:
+        return arrays, []
     group_of_row = np.empty(n, dtype=np.int64)
     group_of_row[perm] = np.repeat(np.arange(len(lengths)), lengths)
-    for name, values in labels.items():
-        result.append(pl.Series(name, values, dtype=pl.Utf8).gather(group_of_row))
-    return events.with_columns(result)
+    return arrays, [pl.Series(name, values, dtype=pl.Utf8).gather(group_of_row) for name, values in labels.items()]
 
 
 def _group(est: Estimator, key_coef: KeyCoefficients, key: dict[str, str | None], per: dict[str, Array],
@@ -83,15 +102,20 @@ def _group(est: Estimator, key_coef: KeyCoefficients, key: dict[str, str | None]
     scenarios = {b: key_coef.scenario(b, per["output_tokens"], uncached, per["cached_input_tokens"], units, latency)
                  for b in wanted}
     for name in OUTPUTS:
+        if f"{name}_min" not in out and f"{name}_max" not in out:
+            continue
         lo, hi = getattr(scenarios["min"], name) * count, getattr(scenarios["max"], name) * count
-        out[f"{name}_min"][:] = lo
-        out[f"{name}_max"][:] = hi
+        if f"{name}_min" in out:
+            out[f"{name}_min"][:] = lo
+        if f"{name}_max" in out:
+            out[f"{name}_max"][:] = hi
         if f"{name}_central" in out:
             mid = getattr(scenarios["central"], name) * count
             out[f"{name}_central"][:] = key_coef.central(lo, hi, mid)
-    eur_in, eur_cached, eur_out, eur_image = _unit_prices(est, terms, key)
-    out["cost_eur"][:] = count * (uncached * eur_in + per["cached_input_tokens"] * eur_cached
-                                  + per["output_tokens"] * eur_out + per["images"] * eur_image)
+    if "cost_eur" in out:
+        eur_in, eur_cached, eur_out, eur_image = _unit_prices(est, terms, key)
+        out["cost_eur"][:] = count * (uncached * eur_in + per["cached_input_tokens"] * eur_cached
+                                      + per["output_tokens"] * eur_out + per["images"] * eur_image)
     labels["status"].append(key_coef.status)
     labels["kind"].append(terms.kind)
     labels["resolved_model"].append(terms.resolution.model)

@@ -38,7 +38,8 @@ def replay_columns(events: pl.DataFrame) -> pl.DataFrame:
     (the team's central kgCO2e earlier in the same month), in time order."""
     ts = event_time(events)
     central = ((pl.col("gwp_kgco2e_min").fill_null(0.0) + pl.col("gwp_kgco2e_max").fill_null(0.0)) / 2)
-    month = pl.from_epoch(ts, time_unit="us").dt.strftime("%Y-%m")
+    day = pl.from_epoch(ts, time_unit="us")     # the month as YYYYMM (the same groups as "%Y-%m", no string per event)
+    month = day.dt.year().cast(pl.Int32) * 100 + day.dt.month().cast(pl.Int32)
     timed = events.with_columns(_ts=ts, _month=month, _gwp=central)
     ordered = timed if in_time_order(timed, pl.col("_ts")) else timed.sort("_ts", "event_id")
     regeneration = (pl.when(pl.col("prompt_fingerprint").is_null()).then(0)
@@ -62,10 +63,18 @@ def in_time_order(frame: pl.DataFrame, time: pl.Expr) -> bool:
 
 def _occurrence(frame: pl.DataFrame, keys: tuple[str, ...]) -> pl.Series:
     """Per row, how many earlier rows have the same ``keys`` (``int_range(len).over(keys)``, as a
-    group-by on the strings' integer codes and an explode: several times faster with many small
-    groups and long strings such as fingerprints)."""
+    group-by on one integer per row and an explode: several times faster with many small groups and
+    long strings such as fingerprints). The integer combines the strings' codes in one dictionary
+    (exact: one code per distinct string, nulls a code of their own), when their product fits."""
     categories = pl.Categories.random()   # integer codes, exact (a dictionary of the strings), freed with it
-    codes = frame.select(pl.col(k).cast(pl.Categorical(categories)).to_physical() for k in keys)
+    codes = frame.select(pl.col(k).cast(pl.Categorical(categories)).to_physical().cast(pl.Int64) for k in keys)
+    size = int(codes.select(pl.max_horizontal(pl.all().max())).item() or 0) + 2   # codes, then null
+    if size ** len(keys) < 2**62:
+        key: pl.Expr = pl.lit(0, pl.Int64)
+        for k in keys:
+            key = key * size + pl.col(k).fill_null(size - 1)
+        codes = codes.select(key.alias("_key"))
+        keys = ("_key",)
     positions = (codes.with_row_index("_pos").group_by(*keys).agg("_pos")
                  .select("_pos", pl.int_ranges(pl.col("_pos").list.len()).alias("_n"))
                  .explode("_pos", "_n").sort("_pos"))
@@ -117,8 +126,33 @@ def quantised_spent_expr(rules: Rules) -> pl.Expr:
             .otherwise(quantised).alias("_quantised"))
 
 
-_CONTEXT = ("team", "tool", "model", "_image", "purpose", "_regeneration", "_quantised")
+CONTEXT = ("team", "tool", "model", "_image", "purpose", "_regeneration", "_quantised")
 _DECIDED = {"action": pl.Utf8, "rule": pl.Utf8, "target": pl.Utf8, "rules": pl.Utf8}
+
+
+def context_frame(events: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """:func:`replay_columns` of the columns a decision reads, with the context's columns
+    (``CONTEXT``): the image flag, the spend quantised to the alert level crossed and the
+    regeneration count (past the allowed count, a regeneration's decision no longer depends on the
+    count, only the message's parameter does, which is not returned here: fewer distinct contexts)."""
+    needed = [c for c in ("event_id", "ts", "ts_us", "person", "conversation_id", "prompt_fingerprint", "team",
+                          "tool", "model", "operation", "purpose", "gwp_kgco2e_min", "gwp_kgco2e_max")
+              if c in events.columns]
+    regeneration = pl.col("_regeneration").clip(upper_bound=rules.max_regenerations + 1)
+    return replay_columns(events.select(needed)).with_columns(
+        (pl.col("operation") == "image").fill_null(False).alias("_image"), quantised_spent_expr(rules),
+        regeneration)
+
+
+def decide_contexts(contexts: pl.DataFrame, rules: Rules) -> list[Decision]:
+    """:func:`decide` for each row of ``contexts`` (columns ``CONTEXT``), in their order."""
+    decided = []
+    for team, tool, model, image, purpose, regeneration, spent in contexts.select(CONTEXT).iter_rows():
+        ctx = RequestContext(model=model, tool=tool, team=team, purpose=purpose, kind="image" if image else "text",
+                             regeneration=int(regeneration),
+                             budget=BudgetState(spent) if team is not None else None)
+        decided.append(decide(rules, ctx))
+    return decided
 
 
 def decision_frame(events: pl.DataFrame, rules: Rules) -> pl.DataFrame:
@@ -127,23 +161,14 @@ def decision_frame(events: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
     The same decisions as :func:`replay`, computed once per distinct context (a few thousand for
     millions of events) and joined back: no Python work per event."""
-    needed = [c for c in ("event_id", "ts", "ts_us", "person", "conversation_id", "prompt_fingerprint", "team",
-                          "tool", "model", "operation", "purpose", "gwp_kgco2e_min", "gwp_kgco2e_max")
-              if c in events.columns]
-    # past the allowed count, a regeneration's decision no longer depends on the count (only the
-    # message's parameter does, which is not returned here): fewer distinct contexts
-    regeneration = pl.col("_regeneration").clip(upper_bound=rules.max_regenerations + 1)
-    frame = replay_columns(events.select(needed)).with_columns(
-        (pl.col("operation") == "image").fill_null(False).alias("_image"), quantised_spent_expr(rules),
-        regeneration)
-    contexts = frame.select(_CONTEXT).unique()
-    decided = []
-    for team, tool, model, image, purpose, regeneration, spent in contexts.iter_rows():
-        ctx = RequestContext(model=model, tool=tool, team=team, purpose=purpose, kind="image" if image else "text",
-                             regeneration=int(regeneration),
-                             budget=BudgetState(spent) if team is not None else None)
-        decision = decide(rules, ctx)
-        decided.append((decision.action, decision.rule, decision.model, "|".join(f.rule for f in decision.fired)))
+    frame = context_frame(events, rules)
+    contexts = frame.select(CONTEXT).unique()
+    decided = [(d.action, d.rule, d.model, fired_rules(d)) for d in decide_contexts(contexts, rules)]
     table = contexts.hstack(pl.DataFrame(decided, schema=_DECIDED, orient="row"))
-    return frame.select("event_id", *_CONTEXT).join(table, on=list(_CONTEXT), how="left", nulls_equal=True,
+    return frame.select("event_id", *CONTEXT).join(table, on=list(CONTEXT), how="left", nulls_equal=True,
                                                      maintain_order="left").select("event_id", *_DECIDED)
+
+
+def fired_rules(decision: Decision) -> str:
+    """Every rule the decision fired, ``|``-joined (the ``rules`` column)."""
+    return "|".join(f.rule for f in decision.fired)
