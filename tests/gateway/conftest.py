@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import socket
+import sys
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +21,36 @@ from sobria.settings import Settings
 from tests.gateway.support import serve_in_thread, write_config, write_policy
 
 ADMIN_KEY = "admin-secret-for-tests"
+
+# The sockets the test thread opens during a test (``socket.__new__`` is an audit event), so that one left
+# open fails that test: an SDK client never closed keeps its pooled connection open until the cyclic
+# garbage collector finalizes it, and if the socket is finalized before the client's own ``__del__``
+# closes it, the ResourceWarning surfaces at some later collection (often pytest's last one, an rc=1
+# after every test passed) — rare and far from its cause. Sockets of the servers' threads are theirs.
+_OPENED: list[list[weakref.ref[socket.socket]]] = []  # the running test's list, while one runs
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.__new__" and _OPENED and threading.current_thread() is threading.main_thread():
+        _OPENED[-1].append(weakref.ref(args[0]))
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _no_socket_left_open() -> Iterator[None]:
+    """Fails the test (at teardown, its function-scoped fixtures closed) that left a socket of its own open."""
+    opened: list[weakref.ref[socket.socket]] = []
+    _OPENED.append(opened)
+    try:
+        yield
+    finally:
+        _OPENED.remove(opened)
+    left = [s for ref in opened if (s := ref()) is not None and s.fileno() != -1]
+    for sock in left:
+        sock.close()  # else its ResourceWarning comes at some later garbage collection
+    assert not left, f"socket(s) left open (an SDK or httpx client not closed?): {left}"
 
 
 @dataclass

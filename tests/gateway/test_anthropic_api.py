@@ -5,6 +5,7 @@ every block, errors in Anthropic's shape."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import anthropic
@@ -23,8 +24,9 @@ SYSTEM = [{"type": "text", "text": "Tu es l'assistant juridique de TechVert", "c
 
 
 @pytest.fixture
-def client(apis: Apis) -> anthropic.Anthropic:  # noqa: F811
-    return anthropic.Anthropic(base_url=apis.url, api_key=apis.key, max_retries=0)
+def client(apis: Apis) -> Iterator[anthropic.Anthropic]:  # noqa: F811
+    with anthropic.Anthropic(base_url=apis.url, api_key=apis.key, max_retries=0) as client:
+        yield client
 
 
 def _user(text: str) -> dict[str, Any]:
@@ -129,8 +131,8 @@ def test_email_redacted_in_text_and_tool_result(client: anthropic.Anthropic, api
 
 
 def test_errors_in_anthropic_shape(client: anthropic.Anthropic, apis: Apis) -> None:  # noqa: F811
-    wrong = anthropic.Anthropic(base_url=apis.url, api_key="sk-wrong", max_retries=0)
-    with pytest.raises(anthropic.AuthenticationError) as info:
+    with (anthropic.Anthropic(base_url=apis.url, api_key="sk-wrong", max_retries=0) as wrong,
+          pytest.raises(anthropic.AuthenticationError) as info):
         wrong.messages.create(model=MODEL, max_tokens=10, messages=[_user("Bonjour")])
     assert info.value.body == {"type": "error", "error": {"type": "authentication_error",
                                                           "message": "clé d'API inconnue"}}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import openai
 import pytest
@@ -18,8 +20,9 @@ from tests.gateway.conftest import ADMIN_KEY, Running
 
 
 @pytest.fixture
-def client(running: Running) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0)
+def client(running: Running) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0) as client:
+        yield client
 
 
 def _event(running: Running, event_id: str) -> dict[str, object]:

@@ -34,8 +34,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, F
 
 
 @pytest.fixture
-def client(served: tuple[Served, FakeUpstream]) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{served[0].url}/v1", api_key=served[0].key, max_retries=0)
+def client(served: tuple[Served, FakeUpstream]) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{served[0].url}/v1", api_key=served[0].key, max_retries=0) as client:
+        yield client
 
 
 def _headers_of(request: Request) -> tuple[str, str]:

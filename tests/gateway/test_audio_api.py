@@ -5,6 +5,7 @@ their texts (a transcription's prompt, the text to speak, the text to moderate).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import httpx
 import openai
@@ -21,8 +22,9 @@ AUDIO = b"RIFF\x00\x01fake-wave-bytes\r\n--not-a-boundary\r\n" * 4
 
 
 @pytest.fixture
-def client(apis: Apis) -> openai.OpenAI:  # noqa: F811
-    return openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0)
+def client(apis: Apis) -> Iterator[openai.OpenAI]:  # noqa: F811
+    with openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0) as client:
+        yield client
 
 
 def _file() -> tuple[str, io.BytesIO, str]:

@@ -76,8 +76,8 @@ def test_a_request_is_answered_while_the_drain_holds_the_store_and_its_budget_se
     with serve_in_thread(FakeUpstream()) as url:
         config = (f"policy: {tmp_path / 'politique.yaml'}\ntool: passerelle-sobria\nupstreams:\n"
                   f"  - {{name: fake, base_url: '{url}/v1', provider: openai, models: [gpt-4o-mini]}}\n")
-        with serve_gateway(tmp_path, config) as served:
-            client = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0, timeout=5)
+        with (serve_gateway(tmp_path, config) as served,
+              openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0, timeout=5) as client):
             messages: list[Any] = [{"role": "user", "content": "bonjour"}]
             client.chat.completions.create(model="gpt-4o-mini", messages=messages)  # the team's row exists
             first = served.budget("commercial")

@@ -114,17 +114,17 @@ def test_the_gateway_refuses_the_reservation_past_the_limit_and_reserves_nothing
         tiny: tuple[Served, FakeUpstream, int, int]) -> None:
     served, upstream, estimate, actual = tiny
     assert limit_ug(served.gw.rules.team_budgets["tiny"]) == estimate + actual // 2
-    client = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0)
-    messages: list[Any] = [{"role": "user", "content": "bonjour"}]
-    first = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=messages)
-    assert served.outcome(first.headers["x-sobria-event-id"])["status_code"] == 200
-    assert served.budget("tiny") == (actual, 0)
-    before = len(upstream.received)
-    for _attempt in range(2):  # actual + estimate > the limit: refused, each time, and nothing reserved
-        with pytest.raises(openai.PermissionDeniedError) as info:
-            client.chat.completions.create(model="gpt-4o-mini", messages=messages)
-        assert info.value.code == "budget_exceeded"
-        row = served.outcome(info.value.response.headers["x-sobria-event-id"])
-        assert (row["status_code"], row["gwp_kgco2e_max"]) == (403, 0.0)
+    with openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0) as client:
+        messages: list[Any] = [{"role": "user", "content": "bonjour"}]
+        first = client.chat.completions.with_raw_response.create(model="gpt-4o-mini", messages=messages)
+        assert served.outcome(first.headers["x-sobria-event-id"])["status_code"] == 200
         assert served.budget("tiny") == (actual, 0)
-    assert len(upstream.received) == before  # nothing left
+        before = len(upstream.received)
+        for _attempt in range(2):  # actual + estimate > the limit: refused, each time, and nothing reserved
+            with pytest.raises(openai.PermissionDeniedError) as info:
+                client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+            assert info.value.code == "budget_exceeded"
+            row = served.outcome(info.value.response.headers["x-sobria-event-id"])
+            assert (row["status_code"], row["gwp_kgco2e_max"]) == (403, 0.0)
+            assert served.budget("tiny") == (actual, 0)
+        assert len(upstream.received) == before  # nothing left

@@ -47,26 +47,28 @@ def _send(served: Served, api: str, stream: bool, limit: Any) -> tuple[str, str,
     """The event id, carbon and budget-left headers of one request, and its answer's text (all read)."""
     if api == "messages":
         # an explicit timeout: else the SDK itself refuses a non-streamed request for that many tokens
-        client = anthropic.Anthropic(base_url=served.url, api_key=served.key, max_retries=0, timeout=30)
-        raw: Any = client.messages.with_raw_response.create(model="claude-haiku-4-5", max_tokens=limit, stream=stream,
-                                                            messages=[{"role": "user", "content": TEXT}])
-        answer = raw.parse()
-        text = ("".join(e.delta.text for e in answer if e.type == "content_block_delta") if stream
-                else answer.content[0].text)
+        with anthropic.Anthropic(base_url=served.url, api_key=served.key, max_retries=0, timeout=30) as client:
+            raw: Any = client.messages.with_raw_response.create(model="claude-haiku-4-5", max_tokens=limit,
+                                                                stream=stream,
+                                                                messages=[{"role": "user", "content": TEXT}])
+            answer = raw.parse()
+            text = ("".join(e.delta.text for e in answer if e.type == "content_block_delta") if stream
+                    else answer.content[0].text)
     else:
-        client_ = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0)
-        if api == "chat":
-            raw = client_.chat.completions.with_raw_response.create(
-                model="gpt-4o-mini", max_tokens=limit, stream=stream, messages=[{"role": "user", "content": TEXT}])
-            answer = raw.parse()
-            text = ("".join(c.choices[0].delta.content or "" for c in answer) if stream
-                    else answer.choices[0].message.content)
-        else:
-            raw = client_.responses.with_raw_response.create(model="gpt-4o-mini", max_output_tokens=limit,
-                                                             stream=stream, input=TEXT)
-            answer = raw.parse()
-            text = ("".join(e.delta for e in answer if e.type == "response.output_text.delta") if stream
-                    else answer.output_text)
+        with openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0) as client_:
+            if api == "chat":
+                raw = client_.chat.completions.with_raw_response.create(
+                    model="gpt-4o-mini", max_tokens=limit, stream=stream,
+                    messages=[{"role": "user", "content": TEXT}])
+                answer = raw.parse()
+                text = ("".join(c.choices[0].delta.content or "" for c in answer) if stream
+                        else answer.choices[0].message.content)
+            else:
+                raw = client_.responses.with_raw_response.create(model="gpt-4o-mini", max_output_tokens=limit,
+                                                                 stream=stream, input=TEXT)
+                answer = raw.parse()
+                text = ("".join(e.delta for e in answer if e.type == "response.output_text.delta") if stream
+                        else answer.output_text)
     headers = raw.headers
     return headers["x-sobria-event-id"], headers["x-sobria-carbon-g"], headers["x-sobria-budget-left-kgco2e"], text
 
@@ -112,18 +114,18 @@ def test_a_key_without_a_team_spends_its_own_default_budget_exactly(served: tupl
     gateway = served[0]
     record, token = create_key(gateway.gw.store, "Sans équipe", "p_solo", None)
     assert gateway.gw.rules.default_budget == 3.0  # the charter's budgets.default_kgco2e (write_policy)
-    client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=token, max_retries=0)
     actual = _direct_ug(1, 2)  # "bonjour": 1 word in, "echo: bonjour" 2 words out
     estimate = _direct_ug(2, 500)  # 7 characters / 4, and the default 500 output tokens (estimates.output_tokens)
     lefts = []
-    for turn in (1, 2):
-        raw = client.chat.completions.with_raw_response.create(model="gpt-4o-mini",
-                                                               messages=[{"role": "user", "content": "bonjour"}])
-        lefts.append(raw.headers["x-sobria-budget-left-kgco2e"])
-        row = gateway.outcome(raw.headers["x-sobria-event-id"])
-        assert (row["team"], row["person"], row["input_tokens"], row["output_tokens"]) == (None, "p_solo", 1, 2)
-        assert micrograms((row["gwp_kgco2e_min"] + row["gwp_kgco2e_max"]) / 2) == actual
-        assert gateway.budget(f"key:{record.id}") == (turn * actual, 0)
+    with openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=token, max_retries=0) as client:
+        for turn in (1, 2):
+            raw = client.chat.completions.with_raw_response.create(model="gpt-4o-mini",
+                                                                   messages=[{"role": "user", "content": "bonjour"}])
+            lefts.append(raw.headers["x-sobria-budget-left-kgco2e"])
+            row = gateway.outcome(raw.headers["x-sobria-event-id"])
+            assert (row["team"], row["person"], row["input_tokens"], row["output_tokens"]) == (None, "p_solo", 1, 2)
+            assert micrograms((row["gwp_kgco2e_min"] + row["gwp_kgco2e_max"]) / 2) == actual
+            assert gateway.budget(f"key:{record.id}") == (turn * actual, 0)
     # the budget left when each was forwarded: 3 kg less what was spent and reserved then
     assert lefts == [f"{3 - estimate / 1e9:.6g}", f"{3 - (actual + estimate) / 1e9:.6g}"]
     assert gateway.budget("key:") == (0, 0) and gateway.budget(record.id) == (0, 0)  # no other row took it

@@ -3,6 +3,7 @@ text kept); a text with personal data is scanned, redacted or blocked every time
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import openai
@@ -47,8 +48,14 @@ def test_clean_texts_are_scanned_once_and_findings_every_time() -> None:
     assert other.read == ["a"] and len(memory) == 1
 
 
-def test_personal_data_in_a_resent_history_is_blocked_each_time(apis: Apis) -> None:  # noqa: F811
-    client = openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0)
+@pytest.fixture
+def client(apis: Apis) -> Iterator[openai.OpenAI]:  # noqa: F811
+    with openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0) as client:
+        yield client
+
+
+def test_personal_data_in_a_resent_history_is_blocked_each_time(apis: Apis,  # noqa: F811
+                                                                 client: openai.OpenAI) -> None:
     history = [{"role": "user", "content": "Résume la réunion de lundi"},
                {"role": "assistant", "content": "Trois points : budget, calendrier, équipe."}]
     before = len(apis.upstream.received)

@@ -40,8 +40,16 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Fa
             yield served, healthy
 
 
-def _openai(served: Served) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0)
+@pytest.fixture
+def client(chain: tuple[Served, FakeUpstream]) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{chain[0].url}/v1", api_key=chain[0].key, max_retries=0) as client:
+        yield client
+
+
+@pytest.fixture
+def claude(chain: tuple[Served, FakeUpstream]) -> Iterator[anthropic.Anthropic]:
+    with anthropic.Anthropic(base_url=chain[0].url, api_key=chain[0].key, max_retries=0) as client:
+        yield client
 
 
 def _recorded(served: Served, event_id: str) -> tuple[Any, ...]:
@@ -57,11 +65,11 @@ def test_the_pool_orders_each_dialects_chain(chain: tuple[Served, FakeUpstream])
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_responses_falls_back_to_the_answering_upstream(chain: tuple[Served, FakeUpstream], stream: bool) -> None:
+def test_responses_falls_back_to_the_answering_upstream(chain: tuple[Served, FakeUpstream], client: openai.OpenAI,
+                                                        stream: bool) -> None:
     served, healthy = chain
     before = len(healthy.received)
-    raw = _openai(served).responses.with_raw_response.create(model="gpt-4o-mini", stream=stream,
-                                                             input="trois mots ici")
+    raw = client.responses.with_raw_response.create(model="gpt-4o-mini", stream=stream, input="trois mots ici")
     if stream:
         items = list(raw.parse())
         text = "".join(i.delta for i in items if i.type == "response.output_text.delta")  # type: ignore[union-attr]
@@ -74,18 +82,18 @@ def test_responses_falls_back_to_the_answering_upstream(chain: tuple[Served, Fak
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_messages_falls_back_to_the_answering_upstream(chain: tuple[Served, FakeUpstream], stream: bool) -> None:
+def test_messages_falls_back_to_the_answering_upstream(chain: tuple[Served, FakeUpstream], claude: anthropic.Anthropic,
+                                                       stream: bool) -> None:
     served, healthy = chain
-    client = anthropic.Anthropic(base_url=served.url, api_key=served.key, max_retries=0)
     before = len(healthy.received)
     messages: list[Any] = [{"role": "user", "content": "trois mots ici"}]
     if stream:
-        with client.messages.stream(model="claude-haiku-4-5", max_tokens=100, messages=messages) as answer:
+        with claude.messages.stream(model="claude-haiku-4-5", max_tokens=100, messages=messages) as answer:
             text = "".join(answer.text_stream)
             event_id = answer.response.headers["x-sobria-event-id"]
             assert answer.get_final_message().usage.output_tokens == 4
     else:
-        raw = client.messages.with_raw_response.create(model="claude-haiku-4-5", max_tokens=100, messages=messages)
+        raw = claude.messages.with_raw_response.create(model="claude-haiku-4-5", max_tokens=100, messages=messages)
         text = raw.parse().content[0].text  # type: ignore[union-attr]
         event_id = raw.headers["x-sobria-event-id"]
     assert text == "echo: trois mots ici"
@@ -95,10 +103,11 @@ def test_messages_falls_back_to_the_answering_upstream(chain: tuple[Served, Fake
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_chat_falls_back_on_a_timeout_and_a_429(chain: tuple[Served, FakeUpstream], stream: bool) -> None:
+def test_chat_falls_back_on_a_timeout_and_a_429(chain: tuple[Served, FakeUpstream], client: openai.OpenAI,
+                                                stream: bool) -> None:
     served, healthy = chain
     before = len(healthy.received)
-    raw = _openai(served).chat.completions.with_raw_response.create(
+    raw = client.chat.completions.with_raw_response.create(
         model="gpt-4o-mini", stream=stream, messages=[{"role": "user", "content": "trois mots ici"}])
     if stream:
         text = "".join(c.choices[0].delta.content or "" for c in raw.parse())  # type: ignore[union-attr]
@@ -109,7 +118,8 @@ def test_chat_falls_back_on_a_timeout_and_a_429(chain: tuple[Served, FakeUpstrea
     assert _recorded(served, raw.headers["x-sobria-event-id"]) == (200, "backup", CHAIN, "openai", 3, 4)
 
 
-def test_the_last_upstreams_429_reaches_the_client_with_its_retry_after(chain: tuple[Served, FakeUpstream]) -> None:
+def test_the_last_upstreams_429_reaches_the_client_with_its_retry_after(chain: tuple[Served, FakeUpstream],
+                                                                        client: openai.OpenAI) -> None:
     """With no upstream left, the last failure is the answer (a 429 with its ``Retry-After``)."""
     served = chain[0]
     pool = served.gw.upstreams
@@ -117,7 +127,7 @@ def test_the_last_upstreams_429_reaches_the_client_with_its_retry_after(chain: t
     pool.targets = [t for t in targets if t.config.name in ("slow", "busy")]
     try:
         with pytest.raises(openai.RateLimitError) as info:
-            _openai(served).responses.create(model="gpt-4o-mini", input="encore")
+            client.responses.create(model="gpt-4o-mini", input="encore")
     finally:
         pool.targets = targets
     assert (info.value.status_code, info.value.response.headers["retry-after"]) == (429, "1")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import openai
 import pytest
@@ -10,6 +12,12 @@ import sqlalchemy as sa
 from sobria.gateway.keys import create_key, revoke_key
 from sobria.store.gateway_tables import requests
 from tests.gateway.conftest import Running
+
+
+@pytest.fixture
+def client(running: Running) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0) as client:
+        yield client
 
 
 def _chat(running: Running, text: str, model: str = "gpt-4o-mini", stream: bool = False) -> httpx.Response:
@@ -49,8 +57,7 @@ def test_upstream_refused(running: Running) -> None:
     ("cutoff", "upstream_cutoff", 502), ("malformed", "upstream_malformed", 502), ("reset", "upstream_cutoff", 502),
     ("timeout", "upstream_timeout", 504), ("429", "upstream_rate_limited", 429),
 ])
-def test_upstream_fault_streamed(running: Running, fault: str, code: str, status: int) -> None:
-    client = openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0)
+def test_upstream_fault_streamed(running: Running, client: openai.OpenAI, fault: str, code: str, status: int) -> None:
     with pytest.raises(openai.APIError) as caught:
         for _chunk in client.chat.completions.create(
                 model="gpt-4o-mini", stream=True,

@@ -4,6 +4,8 @@ the event with the measured usage, the footprint headers, the charter on ``input
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import openai
 import polars as pl
 import pytest
@@ -21,8 +23,9 @@ BLOCKED = ("Requête refusée : elle contient des identifiants (sécurité socia
 
 
 @pytest.fixture
-def client(apis: Apis) -> openai.OpenAI:  # noqa: F811
-    return openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0)
+def client(apis: Apis) -> Iterator[openai.OpenAI]:  # noqa: F811
+    with openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0) as client:
+        yield client
 
 
 def test_not_streamed_usage_cached_tokens_and_footprint(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
@@ -90,11 +93,11 @@ def test_previous_response_id_links_the_conversation(client: openai.OpenAI, apis
 
 def test_previous_response_id_of_another_key_or_process(client: openai.OpenAI, apis: Apis) -> None:  # noqa: F811
     """An answer the gateway did not relay (or another key's) still groups its follow-ups, at turn 2."""
-    other = openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.other_key, max_retries=0)
     mine = client.responses.create(model="gpt-4o-mini", input="Quelle est la capitale de l'Australie ?")
-    rows = [apis.event(other.responses.with_raw_response.create(
-        model="gpt-4o-mini", previous_response_id=rid, input="et de la Nouvelle-Zélande ?").headers[
-            "x-sobria-event-id"]) for rid in (mine.id, mine.id, "resp_unknown_elsewhere")]
+    with openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.other_key, max_retries=0) as other:
+        rows = [apis.event(other.responses.with_raw_response.create(
+            model="gpt-4o-mini", previous_response_id=rid, input="et de la Nouvelle-Zélande ?").headers[
+                "x-sobria-event-id"]) for rid in (mine.id, mine.id, "resp_unknown_elsewhere")]
     assert [(r["thread_turn"], r["thread_signal"]) for r in rows] == [(2, "new"), (2, "regeneration"), (2, "new")]
     assert rows[0]["conversation_id"] == rows[1]["conversation_id"] != rows[2]["conversation_id"]
 
@@ -132,14 +135,15 @@ def test_stored_response_retrieved_and_deleted(client: openai.OpenAI, apis: Apis
     created = client.responses.create(model="gpt-4o-mini", input="Bonjour")
     assert client.responses.retrieve(created.id).output_text == "echo: Bonjour"
     assert client.responses.input_items.list(created.id).data == []
-    other = openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.other_key, max_retries=0)
-    with pytest.raises(openai.NotFoundError):  # another key's answer: the upstream's key is everyone's
+    with (openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.other_key, max_retries=0) as other,
+          pytest.raises(openai.NotFoundError)):  # another key's answer: the upstream's key is everyone's
         other.responses.retrieve(created.id)
     client.responses.delete(created.id)
     with pytest.raises(openai.NotFoundError):
         client.responses.retrieve(created.id)
-    with pytest.raises(openai.AuthenticationError):
-        openai.OpenAI(base_url=f"{apis.url}/v1", api_key="sk-wrong", max_retries=0).responses.retrieve(created.id)
+    with (openai.OpenAI(base_url=f"{apis.url}/v1", api_key="sk-wrong", max_retries=0) as wrong,
+          pytest.raises(openai.AuthenticationError)):
+        wrong.responses.retrieve(created.id)
 
 
 def test_stream_cut_off_ends_with_an_error_event_and_the_event_stored(client: openai.OpenAI,

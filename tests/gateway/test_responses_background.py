@@ -5,6 +5,7 @@ whether the client polls, cancels, or never comes back; the budget reservation h
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -22,8 +23,9 @@ PROMPT = "Analyse les trois offres et recommande la moins chère"   # 9 words
 
 
 @pytest.fixture
-def client(apis: Apis) -> openai.OpenAI:  # noqa: F811
-    return openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0)
+def client(apis: Apis) -> Iterator[openai.OpenAI]:  # noqa: F811
+    with openai.OpenAI(base_url=f"{apis.url}/v1", api_key=apis.key, max_retries=0) as client:
+        yield client
 
 
 def _reserved_ug(apis: Apis) -> int:  # noqa: F811
@@ -112,10 +114,10 @@ def test_a_response_the_upstream_no_longer_knows_is_recorded_as_lost(client: ope
 def test_still_running_when_the_gateway_stops_is_recorded_as_unfinished(tmp_path: Path) -> None:
     with serve_apis(tmp_path) as served:
         served.upstream.apis.background_s = 30.0
-        client = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0)
-        raw = client.responses.with_raw_response.create(model="gpt-4o-mini", input=PROMPT, background=True)
-        event_id = raw.headers["x-sobria-event-id"]
-        assert not _written(served, event_id)
+        with openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.key, max_retries=0) as client:
+            raw = client.responses.with_raw_response.create(model="gpt-4o-mini", input=PROMPT, background=True)
+            event_id = raw.headers["x-sobria-event-id"]
+            assert not _written(served, event_id)
     # the gateway stopped (its shutdown drained the journal): the event is in the store
     with served.gw.store.engine.connect() as conn:
         row = conn.execute(sa.text("SELECT e.input_tokens, e.output_tokens, r.error FROM events e JOIN "

@@ -5,6 +5,7 @@ them; a new question is not linked."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -21,8 +22,9 @@ SYSTEM = {"role": "system", "content": "Tu es l'assistant de TechVert."}
 
 
 @pytest.fixture
-def client(running: Running) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0)
+def client(running: Running) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{running.url}/v1", api_key=running.key, max_retries=0) as client:
+        yield client
 
 
 def _send(client: openai.OpenAI, messages: list[dict[str, Any]]) -> str:

@@ -38,8 +38,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, A
             yield gateway, upstream
 
 
-def _openai(served: tuple[Served, AuthFaults]) -> openai.OpenAI:
-    return openai.OpenAI(base_url=f"{served[0].url}/v1", api_key=served[0].key, max_retries=0)
+@pytest.fixture
+def client(served: tuple[Served, AuthFaults]) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=f"{served[0].url}/v1", api_key=served[0].key, max_retries=0) as client:
+        yield client
+
+
+@pytest.fixture
+def claude(served: tuple[Served, AuthFaults]) -> Iterator[anthropic.Anthropic]:
+    with anthropic.Anthropic(base_url=served[0].url, api_key=served[0].key, max_retries=0) as client:
+        yield client
 
 
 def _no_key_material(text: str) -> None:
@@ -62,8 +70,7 @@ def _recorded(served: tuple[Served, AuthFaults], event_id: str) -> tuple[Any, ..
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_chat_streamed_or_not(served: tuple[Served, AuthFaults], status: int) -> None:
-    client = _openai(served)
+def test_chat_streamed_or_not(served: tuple[Served, AuthFaults], client: openai.OpenAI, status: int) -> None:
     for stream in (False, True):
         before = len(served[1].refused)
         with pytest.raises(openai.InternalServerError) as info:
@@ -74,8 +81,7 @@ def test_chat_streamed_or_not(served: tuple[Served, AuthFaults], status: int) ->
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_responses_streamed_or_not(served: tuple[Served, AuthFaults], status: int) -> None:
-    client = _openai(served)
+def test_responses_streamed_or_not(served: tuple[Served, AuthFaults], client: openai.OpenAI, status: int) -> None:
     for stream in (False, True):
         with pytest.raises(openai.InternalServerError) as info:
             client.responses.create(model="gpt-4o-mini", stream=stream, input=f"bonjour [fault:{status}]")
@@ -84,20 +90,20 @@ def test_responses_streamed_or_not(served: tuple[Served, AuthFaults], status: in
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_messages_streamed_or_not_and_count_tokens(served: tuple[Served, AuthFaults], status: int) -> None:
-    client = anthropic.Anthropic(base_url=served[0].url, api_key=served[0].key, max_retries=0)
+def test_messages_streamed_or_not_and_count_tokens(served: tuple[Served, AuthFaults], claude: anthropic.Anthropic,
+                                                   status: int) -> None:
     expected = {"type": "error", "error": {"type": "api_error", "message": _message(status)}}
     messages: list[Any] = [{"role": "user", "content": f"bonjour [fault:{status}]"}]
     for stream in (False, True):
         with pytest.raises(anthropic.InternalServerError) as info:
-            client.messages.create(model="claude-haiku-4-5", max_tokens=100, stream=stream, messages=messages)
+            claude.messages.create(model="claude-haiku-4-5", max_tokens=100, stream=stream, messages=messages)
         assert (info.value.status_code, info.value.body) == (502, expected)
         assert served[1].refused[-1] == "/v1/messages"
         _no_key_material(info.value.response.text)
         event_id = info.value.response.headers["x-sobria-event-id"]
         assert _recorded(served, event_id) == (502, "upstream_auth", "claude")
     with pytest.raises(anthropic.InternalServerError) as counted:
-        client.messages.count_tokens(model="claude-haiku-4-5", messages=messages)
+        claude.messages.count_tokens(model="claude-haiku-4-5", messages=messages)
     assert (counted.value.status_code, counted.value.body) == (502, expected)
     assert served[1].refused[-1] == "/v1/messages/count_tokens"
     _no_key_material(counted.value.response.text)
@@ -105,8 +111,7 @@ def test_messages_streamed_or_not_and_count_tokens(served: tuple[Served, AuthFau
 
 @pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")  # the SDK marks translations deprecated
 @pytest.mark.parametrize("status", STATUSES)
-def test_audio_and_moderations(served: tuple[Served, AuthFaults], status: int) -> None:
-    client = _openai(served)
+def test_audio_and_moderations(served: tuple[Served, AuthFaults], client: openai.OpenAI, status: int) -> None:
     mark = f"[fault:{status}]"
     calls = {
         "/v1/audio/transcriptions": lambda: client.audio.transcriptions.create(
@@ -124,10 +129,10 @@ def test_audio_and_moderations(served: tuple[Served, AuthFaults], status: int) -
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_a_stored_response_get(served: tuple[Served, AuthFaults], status: int) -> None:
+def test_a_stored_response_get(served: tuple[Served, AuthFaults], client: openai.OpenAI, status: int) -> None:
     """``GET /v1/responses/{id}`` is passed through (no event): the refusal is the same 502."""
     with pytest.raises(openai.InternalServerError) as info:
-        _openai(served).responses.retrieve(f"resp_fault{status}")
+        client.responses.retrieve(f"resp_fault{status}")
     assert served[1].refused[-1] == f"/v1/responses/resp_fault{status}"
     assert info.value.body == {"message": _message(status), "type": "upstream_error", "param": None,
                                "code": "upstream_auth"}
